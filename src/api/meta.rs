@@ -1,0 +1,66 @@
+//! `GET /health`, `/api/region`, `/api/taxonomy`, `/api/municipalities`.
+use super::error::ApiError;
+use super::features::{collection, municipality_feature};
+use super::AppState;
+use crate::coverage::Indicator;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// Liveness and a summary.
+pub async fn health(State(cat): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({
+        "status": "ok",
+        "region": cat.region().id,
+        "services": cat.len()?,
+        "data_version": cat.version()?,
+    })))
+}
+
+/// The region: name, bounds, attribution, and whether its data is demonstration data.
+pub async fn region(State(cat): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let r = cat.region();
+    let (demo, total) =
+        cat.with_services(|it| it.fold((0, 0), |(d, t), s| (d + usize::from(s.demo), t + 1)))?;
+    Ok(Json(json!({
+        "id": r.id,
+        "name": r.name,
+        "bbox": r.bbox(),
+        "attribution": r.attribution,
+        "municipalities": r.municipalities.len(),
+        "approximate_boundaries": r.municipalities.iter().any(|m| m.approximate),
+        "services": total,
+        "demo_services": demo,
+        "targets": {"elderly": r.targets.elderly, "early_childhood": r.targets.early_childhood},
+    })))
+}
+
+/// The taxonomy: groups and responses with Portuguese and English names.
+pub async fn taxonomy(State(cat): State<AppState>) -> Json<Value> {
+    let t = &cat.region().taxonomy;
+    Json(json!({"groups": t.groups(), "responses": t.responses()}))
+}
+
+/// The municipalities with population and coverage, as GeoJSON.
+pub async fn municipalities(State(cat): State<AppState>) -> Result<Response, ApiError> {
+    let reports = Indicator::ALL
+        .iter()
+        .map(|&i| cat.coverage(i, None))
+        .collect::<Result<Vec<_>, _>>()?;
+    let features = cat
+        .region()
+        .municipalities
+        .iter()
+        .map(|m| municipality_feature(m, &reports))
+        .collect();
+    let mut extra = Map::new();
+    extra.insert("attribution".into(), json!(cat.region().attribution));
+    let body = collection(features, extra);
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        body.to_string(),
+    )
+        .into_response())
+}

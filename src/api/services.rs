@@ -1,0 +1,98 @@
+//! `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}`.
+use super::error::ApiError;
+use super::features::{collection, service_feature};
+use super::params::Params;
+use super::AppState;
+use crate::catalog::{Filter, NearestQuery};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map};
+
+const GEOJSON: &str = "application/geo+json";
+
+fn filter(p: &Params) -> Result<Filter, ApiError> {
+    Ok(Filter {
+        type_code: p.text("type"),
+        group: p.text("group"),
+        municipality: p.text("municipality"),
+        q: p.text("q"),
+        bbox: p.bbox("bbox")?,
+    })
+}
+
+fn geojson(v: serde_json::Value) -> Response {
+    ([(header::CONTENT_TYPE, GEOJSON)], v.to_string()).into_response()
+}
+
+/// The k nearest services to a place, nearest first.
+pub async fn nearest(
+    State(cat): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(
+        q.as_deref(),
+        &["lon", "lat", "k", "type", "group", "max_km"],
+    )?;
+    let query = NearestQuery {
+        lon: p.f64_required("lon")?,
+        lat: p.f64_required("lat")?,
+        k: p.usize("k")?.unwrap_or(10),
+        max_km: p.f64("max_km")?,
+        filter: filter(&p)?,
+    };
+    let hits = cat.nearest(&query)?;
+    let region = cat.region();
+    let features = hits
+        .iter()
+        .map(|(s, d)| service_feature(s, region, Some(*d)))
+        .collect();
+    let mut extra = Map::new();
+    extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group}));
+    extra.insert("numberReturned".into(), json!(hits.len()));
+    Ok(geojson(collection(features, extra)))
+}
+
+/// A page of services matching filters, ordered by name.
+pub async fn list(
+    State(cat): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(
+        q.as_deref(),
+        &[
+            "municipality",
+            "type",
+            "group",
+            "q",
+            "bbox",
+            "limit",
+            "offset",
+        ],
+    )?;
+    let f = filter(&p)?;
+    let limit = p.usize("limit")?.unwrap_or(50);
+    let offset = p.usize("offset")?.unwrap_or(0);
+    let page = cat.list(&f, limit, offset)?;
+    let region = cat.region();
+    let features = page
+        .services
+        .iter()
+        .map(|s| service_feature(s, region, None))
+        .collect();
+    let mut extra = Map::new();
+    extra.insert("numberMatched".into(), json!(page.total));
+    extra.insert("numberReturned".into(), json!(page.services.len()));
+    extra.insert("limit".into(), json!(limit));
+    extra.insert("offset".into(), json!(offset));
+    Ok(geojson(collection(features, extra)))
+}
+
+/// One service.
+pub async fn one(
+    State(cat): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = cat.get(&id)?;
+    Ok(geojson(service_feature(&s, cat.region(), None)))
+}

@@ -1,0 +1,343 @@
+//! The store and the index kept in step, and the queries the API serves.
+//!
+//! Every write goes to the store first, in one transaction, and only then to the in-memory
+//! index, so the index never holds what the store refused.
+use crate::coverage::{self, CoverageReport, Indicator};
+use crate::index::ServiceIndex;
+use crate::model::Service;
+use crate::region::Region;
+use crate::store::Store;
+use crate::text::fold;
+use crate::{Error, Result};
+use std::sync::{RwLock, RwLockReadGuard};
+
+/// Largest k for nearest search.
+pub const MAX_K: usize = 100;
+/// Largest page for listing.
+pub const MAX_LIMIT: usize = 500;
+
+/// Which services a query wants.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Response type code.
+    pub type_code: Option<String>,
+    /// Target group code.
+    pub group: Option<String>,
+    /// Municipality code.
+    pub municipality: Option<String>,
+    /// Words to find in the name, provider, locality or address (accent-insensitive).
+    pub q: Option<String>,
+    /// Lon/lat box: min lon, min lat, max lon, max lat.
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// A nearest-k query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearestQuery {
+    /// Longitude of the place.
+    pub lon: f64,
+    /// Latitude of the place.
+    pub lat: f64,
+    /// How many services.
+    pub k: usize,
+    /// Furthest distance, km.
+    pub max_km: Option<f64>,
+    /// Which services.
+    pub filter: Filter,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// How many services match in all.
+    pub total: usize,
+    /// The services of this page.
+    pub services: Vec<Service>,
+}
+
+/// A region's services: store, index and region data together.
+pub struct Catalog {
+    store: Box<dyn Store>,
+    index: RwLock<ServiceIndex>,
+    region: Region,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("region", &self.region.id)
+            .finish()
+    }
+}
+
+impl Catalog {
+    /// Opens a catalog: seeds an empty, never-seeded store from the region's files, then builds
+    /// the index from the store.
+    pub fn open(region: Region, store: Box<dyn Store>) -> Result<Self> {
+        if store.seeded()?.is_none() {
+            store.seed(&region.id, &region.services)?;
+        }
+        let index = ServiceIndex::new(store.services()?);
+        Ok(Catalog {
+            store,
+            index: RwLock::new(index),
+            region,
+        })
+    }
+
+    /// The region.
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// The data version (changes on every write).
+    pub fn version(&self) -> Result<u64> {
+        self.store.version()
+    }
+
+    fn read(&self) -> Result<RwLockReadGuard<'_, ServiceIndex>> {
+        self.index
+            .read()
+            .map_err(|_| Error::Store("index lock poisoned".into()))
+    }
+
+    /// Number of services.
+    pub fn len(&self) -> Result<usize> {
+        Ok(self.read()?.len())
+    }
+
+    /// Whether there are no services.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.read()?.is_empty())
+    }
+
+    /// Checks a filter's codes against the taxonomy and the region; names the bad parameter.
+    pub fn check_filter(&self, f: &Filter) -> Result<()> {
+        let tax = &self.region.taxonomy;
+        if let Some(t) = &f.type_code {
+            if tax.get(t).is_none() {
+                return Err(Error::param(
+                    "type",
+                    format!("unknown response type '{t}' (see /api/taxonomy)"),
+                ));
+            }
+        }
+        if let Some(g) = &f.group {
+            if tax.group(g).is_none() {
+                let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();
+                return Err(Error::param(
+                    "group",
+                    format!("unknown group '{g}'; one of {}", all.join(", ")),
+                ));
+            }
+        }
+        if let Some(m) = &f.municipality {
+            if self.region.municipality(m).is_none() {
+                return Err(Error::param(
+                    "municipality",
+                    format!("unknown municipality code '{m}' (see /api/municipalities)"),
+                ));
+            }
+        }
+        if let Some([a, b, c, d]) = f.bbox {
+            for (name, lon, lat) in [("bbox", a, b), ("bbox", c, d)] {
+                if let Err((_, msg)) = crate::distance::check_lon_lat(lon, lat) {
+                    return Err(Error::param(name, msg));
+                }
+            }
+            if a > c || b > d {
+                return Err(Error::param(
+                    "bbox",
+                    "min must not exceed max (min_lon,min_lat,max_lon,max_lat)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn matcher<'a>(&'a self, f: &'a Filter) -> impl Fn(&Service) -> bool + 'a {
+        let words: Vec<String> =
+            f.q.as_deref()
+                .map(|q| {
+                    fold(q)
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+        move |s: &Service| {
+            f.type_code.as_ref().is_none_or(|t| *t == s.type_code)
+                && f.group.as_ref().is_none_or(|g| {
+                    self.region
+                        .taxonomy
+                        .get(&s.type_code)
+                        .is_some_and(|r| r.group == *g)
+                })
+                && f.municipality.as_ref().is_none_or(|m| *m == s.municipality)
+                && f.bbox
+                    .is_none_or(|[a, b, c, d]| (a..=c).contains(&s.lon) && (b..=d).contains(&s.lat))
+                && (words.is_empty() || {
+                    let hay = fold(&format!(
+                        "{} {} {} {}",
+                        s.name,
+                        s.provider.name,
+                        s.locality.as_deref().unwrap_or(""),
+                        s.address.as_deref().unwrap_or("")
+                    ));
+                    words.iter().all(|w| hay.contains(w.as_str()))
+                })
+        }
+    }
+
+    /// The k nearest services by geodesic distance (metres), nearest first.
+    pub fn nearest(&self, q: &NearestQuery) -> Result<Vec<(Service, f64)>> {
+        if let Err((name, msg)) = crate::distance::check_lon_lat(q.lon, q.lat) {
+            return Err(Error::param(name, msg));
+        }
+        if q.k == 0 || q.k > MAX_K {
+            return Err(Error::param(
+                "k",
+                format!("must be between 1 and {MAX_K}, got {}", q.k),
+            ));
+        }
+        let max_m = match q.max_km {
+            Some(km) if !(km.is_finite() && km > 0.0) => {
+                return Err(Error::param(
+                    "max_km",
+                    format!("must be a positive number of km, got {km}"),
+                ))
+            }
+            Some(km) => km * 1000.0,
+            None => f64::INFINITY,
+        };
+        self.check_filter(&q.filter)?;
+        let keep = self.matcher(&q.filter);
+        let index = self.read()?;
+        Ok(index
+            .nearest(q.lon, q.lat, q.k, max_m, keep)
+            .into_iter()
+            .map(|h| (h.service.clone(), h.distance_m))
+            .collect())
+    }
+
+    /// A page of services matching a filter, ordered by name then id.
+    pub fn list(&self, f: &Filter, limit: usize, offset: usize) -> Result<Page> {
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(Error::param(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}, got {limit}"),
+            ));
+        }
+        self.check_filter(f)?;
+        let keep = self.matcher(f);
+        let index = self.read()?;
+        let mut all: Vec<(String, &Service)> = match f.bbox {
+            Some([a, b, c, d]) => index
+                .in_bbox(a, b, c, d)
+                .filter(|s| keep(s))
+                .map(|s| (fold(&s.name), s))
+                .collect(),
+            None => index
+                .iter()
+                .filter(|s| keep(s))
+                .map(|s| (fold(&s.name), s))
+                .collect(),
+        };
+        all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        Ok(Page {
+            total: all.len(),
+            services: all
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(_, s)| s.clone())
+                .collect(),
+        })
+    }
+
+    /// One service by id.
+    pub fn get(&self, id: &str) -> Result<Service> {
+        self.read()?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound {
+                what: "service",
+                id: id.to_string(),
+            })
+    }
+
+    /// Calls `f` with every service (under one read lock).
+    pub fn with_services<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Iterator<Item = &Service>) -> T,
+    ) -> Result<T> {
+        let index = self.read()?;
+        let mut it = index.iter();
+        let out = f(&mut it);
+        Ok(out)
+    }
+
+    /// The coverage report for an indicator; the region's target unless one is given.
+    pub fn coverage(&self, indicator: Indicator, target: Option<f64>) -> Result<CoverageReport> {
+        let target = match target {
+            Some(t) if !(t.is_finite() && t >= 0.0) => {
+                return Err(Error::param(
+                    "target",
+                    format!("must be a rate of 0 or more, got {t}"),
+                ))
+            }
+            Some(t) => t,
+            None => match indicator {
+                Indicator::Elderly => self.region.targets.elderly,
+                Indicator::EarlyChildhood => self.region.targets.early_childhood,
+            },
+        };
+        let index = self.read()?;
+        let mut report = coverage::compute(
+            indicator,
+            &self.region.municipalities,
+            index.iter(),
+            &self.region.taxonomy,
+            target,
+        );
+        report.region.name = self.region.name.clone();
+        Ok(report)
+    }
+
+    /// Inserts or replaces a service: the store first, then the index.
+    pub fn upsert(&self, service: Service) -> Result<()> {
+        if let Err((name, msg)) = crate::distance::check_lon_lat(service.lon, service.lat) {
+            return Err(Error::param(name, msg));
+        }
+        if self.region.taxonomy.get(&service.type_code).is_none() {
+            return Err(Error::param(
+                "type",
+                format!("unknown response type '{}'", service.type_code),
+            ));
+        }
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        self.store.upsert(&service)?;
+        index.upsert(service);
+        Ok(())
+    }
+
+    /// Deletes a service: the store first, then the index.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        if !self.store.delete(id)? {
+            return Err(Error::NotFound {
+                what: "service",
+                id: id.to_string(),
+            });
+        }
+        index.remove(id);
+        Ok(())
+    }
+}

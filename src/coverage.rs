@@ -1,0 +1,432 @@
+//! Carta Social's coverage indicators (capacity over target population) and gap classes.
+//!
+//! - older people: capacity of ERPI + Centro de Dia + SAD over the population aged 65+, x100;
+//! - early childhood: capacity of Creche + Ama over the population aged 0–2, x100, or over three
+//!   times the live births where the 0–2 band is not published (each row says which).
+use crate::model::{Municipality, Service};
+use crate::taxonomy::Taxonomy;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A coverage indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Older people: ERPI + Centro de Dia + SAD over people aged 65+.
+    Elderly,
+    /// Early childhood: Creche + Ama over children aged 0–2.
+    EarlyChildhood,
+}
+
+impl Indicator {
+    /// All indicators.
+    pub const ALL: [Indicator; 2] = [Indicator::Elderly, Indicator::EarlyChildhood];
+
+    /// Parses `elderly` or `early_childhood`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "elderly" => Some(Self::Elderly),
+            "early_childhood" => Some(Self::EarlyChildhood),
+            _ => None,
+        }
+    }
+
+    /// The API name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Elderly => "elderly",
+            Self::EarlyChildhood => "early_childhood",
+        }
+    }
+
+    /// The response codes whose capacity counts.
+    pub fn response_codes(self) -> &'static [&'static str] {
+        match self {
+            Self::Elderly => &["ERPI", "CENTRO_DIA", "SAD_IDOSOS"],
+            Self::EarlyChildhood => &["CRECHE", "AMA"],
+        }
+    }
+}
+
+/// Which population the rate divides by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Residents aged 65 or more.
+    #[serde(rename = "age_65_plus")]
+    Age65Plus,
+    /// Residents aged 0 to 2.
+    #[serde(rename = "age_0_2")]
+    Age0To2,
+    /// Three times the live births of a year (proxy for ages 0–2).
+    #[serde(rename = "live_births_x3")]
+    LiveBirthsTimes3,
+    /// No population figure is available.
+    Missing,
+}
+
+/// Where a municipality stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapClass {
+    /// No population figure: no rate.
+    NoData,
+    /// No places at all.
+    NoPlaces,
+    /// Below the regional rate.
+    BelowRegional,
+    /// At or above the regional rate but below the target.
+    BelowTarget,
+    /// At or above the target.
+    MeetsTarget,
+}
+
+/// The coverage of one municipality (or of the whole region).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRow {
+    /// Municipality code, or `region`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Which population the rate divides by.
+    pub basis: Basis,
+    /// The target population.
+    pub population: u64,
+    /// Places in the indicator's responses.
+    pub capacity: u64,
+    /// Services of the indicator's responses.
+    pub services: u64,
+    /// Of those, services with no published capacity (counted as 0 places).
+    pub services_without_capacity: u64,
+    /// Capacity over population, x100; `None` when there is no population figure.
+    pub rate: Option<f64>,
+    /// Where it stands against the region and the target.
+    pub gap_class: GapClass,
+    /// All services by target group.
+    pub services_by_group: BTreeMap<String, u64>,
+    /// All capacity by target group.
+    pub capacity_by_group: BTreeMap<String, u64>,
+}
+
+/// The coverage report for one indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageReport {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// Response codes counted.
+    pub responses: Vec<String>,
+    /// The target rate (x100).
+    pub target: f64,
+    /// The whole region.
+    pub region: CoverageRow,
+    /// One row per municipality, in code order.
+    pub municipalities: Vec<CoverageRow>,
+}
+
+fn basis_and_population(indicator: Indicator, m: &Municipality) -> (Basis, u64) {
+    let p = &m.population;
+    match indicator {
+        Indicator::Elderly => (Basis::Age65Plus, p.age_65_plus),
+        Indicator::EarlyChildhood => match (p.age_0_2, p.live_births) {
+            (Some(n), _) => (Basis::Age0To2, n),
+            (None, Some(b)) => (Basis::LiveBirthsTimes3, 3 * b),
+            (None, None) => (Basis::Missing, 0),
+        },
+    }
+}
+
+fn rate(capacity: u64, population: u64) -> Option<f64> {
+    (population > 0).then(|| capacity as f64 * 100.0 / population as f64)
+}
+
+/// Computes the report for `indicator` over the region's municipalities and services.
+///
+/// Services whose municipality is not in `municipalities` are left out.
+///
+/// ```
+/// # use bussola::{coverage::*, model::*, taxonomy::Taxonomy};
+/// let tax = Taxonomy::default_taxonomy().unwrap();
+/// let mut m = bussola::demo::example_municipality();
+/// m.population.age_65_plus = 200;
+/// let mut s = bussola::demo::example_service();
+/// s.municipality = m.code.clone(); s.type_code = "ERPI".into(); s.capacity = Some(30);
+/// let r = compute(Indicator::Elderly, &[m], [&s], &tax, 12.0);
+/// assert_eq!(r.municipalities[0].rate, Some(15.0));
+/// ```
+pub fn compute<'a>(
+    indicator: Indicator,
+    municipalities: &[Municipality],
+    services: impl IntoIterator<Item = &'a Service>,
+    taxonomy: &Taxonomy,
+    target: f64,
+) -> CoverageReport {
+    let mut rows: Vec<CoverageRow> = municipalities
+        .iter()
+        .map(|m| {
+            let (basis, population) = basis_and_population(indicator, m);
+            CoverageRow {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                basis,
+                population,
+                capacity: 0,
+                services: 0,
+                services_without_capacity: 0,
+                rate: None,
+                gap_class: GapClass::NoData,
+                services_by_group: BTreeMap::new(),
+                capacity_by_group: BTreeMap::new(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.code.cmp(&b.code));
+    let at: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.clone(), i))
+        .collect();
+    let codes = indicator.response_codes();
+    for s in services {
+        let Some(&i) = at.get(&s.municipality) else {
+            continue;
+        };
+        let row = &mut rows[i];
+        let cap = u64::from(s.capacity.unwrap_or(0));
+        if let Some(group) = taxonomy.get(&s.type_code).map(|r| r.group.clone()) {
+            *row.services_by_group.entry(group.clone()).or_default() += 1;
+            *row.capacity_by_group.entry(group).or_default() += cap;
+        }
+        if codes.contains(&s.type_code.as_str()) {
+            row.services += 1;
+            row.capacity += cap;
+            if s.capacity.is_none() {
+                row.services_without_capacity += 1;
+            }
+        }
+    }
+    let mut region = CoverageRow {
+        code: "region".into(),
+        name: String::new(),
+        basis: rows.first().map_or(Basis::Missing, |r| r.basis),
+        population: 0,
+        capacity: 0,
+        services: 0,
+        services_without_capacity: 0,
+        rate: None,
+        gap_class: GapClass::NoData,
+        services_by_group: BTreeMap::new(),
+        capacity_by_group: BTreeMap::new(),
+    };
+    for r in &mut rows {
+        r.rate = rate(r.capacity, r.population);
+        region.population += r.population;
+        region.capacity += r.capacity;
+        region.services += r.services;
+        region.services_without_capacity += r.services_without_capacity;
+        region.basis = region.basis.weaker(r.basis);
+        for (g, n) in &r.services_by_group {
+            *region.services_by_group.entry(g.clone()).or_default() += n;
+        }
+        for (g, n) in &r.capacity_by_group {
+            *region.capacity_by_group.entry(g.clone()).or_default() += n;
+        }
+    }
+    region.rate = rate(region.capacity, region.population);
+    region.gap_class = classify(region.capacity, region.rate, region.rate, target);
+    for r in &mut rows {
+        r.gap_class = classify(r.capacity, r.rate, region.rate, target);
+    }
+    CoverageReport {
+        indicator,
+        responses: codes.iter().map(|c| c.to_string()).collect(),
+        target,
+        region,
+        municipalities: rows,
+    }
+}
+
+impl Basis {
+    /// For a region whose rows differ, the weaker basis is the one to report.
+    fn weaker(self, other: Basis) -> Basis {
+        let rank = |b: Basis| match b {
+            Basis::Missing => 0,
+            Basis::LiveBirthsTimes3 => 1,
+            Basis::Age0To2 | Basis::Age65Plus => 2,
+        };
+        if rank(other) < rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// The gap class of a rate against the regional rate and the target.
+pub fn classify(capacity: u64, rate: Option<f64>, regional: Option<f64>, target: f64) -> GapClass {
+    let Some(rate) = rate else {
+        return GapClass::NoData;
+    };
+    if capacity == 0 {
+        GapClass::NoPlaces
+    } else if regional.is_some_and(|r| rate < r) {
+        GapClass::BelowRegional
+    } else if rate < target {
+        GapClass::BelowTarget
+    } else {
+        GapClass::MeetsTarget
+    }
+}
+
+/// The report as CSV: one row per municipality, then the region.
+pub fn to_csv(report: &CoverageReport) -> String {
+    let mut out = String::from(
+        "code,name,indicator,basis,population,capacity,services,services_without_capacity,rate,gap_class\n",
+    );
+    for r in report
+        .municipalities
+        .iter()
+        .chain(std::iter::once(&report.region))
+    {
+        let name = if r.name.contains([',', '"']) {
+            format!("\"{}\"", r.name.replace('"', "\"\""))
+        } else {
+            r.name.clone()
+        };
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            r.code,
+            name,
+            report.indicator.key(),
+            enum_str(&r.basis),
+            r.population,
+            r.capacity,
+            r.services,
+            r.services_without_capacity,
+            r.rate.map(|v| format!("{v:.2}")).unwrap_or_default(),
+            enum_str(&r.gap_class),
+        ));
+    }
+    out
+}
+
+fn enum_str<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{example_municipality, example_service};
+
+    fn muni(code: &str, p65: u64, births: Option<u64>) -> Municipality {
+        let mut m = example_municipality();
+        m.code = code.into();
+        m.name = format!("M{code}");
+        m.population.age_65_plus = p65;
+        m.population.live_births = births;
+        m.population.age_0_2 = None;
+        m
+    }
+
+    fn svc(m: &str, t: &str, cap: Option<u32>) -> Service {
+        let mut s = example_service();
+        s.id = format!("{m}-{t}-{cap:?}");
+        s.municipality = m.into();
+        s.type_code = t.into();
+        s.capacity = cap;
+        s
+    }
+
+    /// A fixture computed by hand.
+    /// A: 65+ = 400; ERPI 30 + CD 10 + SAD 20 = 60 -> 15.00 %
+    /// B: 65+ = 1000; ERPI 50 -> 5.00 %; a CRECHE of 40 does not count
+    /// C: 65+ = 100; nothing -> 0 %, no places
+    /// Region: 110 / 1500 = 7.333 %
+    #[test]
+    fn elderly_rates_by_hand() {
+        let tax = Taxonomy::default_taxonomy().unwrap();
+        let ms = [
+            muni("A", 400, Some(10)),
+            muni("B", 1000, Some(20)),
+            muni("C", 100, None),
+        ];
+        let ss = [
+            svc("A", "ERPI", Some(30)),
+            svc("A", "CENTRO_DIA", Some(10)),
+            svc("A", "SAD_IDOSOS", Some(20)),
+            svc("B", "ERPI", Some(50)),
+            svc("B", "CRECHE", Some(40)),
+            svc("B", "SAD_IDOSOS", None),
+            svc("Z", "ERPI", Some(999)),
+        ];
+        let r = compute(Indicator::Elderly, &ms, &ss, &tax, 10.0);
+        let rates: Vec<Option<f64>> = r.municipalities.iter().map(|m| m.rate).collect();
+        assert_eq!(rates, [Some(15.0), Some(5.0), Some(0.0)]);
+        assert_eq!(r.region.capacity, 110);
+        assert_eq!(r.region.population, 1500);
+        assert!((r.region.rate.unwrap() - 7.333_333).abs() < 1e-4);
+        let gaps: Vec<GapClass> = r.municipalities.iter().map(|m| m.gap_class).collect();
+        assert_eq!(
+            gaps,
+            [
+                GapClass::MeetsTarget,
+                GapClass::BelowRegional,
+                GapClass::NoPlaces
+            ]
+        );
+        assert_eq!(r.municipalities[1].services, 2);
+        assert_eq!(r.municipalities[1].services_without_capacity, 1);
+        assert_eq!(
+            r.municipalities[1].services_by_group.get("children"),
+            Some(&1)
+        );
+        assert_eq!(
+            r.municipalities[1].capacity_by_group.get("elderly"),
+            Some(&50)
+        );
+    }
+
+    /// A: births 10 -> 30 children; CRECHE 12 + AMA 3 = 15 -> 50 %.
+    /// C: no births, no 0–2 band: no data.
+    #[test]
+    fn early_childhood_uses_births_times_three_and_says_so() {
+        let tax = Taxonomy::default_taxonomy().unwrap();
+        let mut a = muni("A", 400, Some(10));
+        let b = muni("C", 100, None);
+        let ss = [svc("A", "CRECHE", Some(12)), svc("A", "AMA", Some(3))];
+        let r = compute(Indicator::EarlyChildhood, &[a.clone(), b], &ss, &tax, 33.0);
+        assert_eq!(r.municipalities[0].basis, Basis::LiveBirthsTimes3);
+        assert_eq!(r.municipalities[0].population, 30);
+        assert_eq!(r.municipalities[0].rate, Some(50.0));
+        assert_eq!(r.municipalities[1].gap_class, GapClass::NoData);
+        assert_eq!(r.region.basis, Basis::Missing);
+        a.population.age_0_2 = Some(60);
+        let r = compute(Indicator::EarlyChildhood, &[a], &ss, &tax, 33.0);
+        assert_eq!(r.municipalities[0].basis, Basis::Age0To2);
+        assert_eq!(r.municipalities[0].rate, Some(25.0));
+        assert_eq!(r.municipalities[0].gap_class, GapClass::BelowTarget);
+    }
+
+    #[test]
+    fn csv_has_a_row_per_municipality_and_the_region() {
+        let tax = Taxonomy::default_taxonomy().unwrap();
+        let r = compute(
+            Indicator::Elderly,
+            &[muni("A", 400, None)],
+            &[svc("A", "ERPI", Some(30))],
+            &tax,
+            10.0,
+        );
+        let csv = to_csv(&r);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[1],
+            "A,MA,elderly,age_65_plus,400,30,1,0,7.50,below_target"
+        );
+        assert!(lines[2].starts_with("region,"));
+    }
+}

@@ -1,0 +1,83 @@
+//! The library's error type.
+use std::path::PathBuf;
+
+/// Anything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A data file has invalid content; names the file, the place and the field.
+    #[error("{path}{}{}: {message}", place.as_ref().map(|p| format!(", {p}")).unwrap_or_default(), field.as_ref().map(|f| format!(", field '{f}'")).unwrap_or_default())]
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// Where in the file ("line 12", "feature 3"), when known.
+        place: Option<String>,
+        /// The field, when known.
+        field: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A query parameter is invalid; names the parameter.
+    #[error("invalid parameter '{param}': {message}")]
+    InvalidParam {
+        /// The parameter's name.
+        param: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A record was not found.
+    #[error("{what} '{id}' not found")]
+    NotFound {
+        /// What kind of record.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// The store failed.
+    #[error("store: {0}")]
+    Store(String),
+    /// Reprojection failed.
+    #[error(transparent)]
+    Reproject(#[from] crate::reproject::ReprojectError),
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidParam`].
+    pub fn param(param: &str, message: impl Into<String>) -> Self {
+        Error::InvalidParam {
+            param: param.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Data`].
+    pub fn data(
+        path: impl Into<PathBuf>,
+        place: Option<String>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Data {
+            path: path.into(),
+            place,
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(e.to_string())
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,314 @@
+//! The R-tree over services: nearest-k and bounding-box queries.
+//!
+//! Points are indexed as unit vectors (see [`crate::distance`]), so nearest-neighbour order in
+//! the tree is great-circle order. The search keeps going until the spherical lower bound of the
+//! next candidate exceeds the k-th best geodesic distance, so results equal a brute-force scan.
+use crate::distance::{chord2_to_sphere_m, geodesic_m, unit_vector, SPHERE_BOUND};
+use crate::model::Service;
+use rstar::{PointDistance, RTree, RTreeObject, AABB};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    xyz: [f64; 3],
+    slot: usize,
+}
+
+impl RTreeObject for Entry {
+    type Envelope = AABB<[f64; 3]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point(self.xyz)
+    }
+}
+
+impl PointDistance for Entry {
+    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+        (0..3).map(|i| (self.xyz[i] - p[i]).powi(2)).sum()
+    }
+}
+
+/// One nearest-search result.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    /// The service.
+    pub service: &'a Service,
+    /// Geodesic distance from the query point, metres.
+    pub distance_m: f64,
+}
+
+/// A spatial index of services by position, with the services themselves.
+#[derive(Debug, Default)]
+pub struct ServiceIndex {
+    tree: RTree<Entry>,
+    slots: Vec<Option<Service>>,
+    free: Vec<usize>,
+    by_id: HashMap<String, usize>,
+}
+
+impl ServiceIndex {
+    /// Builds an index with bulk loading.
+    pub fn new(services: Vec<Service>) -> Self {
+        let mut by_id = HashMap::with_capacity(services.len());
+        let mut slots = Vec::with_capacity(services.len());
+        for s in services {
+            if let Some(&old) = by_id.get(&s.id) {
+                slots[old] = Some(s);
+            } else {
+                by_id.insert(s.id.clone(), slots.len());
+                slots.push(Some(s));
+            }
+        }
+        let entries = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, s)| {
+                s.as_ref().map(|s| Entry {
+                    xyz: unit_vector(s.lon, s.lat),
+                    slot,
+                })
+            })
+            .collect();
+        ServiceIndex {
+            tree: RTree::bulk_load(entries),
+            slots,
+            free: Vec::new(),
+            by_id,
+        }
+    }
+
+    /// Number of services.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether there is no service.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// The service with this id.
+    pub fn get(&self, id: &str) -> Option<&Service> {
+        self.by_id.get(id).and_then(|&i| self.slots[i].as_ref())
+    }
+
+    /// All services, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Service> {
+        self.slots.iter().flatten()
+    }
+
+    /// Inserts a service, replacing one with the same id.
+    pub fn upsert(&mut self, service: Service) {
+        self.remove(&service.id);
+        let slot = self.free.pop().unwrap_or(self.slots.len());
+        let entry = Entry {
+            xyz: unit_vector(service.lon, service.lat),
+            slot,
+        };
+        self.by_id.insert(service.id.clone(), slot);
+        if slot == self.slots.len() {
+            self.slots.push(Some(service));
+        } else {
+            self.slots[slot] = Some(service);
+        }
+        self.tree.insert(entry);
+    }
+
+    /// Removes a service; returns it if it was there.
+    pub fn remove(&mut self, id: &str) -> Option<Service> {
+        let slot = self.by_id.remove(id)?;
+        let old = self.slots[slot].take()?;
+        self.tree.remove(&Entry {
+            xyz: unit_vector(old.lon, old.lat),
+            slot,
+        });
+        self.free.push(slot);
+        Some(old)
+    }
+
+    /// The `k` services nearest to (lon, lat) that pass `filter` and lie within `max_m`
+    /// metres, by ascending geodesic distance (ties by id).
+    ///
+    /// ```
+    /// # use bussola::index::ServiceIndex;
+    /// # fn svc(id: &str, lon: f64, lat: f64) -> bussola::model::Service {
+    /// #     let mut s = bussola::demo::example_service(); s.id = id.into(); s.lon = lon; s.lat = lat; s }
+    /// let idx = ServiceIndex::new(vec![svc("a", -7.9, 38.57), svc("b", -7.5, 38.8), svc("c", -8.2, 38.65)]);
+    /// let hits = idx.nearest(-7.91, 38.58, 2, f64::INFINITY, |_| true);
+    /// let ids: Vec<&str> = hits.iter().map(|h| h.service.id.as_str()).collect();
+    /// assert_eq!(ids, ["a", "c"]);
+    /// ```
+    pub fn nearest(
+        &self,
+        lon: f64,
+        lat: f64,
+        k: usize,
+        max_m: f64,
+        filter: impl Fn(&Service) -> bool,
+    ) -> Vec<Hit<'_>> {
+        let mut best: Vec<Hit<'_>> = Vec::with_capacity(k + 1);
+        if k == 0 {
+            return best;
+        }
+        let q = unit_vector(lon, lat);
+        for (entry, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+            let lower = chord2_to_sphere_m(d2) * (1.0 - SPHERE_BOUND);
+            if lower > max_m {
+                break;
+            }
+            if best.len() == k && best.last().is_some_and(|h| lower > h.distance_m) {
+                break;
+            }
+            let Some(service) = self.slots[entry.slot].as_ref() else {
+                continue;
+            };
+            if !filter(service) {
+                continue;
+            }
+            let distance_m = geodesic_m((lon, lat), (service.lon, service.lat));
+            if distance_m > max_m {
+                continue;
+            }
+            let hit = Hit {
+                service,
+                distance_m,
+            };
+            let at = best.partition_point(|h| hit_order(h, &hit).is_lt());
+            if at < k {
+                best.insert(at, hit);
+                best.truncate(k);
+            }
+        }
+        best
+    }
+
+    /// The services inside a lon/lat box (inclusive), in no particular order.
+    pub fn in_bbox(
+        &self,
+        min_lon: f64,
+        min_lat: f64,
+        max_lon: f64,
+        max_lat: f64,
+    ) -> impl Iterator<Item = &Service> {
+        let envelope = sphere_envelope(min_lon, min_lat, max_lon, max_lat);
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(move |e| self.slots[e.slot].as_ref())
+            .filter(move |s| {
+                (min_lon..=max_lon).contains(&s.lon) && (min_lat..=max_lat).contains(&s.lat)
+            })
+    }
+}
+
+/// The order of results: distance, then id (a total order even on ties).
+pub fn hit_order(a: &Hit<'_>, b: &Hit<'_>) -> std::cmp::Ordering {
+    a.distance_m
+        .total_cmp(&b.distance_m)
+        .then_with(|| a.service.id.cmp(&b.service.id))
+}
+
+/// A 3-D box that holds every unit vector of a lon/lat box (slightly padded).
+fn sphere_envelope(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> AABB<[f64; 3]> {
+    let (lat0, lat1) = (min_lat.to_radians(), max_lat.to_radians());
+    let (lon0, lon1) = (min_lon.to_radians(), max_lon.to_radians());
+    // x = cos(lat) cos(lon), y = cos(lat) sin(lon), z = sin(lat): each a product of a
+    // non-negative factor of lat and a factor of lon, so extremes lie at the ends of each range
+    // or where a factor peaks inside it.
+    let mut coslat = vec![lat0.cos(), lat1.cos()];
+    if lat0 <= 0.0 && 0.0 <= lat1 {
+        coslat.push(1.0);
+    }
+    let mut lons = vec![lon0, lon1];
+    for k in -2..=2 {
+        let a = f64::from(k) * std::f64::consts::FRAC_PI_2;
+        if lon0 <= a && a <= lon1 {
+            lons.push(a);
+        }
+    }
+    let (mut lo, mut hi) = ([f64::MAX; 3], [f64::MIN; 3]);
+    for &c in &coslat {
+        for &l in &lons {
+            let p = [c * l.cos(), c * l.sin()];
+            for i in 0..2 {
+                lo[i] = lo[i].min(p[i]);
+                hi[i] = hi[i].max(p[i]);
+            }
+        }
+    }
+    lo[2] = lat0.sin();
+    hi[2] = lat1.sin();
+    let pad = 1e-12;
+    AABB::from_corners(lo.map(|v| v - pad), hi.map(|v| v + pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::example_service;
+
+    fn svc(id: &str, lon: f64, lat: f64, type_code: &str) -> Service {
+        let mut s = example_service();
+        s.id = id.into();
+        s.lon = lon;
+        s.lat = lat;
+        s.type_code = type_code.into();
+        s
+    }
+
+    #[test]
+    fn nearest_orders_by_distance_and_filters() {
+        let idx = ServiceIndex::new(vec![
+            svc("far", -7.0, 38.0, "ERPI"),
+            svc("near", -7.9, 38.57, "ERPI"),
+            svc("mid", -7.6, 38.8, "CRECHE"),
+        ]);
+        let hits = idx.nearest(-7.9, 38.57, 10, f64::INFINITY, |_| true);
+        let ids: Vec<&str> = hits.iter().map(|h| h.service.id.as_str()).collect();
+        assert_eq!(ids, ["near", "mid", "far"]);
+        assert!(hits[0].distance_m < 1.0);
+        let erpi = idx.nearest(-7.9, 38.57, 10, f64::INFINITY, |s| s.type_code == "ERPI");
+        assert_eq!(erpi.len(), 2);
+        let close = idx.nearest(-7.9, 38.57, 10, 40_000.0, |_| true);
+        assert_eq!(close.len(), 2, "only near and mid within 40 km");
+    }
+
+    #[test]
+    fn upsert_and_remove_keep_tree_in_step() {
+        let mut idx = ServiceIndex::new(vec![svc("a", -7.9, 38.57, "ERPI")]);
+        idx.upsert(svc("a", -7.0, 38.0, "ERPI"));
+        assert_eq!(idx.len(), 1);
+        let hit = idx.nearest(-7.0, 38.0, 1, f64::INFINITY, |_| true);
+        assert!(
+            hit[0].distance_m < 1.0,
+            "moved point found at its new place"
+        );
+        assert!(idx.remove("a").is_some());
+        assert!(idx
+            .nearest(-7.0, 38.0, 1, f64::INFINITY, |_| true)
+            .is_empty());
+        idx.upsert(svc("b", 1.0, 1.0, "ERPI"));
+        assert_eq!(idx.get("b").map(|s| s.lon), Some(1.0));
+    }
+
+    #[test]
+    fn bbox_returns_exactly_the_points_inside() {
+        let pts: Vec<Service> = (0..400)
+            .map(|i| {
+                let lon = -9.0 + (i % 20) as f64 * 0.15;
+                let lat = 37.0 + (i / 20) as f64 * 0.15;
+                svc(&format!("s{i}"), lon, lat, "ERPI")
+            })
+            .collect();
+        let idx = ServiceIndex::new(pts.clone());
+        let (a, b, c, d) = (-8.5, 37.5, -7.2, 39.1);
+        let mut got: Vec<&str> = idx.in_bbox(a, b, c, d).map(|s| s.id.as_str()).collect();
+        let mut want: Vec<&str> = pts
+            .iter()
+            .filter(|s| s.lon >= a && s.lon <= c && s.lat >= b && s.lat <= d)
+            .map(|s| s.id.as_str())
+            .collect();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want);
+        assert!(!got.is_empty());
+    }
+}

@@ -1,0 +1,36 @@
+//! Bússola: an open map service for social care.
+//!
+//! The library knows nothing of HTTP; the [`api`] module is a thin layer over it.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`taxonomy`] | the social responses (respostas sociais) and target groups, loaded from data |
+//! | [`model`] | providers, services, municipalities and their population |
+//! | [`distance`] | geodesic distance and the unit-sphere embedding used by the index |
+//! | [`index`] | the R-tree over services: nearest-k and bounding-box queries |
+//! | [`coverage`] | Carta Social's coverage indicators and gap classes by municipality |
+//! | [`region`] | region manifests: loading boundaries, population and services, with checks |
+//! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
+//! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
+//! | [`catalog`] | the store and the index kept in step; the queries the API serves |
+//! | [`demo`] | the deterministic generator of the shipped demonstration region |
+//! | [`text`] | accent- and case-insensitive matching of Portuguese names |
+//! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod catalog;
+pub mod coverage;
+pub mod demo;
+pub mod distance;
+pub mod error;
+pub mod index;
+pub mod model;
+pub mod region;
+pub mod reproject;
+pub mod store;
+pub mod taxonomy;
+pub mod text;
+
+pub use error::{Error, Result};

@@ -1,0 +1,159 @@
+//! The `bussola` binary: a thin CLI over the library.
+use anyhow::{bail, Context, Result};
+use bussola::catalog::Catalog;
+use bussola::region::Region;
+use bussola::store::SqliteStore;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The shipped default region, relative to the repository root.
+const DEFAULT_REGION: &str = "geodata/alentejo-central/region.toml";
+
+#[derive(Parser)]
+#[command(
+    name = "bussola",
+    version,
+    about = "Bússola: a map of social care services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (API and map page).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Region manifest to serve.
+        #[arg(long, default_value = DEFAULT_REGION)]
+        region: PathBuf,
+        /// Folder for the database (created on first start).
+        #[arg(long, default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Load a region and print what is wrong with its data (exit code 1 on errors).
+    Check {
+        /// Region manifest.
+        manifest: PathBuf,
+        /// Print warnings too (errors are always printed).
+        #[arg(long, default_value_t = true)]
+        warnings: bool,
+    },
+    /// Regenerate the demo region's boundaries and services from its municipalities table.
+    Demo {
+        /// The region folder holding municipalities.csv.
+        #[arg(long, default_value = "geodata/alentejo-central")]
+        dir: PathBuf,
+    },
+}
+
+/// Finds the default manifest when run from outside the repository root.
+fn resolve_region(path: &Path) -> PathBuf {
+    if path.exists() || path != Path::new(DEFAULT_REGION) {
+        return path.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_REGION)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "bussola=info,tower_http=warn".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            addr,
+            region,
+            data_dir,
+        } => serve(addr, &resolve_region(&region), &data_dir).await,
+        Command::Check { manifest, warnings } => check(&manifest, warnings),
+        Command::Demo { dir } => demo(&dir),
+    }
+}
+
+async fn serve(addr: SocketAddr, manifest: &Path, data_dir: &Path) -> Result<()> {
+    let loaded =
+        Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
+    let errors = loaded
+        .issues
+        .iter()
+        .filter(|i| i.severity == bussola::region::Severity::Error)
+        .count();
+    if errors > 0 {
+        tracing::warn!(
+            "{errors} records with errors were left out; run `bussola check {}`",
+            manifest.display()
+        );
+    }
+    let region = loaded.region;
+    let db = data_dir.join(format!("{}.sqlite", region.id));
+    let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let catalog = Catalog::open(region, Box::new(store))?;
+    tracing::info!(
+        "region {} with {} services and {} municipalities; database {}",
+        catalog.region().name,
+        catalog.len()?,
+        catalog.region().municipalities.len(),
+        db.display()
+    );
+    let app = bussola::api::router(Arc::new(catalog));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn check(manifest: &Path, warnings: bool) -> Result<()> {
+    let loaded =
+        Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
+    let r = &loaded.region;
+    for issue in &loaded.issues {
+        if warnings || issue.severity == bussola::region::Severity::Error {
+            println!("{issue}");
+        }
+    }
+    let errors = loaded
+        .issues
+        .iter()
+        .filter(|i| i.severity == bussola::region::Severity::Error)
+        .count();
+    println!(
+        "{}: {} municipalities, {} services loaded; {} errors, {} warnings",
+        r.name,
+        r.municipalities.len(),
+        r.services.len(),
+        errors,
+        loaded.issues.len() - errors
+    );
+    if errors > 0 {
+        bail!("{errors} errors in {}", manifest.display());
+    }
+    Ok(())
+}
+
+fn demo(dir: &Path) -> Result<()> {
+    let rows = bussola::demo::read_seats(&dir.join("municipalities.csv"))?;
+    let rings = bussola::demo::boundary_rings(&rows);
+    let b = dir.join("boundaries.geojson");
+    std::fs::write(&b, bussola::demo::generate_boundaries(&rows))
+        .with_context(|| format!("writing {}", b.display()))?;
+    let s = dir.join("services.geojson");
+    std::fs::write(&s, bussola::demo::generate_services(&rows, &rings))
+        .with_context(|| format!("writing {}", s.display()))?;
+    println!("wrote {} and {}", b.display(), s.display());
+    Ok(())
+}

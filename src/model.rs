@@ -1,0 +1,167 @@
+//! Providers, services, municipalities and their population.
+use geo_types::MultiPolygon;
+use serde::{Deserialize, Serialize};
+
+/// The legal nature of a provider (natureza jurídica).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalNature {
+    /// Instituição Particular de Solidariedade Social.
+    Ipss,
+    /// Santa Casa da Misericórdia.
+    Misericordia,
+    /// Public body (municipality, state).
+    Public,
+    /// Private, for profit.
+    PrivateForProfit,
+    /// Cooperative.
+    Cooperative,
+    /// Mutual association.
+    MutualAssociation,
+    /// Not known.
+    #[default]
+    Unknown,
+}
+
+impl LegalNature {
+    /// Parses the usual Portuguese and English labels; `None` when not recognised.
+    pub fn parse(s: &str) -> Option<Self> {
+        let f = crate::text::fold(s);
+        Some(match f.as_str() {
+            "ipss" | "instituicao particular de solidariedade social" => Self::Ipss,
+            "misericordia" | "santa casa da misericordia" | "scm" => Self::Misericordia,
+            "public" | "publica" | "publico" | "municipal" | "estado" => Self::Public,
+            "private_for_profit" | "privada" | "privado" | "lucrativa" | "private" => {
+                Self::PrivateForProfit
+            }
+            "cooperative" | "cooperativa" => Self::Cooperative,
+            "mutual_association" | "associacao mutualista" | "mutualista" => {
+                Self::MutualAssociation
+            }
+            "unknown" | "desconhecido" | "desconhecida" | "" => Self::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// An organisation that runs services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provider {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Legal nature.
+    pub legal_nature: LegalNature,
+}
+
+/// How precise a service's coordinates are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// The building itself (surveyed or mapped).
+    Building,
+    /// Geocoded from the street address.
+    Address,
+    /// Geocoded from the postal code.
+    PostalCode,
+    /// The locality (village or town) only.
+    Locality,
+    /// The municipality only (e.g. its seat).
+    Municipality,
+    /// Not known.
+    #[default]
+    Unknown,
+}
+
+/// How to contact a service.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Contact {
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+}
+
+/// One social response at one place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Response type code (see [`crate::taxonomy`]).
+    pub type_code: String,
+    /// The provider running it.
+    pub provider: Provider,
+    /// Capacity (places), when known.
+    pub capacity: Option<u32>,
+    /// Users, when known.
+    pub users: Option<u32>,
+    /// Vacancies, when known.
+    pub vacancies: Option<u32>,
+    /// Opening hours, as published.
+    pub opening_hours: Option<String>,
+    /// Contact.
+    pub contact: Contact,
+    /// Street address.
+    pub address: Option<String>,
+    /// Postal code (NNNN-NNN).
+    pub postal_code: Option<String>,
+    /// Locality.
+    pub locality: Option<String>,
+    /// Municipality code (DICO).
+    pub municipality: String,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// How precise the coordinates are.
+    pub precision: Precision,
+    /// Where the record comes from.
+    pub source: String,
+    /// When the source last updated it (YYYY-MM-DD).
+    pub updated: Option<String>,
+    /// Invented demonstration data, not a real service.
+    pub demo: bool,
+}
+
+/// Resident population of a municipality by age band (Census).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Population {
+    /// All residents.
+    pub total: u64,
+    /// Aged 0 to 14.
+    pub age_0_14: u64,
+    /// Aged 15 to 24.
+    pub age_15_24: u64,
+    /// Aged 25 to 64.
+    pub age_25_64: u64,
+    /// Aged 65 or more.
+    pub age_65_plus: u64,
+    /// Aged 0 to 2, where published.
+    pub age_0_2: Option<u64>,
+    /// Live births in a recent year, where published.
+    pub live_births: Option<u64>,
+}
+
+/// A municipality (concelho).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Municipality {
+    /// Code (DICO, 4 digits).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// NUTS3 sub-region.
+    pub nuts3: Option<String>,
+    /// Seat (sede) name and position, where known.
+    pub seat: Option<(String, f64, f64)>,
+    /// Boundary in WGS84.
+    pub geometry: MultiPolygon<f64>,
+    /// Whether the boundary is an approximation (not official).
+    pub approximate: bool,
+    /// Population.
+    pub population: Population,
+}

@@ -1,0 +1,187 @@
+//! The region manifest: a TOML file naming a region's boundary, population and service files,
+//! with the field names each file uses. See `geodata/README.md` for the format.
+use crate::{Error, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A parsed manifest; paths are resolved against the manifest's folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Stable id (names the database file).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Attribution of every source, shown on the map.
+    #[serde(default)]
+    pub attribution: Vec<String>,
+    /// Taxonomy file; the embedded default when absent.
+    #[serde(default)]
+    pub taxonomy: Option<PathBuf>,
+    /// Municipality boundaries.
+    pub boundaries: Boundaries,
+    /// Population by municipality.
+    pub population: PopulationFile,
+    /// Service files.
+    #[serde(default)]
+    pub services: Vec<ServiceFile>,
+    /// Coverage targets.
+    #[serde(default)]
+    pub coverage: Targets,
+}
+
+/// Which features of a file to keep: those whose `field` is one of `values`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// The property to test.
+    pub field: String,
+    /// The accepted values.
+    pub values: Vec<String>,
+}
+
+/// The boundaries file and its fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Boundaries {
+    /// GeoJSON, FlatGeobuf or GeoPackage with (Multi)Polygons.
+    pub path: PathBuf,
+    /// Field holding the municipality code (DICO).
+    #[serde(default = "default_code")]
+    pub code: String,
+    /// Field holding the name.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// Field holding the NUTS3 name.
+    #[serde(default)]
+    pub nuts3: Option<String>,
+    /// Keep only some features.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+    /// CRS to assume, overriding what the file declares.
+    #[serde(default)]
+    pub crs: Option<String>,
+    /// The boundaries are approximations, not official ones.
+    #[serde(default)]
+    pub approximate: bool,
+}
+
+fn default_code() -> String {
+    "dico".into()
+}
+fn default_name() -> String {
+    "concelho".into()
+}
+
+/// The population table (CSV, one row per municipality) and its columns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationFile {
+    /// CSV file.
+    pub path: PathBuf,
+    /// Column with the municipality code.
+    #[serde(default = "default_code")]
+    pub code: String,
+    /// Column of total residents.
+    pub total: String,
+    /// Column of residents aged 0–14.
+    pub age_0_14: String,
+    /// Column of residents aged 15–24.
+    pub age_15_24: String,
+    /// Column of residents aged 25–64.
+    pub age_25_64: String,
+    /// Column of residents aged 65+.
+    pub age_65_plus: String,
+    /// Column of residents aged 0–2, where published.
+    #[serde(default)]
+    pub age_0_2: Option<String>,
+    /// Column of live births in a year.
+    #[serde(default)]
+    pub live_births: Option<String>,
+    /// Columns of the seat: name, longitude, latitude.
+    #[serde(default)]
+    pub seat: Option<[String; 3]>,
+    /// Keep only some rows.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+}
+
+/// A file of services, its fields and constants.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    /// GeoJSON, FlatGeobuf, GeoPackage or CSV.
+    pub path: PathBuf,
+    /// Source label for records that name none.
+    pub source: String,
+    /// Mark every record as demonstration data.
+    #[serde(default)]
+    pub demo: bool,
+    /// CRS to assume, overriding what the file declares.
+    #[serde(default)]
+    pub crs: Option<String>,
+    /// Our field name -> the file's field name (see [`crate::region::SERVICE_FIELDS`]).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Our field name -> a value for every record (e.g. `type = "CRECHE"`).
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
+    /// Keep only some records.
+    #[serde(default)]
+    pub filter: Option<Filter>,
+}
+
+/// Coverage targets (rates x100) below which a municipality is flagged.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Older people.
+    #[serde(default = "default_elderly")]
+    pub elderly: f64,
+    /// Early childhood.
+    #[serde(default = "default_early")]
+    pub early_childhood: f64,
+}
+
+fn default_elderly() -> f64 {
+    12.0
+}
+fn default_early() -> f64 {
+    33.0
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            elderly: default_elderly(),
+            early_childhood: default_early(),
+        }
+    }
+}
+
+impl Manifest {
+    /// Reads a manifest and resolves its paths against its folder.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut m: Manifest = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| format!("line {}", text[..s.start].matches('\n').count() + 1));
+            Error::data(path, line, None, e.message().to_string())
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        m.boundaries.path = dir.join(&m.boundaries.path);
+        m.population.path = dir.join(&m.population.path);
+        for s in &mut m.services {
+            s.path = dir.join(&s.path);
+        }
+        if let Some(t) = &mut m.taxonomy {
+            *t = dir.join(&*t);
+        }
+        Ok(m)
+    }
+}

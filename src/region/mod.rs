@@ -1,0 +1,386 @@
+//! Regions: a manifest's boundaries, population and services, loaded and checked.
+//!
+//! Loading never stops at the first bad record: every problem becomes an [`Issue`] naming the
+//! file, the place and the field, records with errors are left out, and `bussola check` prints
+//! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
+pub mod manifest;
+pub mod read;
+mod services;
+
+use crate::model::{Municipality, Population, Service};
+use crate::reproject::{reproject_geometry, transformer, Crs};
+use crate::taxonomy::Taxonomy;
+use crate::Result;
+use geo::{BoundingRect, Intersects};
+use geo_types::{Geometry, MultiPolygon, Point, Rect};
+pub use manifest::{Manifest, Targets};
+use read::{read_any, text, CsvPoints, RawFeature};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+pub use services::SERVICE_FIELDS;
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a look; the record is kept.
+    Warning,
+    /// The record is left out.
+    Error,
+}
+
+/// One problem found in a region's data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The file.
+    pub file: PathBuf,
+    /// Where in the file ("line 4", "feature 12").
+    pub place: Option<String>,
+    /// The field.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{sev}: {}", self.file.display())?;
+        if let Some(p) = &self.place {
+            write!(f, ", {p}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field '{field}'")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Collects issues for one file.
+#[derive(Debug)]
+pub(crate) struct Issues<'a> {
+    file: &'a Path,
+    list: &'a mut Vec<Issue>,
+}
+
+impl Issues<'_> {
+    pub(crate) fn push(
+        &mut self,
+        severity: Severity,
+        place: &str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.list.push(Issue {
+            severity,
+            file: self.file.to_path_buf(),
+            place: Some(place.to_string()),
+            field: field.map(str::to_string),
+            message: message.into(),
+        });
+    }
+}
+
+/// A loaded region.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Attribution of every source.
+    pub attribution: Vec<String>,
+    /// Municipalities, in code order.
+    pub municipalities: Vec<Municipality>,
+    /// Services from the manifest's files (the store's seed).
+    pub services: Vec<Service>,
+    /// Coverage targets.
+    pub targets: Targets,
+    /// The taxonomy.
+    pub taxonomy: Taxonomy,
+    bounds: Vec<Rect<f64>>,
+}
+
+/// A region and the problems found while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The region, without the records that had errors.
+    pub region: Region,
+    /// Everything found wrong.
+    pub issues: Vec<Issue>,
+}
+
+impl Loaded {
+    /// Whether any issue is an error.
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+}
+
+impl Region {
+    /// Loads a region from a manifest file.
+    pub fn load(manifest_path: &Path) -> Result<Loaded> {
+        let manifest = Manifest::load(manifest_path)?;
+        Self::from_manifest(&manifest, manifest_path)
+    }
+
+    /// Loads a region from a parsed manifest.
+    pub fn from_manifest(m: &Manifest, manifest_path: &Path) -> Result<Loaded> {
+        let taxonomy = match &m.taxonomy {
+            Some(p) => Taxonomy::load(p)?,
+            None => Taxonomy::default_taxonomy()?,
+        };
+        let mut issues = Vec::new();
+        let mut municipalities = load_boundaries(m, &mut issues)?;
+        attach_population(m, &mut municipalities, &mut issues)?;
+        let bounds = municipalities
+            .iter()
+            .map(|mu| {
+                mu.geometry
+                    .bounding_rect()
+                    .unwrap_or(Rect::new((0.0, 0.0), (0.0, 0.0)))
+            })
+            .collect();
+        let mut region = Region {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            attribution: m.attribution.clone(),
+            municipalities,
+            services: Vec::new(),
+            targets: m.coverage,
+            taxonomy,
+            bounds,
+        };
+        for file in &m.services {
+            services::load(file, manifest_path, &mut region, &mut issues)?;
+        }
+        Ok(Loaded { region, issues })
+    }
+
+    /// The municipality whose boundary holds (lon, lat), if any.
+    pub fn municipality_at(&self, lon: f64, lat: f64) -> Option<&Municipality> {
+        let p = Point::new(lon, lat);
+        self.municipalities
+            .iter()
+            .zip(&self.bounds)
+            .find(|(m, b)| b.intersects(&p) && m.geometry.intersects(&p))
+            .map(|(m, _)| m)
+    }
+
+    /// The municipality with this code.
+    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
+        self.municipalities.iter().find(|m| m.code == code)
+    }
+
+    /// The bounding box of all municipalities: (min lon, min lat, max lon, max lat).
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        let mut it = self.bounds.iter();
+        let first = *it.next()?;
+        let r = it.fold(first, |a, b| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        });
+        Some([r.min().x, r.min().y, r.max().x, r.max().y])
+    }
+}
+
+fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
+    filter.as_ref().is_none_or(|flt| {
+        text(&f.props, &flt.field).is_some_and(|v| flt.values.iter().any(|x| *x == v))
+    })
+}
+
+fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipality>> {
+    let b = &m.boundaries;
+    let file = read_any(&b.path, &CsvPoints::default())?;
+    let crs = match &b.crs {
+        Some(c) => Crs::parse(c)?,
+        None => file.crs,
+    };
+    let t = transformer(crs)?;
+    let mut out: Vec<Municipality> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut log = Issues {
+        file: &b.path,
+        list: issues,
+    };
+    for f in file.features.iter().filter(|f| keep(&b.filter, f)) {
+        let Some(code) = text(&f.props, &b.code) else {
+            log.push(
+                Severity::Error,
+                &f.place,
+                Some(&b.code),
+                "no municipality code",
+            );
+            continue;
+        };
+        if !seen.insert(code.clone()) {
+            log.push(
+                Severity::Error,
+                &f.place,
+                Some(&b.code),
+                format!("duplicate code {code}"),
+            );
+            continue;
+        }
+        let mut geometry = match f.geometry.clone() {
+            Some(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+            Some(Geometry::MultiPolygon(mp)) => mp,
+            _ => {
+                log.push(
+                    Severity::Error,
+                    &f.place,
+                    Some("geometry"),
+                    "not a Polygon or MultiPolygon",
+                );
+                continue;
+            }
+        };
+        let mut g = Geometry::MultiPolygon(geometry);
+        reproject_geometry(&mut g, t.as_ref())?;
+        geometry = match g {
+            Geometry::MultiPolygon(mp) => mp,
+            _ => continue,
+        };
+        let approximate = b.approximate
+            || f.props
+                .get("approximate")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+        out.push(Municipality {
+            name: text(&f.props, &b.name).unwrap_or_else(|| code.clone()),
+            nuts3: b.nuts3.as_ref().and_then(|k| text(&f.props, k)),
+            code,
+            seat: None,
+            geometry,
+            approximate,
+            population: Population::default(),
+        });
+    }
+    if out.is_empty() {
+        return Err(crate::Error::data(
+            &b.path,
+            None,
+            None,
+            "no municipality boundaries (check the filter)",
+        ));
+    }
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
+fn attach_population(
+    m: &Manifest,
+    munis: &mut [Municipality],
+    issues: &mut Vec<Issue>,
+) -> Result<()> {
+    let p = &m.population;
+    let file = read::read_csv(&p.path, &CsvPoints::default())?;
+    let mut log = Issues {
+        file: &p.path,
+        list: issues,
+    };
+    let mut found: BTreeMap<String, ()> = BTreeMap::new();
+    for row in file.features.iter().filter(|f| keep(&p.filter, f)) {
+        let Some(code) = text(&row.props, &p.code) else {
+            log.push(
+                Severity::Error,
+                &row.place,
+                Some(&p.code),
+                "no municipality code",
+            );
+            continue;
+        };
+        let Some(muni) = munis.iter_mut().find(|x| x.code == code) else {
+            log.push(
+                Severity::Warning,
+                &row.place,
+                Some(&p.code),
+                format!("municipality {code} is not in the boundaries; row ignored"),
+            );
+            continue;
+        };
+        let mut bad = false;
+        let mut num = |col: &str, log: &mut Issues| -> Option<u64> {
+            match text(&row.props, col) {
+                None => {
+                    log.push(Severity::Error, &row.place, Some(col), "missing");
+                    bad = true;
+                    None
+                }
+                Some(s) => match s.parse::<u64>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        log.push(
+                            Severity::Error,
+                            &row.place,
+                            Some(col),
+                            format!("'{s}' is not a whole number"),
+                        );
+                        bad = true;
+                        None
+                    }
+                },
+            }
+        };
+        let pop = Population {
+            total: num(&p.total, &mut log).unwrap_or(0),
+            age_0_14: num(&p.age_0_14, &mut log).unwrap_or(0),
+            age_15_24: num(&p.age_15_24, &mut log).unwrap_or(0),
+            age_25_64: num(&p.age_25_64, &mut log).unwrap_or(0),
+            age_65_plus: num(&p.age_65_plus, &mut log).unwrap_or(0),
+            age_0_2: p.age_0_2.as_deref().and_then(|c| num(c, &mut log)),
+            live_births: p.live_births.as_deref().and_then(|c| num(c, &mut log)),
+        };
+        if bad {
+            continue;
+        }
+        let sum = pop.age_0_14 + pop.age_15_24 + pop.age_25_64 + pop.age_65_plus;
+        if sum != pop.total {
+            log.push(
+                Severity::Warning,
+                &row.place,
+                Some(&p.total),
+                format!("age bands sum to {sum}, total says {}", pop.total),
+            );
+        }
+        if let Some([name, lon, lat]) = &p.seat {
+            let coord = |c: &str| text(&row.props, c).and_then(|s| s.parse::<f64>().ok());
+            match (text(&row.props, name), coord(lon), coord(lat)) {
+                (Some(n), Some(x), Some(y)) => muni.seat = Some((n, x, y)),
+                _ => log.push(
+                    Severity::Warning,
+                    &row.place,
+                    Some(name),
+                    "seat name or position missing",
+                ),
+            }
+        }
+        muni.population = pop;
+        found.insert(code, ());
+    }
+    for muni in munis.iter() {
+        if !found.contains_key(&muni.code) {
+            log.list.push(Issue {
+                severity: Severity::Error,
+                file: p.path.clone(),
+                place: None,
+                field: Some(p.code.clone()),
+                message: format!(
+                    "no population row for municipality {} ({})",
+                    muni.code, muni.name
+                ),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Durable storage of providers and services behind the [`Store`] trait.
+//!
+//! The default is an embedded SQLite file ([`SqliteStore`]); a PostgreSQL/PostGIS store for
+//! several replicas implements the same trait. Every write is one transaction: a crash never
+//! leaves half a record, and a failed write leaves what was stored untouched.
+mod sqlite;
+
+use crate::model::Service;
+use crate::Result;
+pub use sqlite::SqliteStore;
+
+/// Where services and their providers are kept.
+pub trait Store: Send + Sync {
+    /// Every stored service (with its provider).
+    fn services(&self) -> Result<Vec<Service>>;
+    /// How many services are stored.
+    fn count(&self) -> Result<usize>;
+    /// Whether the store was ever seeded (so an emptied store is not seeded again).
+    fn seeded(&self) -> Result<Option<String>>;
+    /// Stores a region's services in one transaction and records which source seeded it.
+    fn seed(&self, source: &str, services: &[Service]) -> Result<()>;
+    /// Inserts or replaces one service (and its provider), in one transaction.
+    fn upsert(&self, service: &Service) -> Result<()>;
+    /// Deletes a service; whether it was there.
+    fn delete(&self, id: &str) -> Result<bool>;
+    /// A number that changes on every write (for caches and ETags).
+    fn version(&self) -> Result<u64>;
+}

@@ -1,0 +1,272 @@
+//! The embedded SQLite store.
+use super::Store;
+use crate::model::{Provider, Service};
+use crate::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS providers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    legal_nature TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS services (
+    id TEXT PRIMARY KEY,
+    provider_id TEXT NOT NULL REFERENCES providers(id),
+    type_code TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    demo INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS services_municipality ON services(municipality);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0');
+";
+
+/// Services and providers in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn)
+    }
+
+    /// An in-memory store (tests).
+    pub fn in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| Error::Store("database lock poisoned".into()))
+    }
+}
+
+fn bump(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'",
+        [],
+    )?;
+    Ok(())
+}
+
+fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
+    let nature =
+        serde_json::to_value(s.provider.legal_nature).map_err(|e| Error::Store(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO providers(id, name, legal_nature) VALUES (?1, ?2, ?3)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, legal_nature = excluded.legal_nature",
+        params![
+            s.provider.id,
+            s.provider.name,
+            nature.as_str().unwrap_or("unknown")
+        ],
+    )?;
+    let record = serde_json::to_string(s).map_err(|e| Error::Store(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO services(id, provider_id, type_code, municipality, lon, lat, demo, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET provider_id = excluded.provider_id,
+           type_code = excluded.type_code, municipality = excluded.municipality,
+           lon = excluded.lon, lat = excluded.lat, demo = excluded.demo, record = excluded.record",
+        params![
+            s.id,
+            s.provider.id,
+            s.type_code,
+            s.municipality,
+            s.lon,
+            s.lat,
+            s.demo,
+            record
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn services(&self) -> Result<Vec<Service>> {
+        let conn = self.lock()?;
+        let mut providers: HashMap<String, Provider> = HashMap::new();
+        let mut stmt = conn.prepare("SELECT id, name, legal_nature FROM providers")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, nature) = row?;
+            let legal_nature =
+                serde_json::from_value(serde_json::Value::String(nature)).unwrap_or_default();
+            providers.insert(
+                id.clone(),
+                Provider {
+                    id,
+                    name,
+                    legal_nature,
+                },
+            );
+        }
+        let mut stmt = conn.prepare("SELECT id, record FROM services ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, record) = row?;
+            let mut s: Service = serde_json::from_str(&record)
+                .map_err(|e| Error::Store(format!("service {id}: {e}")))?;
+            if let Some(p) = providers.get(&s.provider.id) {
+                s.provider = p.clone();
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    fn count(&self) -> Result<usize> {
+        let n: i64 = self
+            .lock()?
+            .query_row("SELECT count(*) FROM services", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    fn seeded(&self) -> Result<Option<String>> {
+        Ok(self
+            .lock()?
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'seeded_from'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn seed(&self, source: &str, services: &[Service]) -> Result<()> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        for s in services {
+            put(&tx, s)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('seeded_from', ?1)",
+            [source],
+        )?;
+        bump(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn upsert(&self, service: &Service) -> Result<()> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        put(&tx, service)?;
+        bump(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn delete(&self, id: &str) -> Result<bool> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        let n = tx.execute("DELETE FROM services WHERE id = ?1", [id])?;
+        if n > 0 {
+            bump(&tx)?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    fn version(&self) -> Result<u64> {
+        let v: String =
+            self.lock()?
+                .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                    r.get(0)
+                })?;
+        v.parse()
+            .map_err(|_| Error::Store(format!("bad version '{v}'")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::example_service;
+
+    #[test]
+    fn round_trips_and_versions_writes() {
+        let store = SqliteStore::in_memory().unwrap();
+        assert_eq!(store.seeded().unwrap(), None);
+        let mut a = example_service();
+        a.id = "a".into();
+        let mut b = a.clone();
+        b.id = "b".into();
+        store.seed("test", &[a.clone(), b.clone()]).unwrap();
+        assert_eq!(store.seeded().unwrap().as_deref(), Some("test"));
+        assert_eq!(store.services().unwrap(), vec![a.clone(), b.clone()]);
+        let v = store.version().unwrap();
+        b.capacity = Some(99);
+        store.upsert(&b).unwrap();
+        assert_eq!(store.services().unwrap()[1].capacity, Some(99));
+        assert!(store.version().unwrap() > v);
+        assert!(store.delete("a").unwrap());
+        assert!(!store.delete("a").unwrap());
+        assert_eq!(store.count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_store_untouched() {
+        let store = SqliteStore::in_memory().unwrap();
+        let good = example_service();
+        store.seed("test", &[good.clone()]).unwrap();
+        let v = store.version().unwrap();
+        let mut bad = example_service();
+        bad.id = "bad".into();
+        bad.lat = 123.0; // violates the CHECK constraint
+        let mut other = good.clone();
+        other.id = "other".into();
+        assert!(store.seed("again", &[other, bad]).is_err());
+        assert_eq!(store.services().unwrap(), vec![good]);
+        assert_eq!(store.version().unwrap(), v);
+        assert_eq!(store.seeded().unwrap().as_deref(), Some("test"));
+    }
+
+    #[test]
+    fn persists_across_reopen() {
+        let dir = std::env::temp_dir().join(format!("bussola-store-{}", std::process::id()));
+        let path = dir.join("t.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.seed("x", &[example_service()]).unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.count().unwrap(), 1);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

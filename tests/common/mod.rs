@@ -1,0 +1,87 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use bussola::catalog::Catalog;
+use bussola::region::Region;
+use bussola::store::SqliteStore;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shipped default region's manifest.
+pub fn default_manifest() -> PathBuf {
+    root().join("geodata/alentejo-central/region.toml")
+}
+
+/// `../shared/geodata`, or `None` (with a printed reason) outside CI when it is missing.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("../shared/geodata");
+    if p.join("alentejo/municipios.geojson").exists() {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("../shared/geodata is missing, and CI must have it");
+    }
+    eprintln!("skipping: ../shared/geodata not found beside the repository");
+    None
+}
+
+/// A catalog over a manifest with an in-memory store.
+pub fn catalog(manifest: &Path) -> Arc<Catalog> {
+    let loaded = Region::load(manifest).expect("region loads");
+    let store = SqliteStore::in_memory().expect("store opens");
+    Arc::new(Catalog::open(loaded.region, Box::new(store)).expect("catalog opens"))
+}
+
+/// The router over the shipped default region.
+pub fn app() -> (Router, Arc<Catalog>) {
+    let cat = catalog(&default_manifest());
+    (bussola::api::router(cat.clone()), cat)
+}
+
+/// GETs a URI; returns status, content type and body text.
+pub async fn get_raw(app: &Router, uri: &str) -> (StatusCode, String, String) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, ct, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// GETs a URI and parses the JSON body.
+pub async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, _, body) = get_raw(app, uri).await;
+    let v = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {body}"));
+    (status, v)
+}
+
+/// A deterministic sequence of pseudo-random numbers in [0, 1).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
