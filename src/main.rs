@@ -40,9 +40,9 @@ enum Command {
     Check {
         /// Region manifest.
         manifest: PathBuf,
-        /// Print warnings too (errors are always printed).
-        #[arg(long, default_value_t = true)]
-        warnings: bool,
+        /// Print only errors, not warnings.
+        #[arg(long)]
+        errors_only: bool,
     },
     /// Regenerate the demo region's boundaries and services from its municipalities table.
     Demo {
@@ -74,7 +74,10 @@ async fn main() -> Result<()> {
             region,
             data_dir,
         } => serve(addr, &resolve_region(&region), &data_dir).await,
-        Command::Check { manifest, warnings } => check(&manifest, warnings),
+        Command::Check {
+            manifest,
+            errors_only,
+        } => check(&manifest, !errors_only),
         Command::Demo { dir } => demo(&dir),
     }
 }

@@ -1,0 +1,173 @@
+//! The `bussola` binary: `check` names file, place and field; `serve` starts and answers.
+mod common;
+use common::{default_manifest, root};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bussola");
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("bussola-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn check_passes_on_the_shipped_region() {
+    let out = Command::new(BIN)
+        .arg("check")
+        .arg(default_manifest())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("14 municipalities, 378 services loaded; 0 errors, 0 warnings"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_names_file_place_and_field_and_fails() {
+    let dir = tempdir("check");
+    let boundaries =
+        std::fs::read_to_string(root().join("geodata/alentejo-central/boundaries.geojson"))
+            .unwrap();
+    write(&dir, "b.geojson", &boundaries);
+    std::fs::copy(
+        root().join("geodata/alentejo-central/municipalities.csv"),
+        dir.join("pop.csv"),
+    )
+    .unwrap();
+    write(
+        &dir,
+        "s.csv",
+        "id,nome,resposta,lugares,lon,lat,email\n\
+         a,Lar A,Lar de Idosos,30,-7.9,38.57,a@example.org\n\
+         b,Sítio B,Hospital,10,-7.9,38.57,\n\
+         c,Creche C,Creche,muitos,-7.9,38.57,\n\
+         d,Centro D,Centro de Dia,20,,,\n\
+         e,Centro E,Centro de Dia,20,-7.9,38.57,sem-arroba\n",
+    );
+    write(
+        &dir,
+        "region.toml",
+        "id = \"t\"\nname = \"T\"\n[boundaries]\npath = \"b.geojson\"\n\
+         [population]\npath = \"pop.csv\"\ntotal = \"total\"\nage_0_14 = \"idade_0_14\"\nage_15_24 = \"idade_15_24\"\n\
+         age_25_64 = \"idade_25_64\"\nage_65_plus = \"idade_65_mais\"\n\
+         [[services]]\npath = \"s.csv\"\nsource = \"test\"\nfields = { name = \"nome\", type = \"resposta\", capacity = \"lugares\" }\n",
+    );
+    let out = Command::new(BIN)
+        .arg("check")
+        .arg(dir.join("region.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success(),
+        "errors give a non-zero exit: {stdout}"
+    );
+    let has = |needle: &str| stdout.lines().any(|l| l.contains(needle));
+    assert!(
+        has("s.csv, line 3, field 'resposta': unknown response type 'Hospital'"),
+        "{stdout}"
+    );
+    assert!(
+        has("s.csv, line 4, field 'lugares': 'muitos' is not a whole number"),
+        "{stdout}"
+    );
+    assert!(
+        has("s.csv, line 5, field 'geometry': no coordinates"),
+        "{stdout}"
+    );
+    assert!(has("warning: ") && has("line 6, field 'email'"), "{stdout}");
+    assert!(
+        has("line 2, field 'resposta': 'Lar de Idosos' read as ERPI"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 services loaded; 3 errors"), "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn check_reports_a_broken_manifest_with_its_line() {
+    let dir = tempdir("manifest");
+    write(
+        &dir,
+        "region.toml",
+        "id = \"t\"\nname = \"T\"\n[boundaries]\npath = 3\n",
+    );
+    let out = Command::new(BIN)
+        .arg("check")
+        .arg(dir.join("region.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("region.toml, line 4"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["serve", "check", "demo"] {
+        let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage: bussola"),
+            "{sub}"
+        );
+    }
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).unwrap();
+    body
+}
+
+#[test]
+fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {
+    let dir = tempdir("serve");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&dir)
+        .env("RUST_LOG", "bussola=info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut addr = None;
+    for line in BufReader::new(stdout).lines().take(50) {
+        let line = line.unwrap();
+        if let Some(i) = line.find("listening on http://") {
+            addr = Some(line[i + "listening on http://".len()..].trim().to_string());
+            break;
+        }
+    }
+    let addr = addr.expect("the server logs the URL it listens on");
+    let health = http_get(&addr, "/health");
+    let nearest = http_get(&addr, "/api/nearest?lon=-7.9&lat=38.57&k=1");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        health.starts_with("HTTP/1.0 200") || health.starts_with("HTTP/1.1 200"),
+        "{health}"
+    );
+    assert!(health.contains("\"services\":378"), "{health}");
+    assert!(nearest.contains("\"distance_m\""), "{nearest}");
+    assert!(
+        dir.join("alentejo-central.sqlite").exists(),
+        "database created in --data-dir"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
