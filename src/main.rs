@@ -18,24 +18,29 @@ const DEFAULT_REGION: &str = "geodata/alentejo-central/region.toml";
     about = "Bússola: a map of social care services"
 )]
 struct Cli {
+    /// What to do; `serve` with its defaults when omitted.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+}
+
+/// Options of `serve`.
+#[derive(Parser)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Region manifest to serve.
+    #[arg(long, default_value = DEFAULT_REGION)]
+    region: PathBuf,
+    /// Folder for the database (created on first start).
+    #[arg(long, default_value = "data")]
+    data_dir: PathBuf,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the web service (API and map page).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Region manifest to serve.
-        #[arg(long, default_value = DEFAULT_REGION)]
-        region: PathBuf,
-        /// Folder for the database (created on first start).
-        #[arg(long, default_value = "data")]
-        data_dir: PathBuf,
-    },
+    /// Run the web service (API and map page); the default command.
+    Serve(ServeArgs),
     /// Load a region and print what is wrong with its data (exit code 1 on errors).
     Check {
         /// Region manifest.
@@ -68,12 +73,11 @@ async fn main() -> Result<()> {
                 .unwrap_or_else(|_| "bussola=info,tower_http=warn".into()),
         )
         .init();
-    match Cli::parse().command {
-        Command::Serve {
-            addr,
-            region,
-            data_dir,
-        } => serve(addr, &resolve_region(&region), &data_dir).await,
+    let command = Cli::parse()
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
+    match command {
+        Command::Serve(a) => serve(a.addr, &resolve_region(&a.region), &a.data_dir).await,
         Command::Check {
             manifest,
             errors_only,

@@ -346,7 +346,7 @@ fn walk_line(
     ls: &mut geo_types::LineString<f64>,
     f: &mut CoordFn<'_>,
 ) -> Result<(), ReprojectError> {
-    ls.0.iter_mut().try_for_each(|c| f(c))
+    ls.0.iter_mut().try_for_each(&mut *f)
 }
 
 fn walk_polygon(
@@ -385,7 +385,7 @@ fn walk_coords(g: &mut Geometry<f64>, f: &mut CoordFn<'_>) -> Result<(), Reproje
         }
         Geometry::Triangle(t) => {
             let mut v = t.to_array();
-            v.iter_mut().try_for_each(|c| f(c))?;
+            v.iter_mut().try_for_each(&mut *f)?;
             *t = geo_types::Triangle::from(v);
             Ok(())
         }
@@ -483,6 +483,18 @@ mod tests {
                 Ok(_) => panic!("EPSG:{code}: unexpectedly supported"),
             }
         }
+    }
+
+    #[test]
+    fn codes_missing_from_crs_definitions_0_3_fall_back_to_proj4rs_tables() {
+        // EPSG:25838 (ETRS89 / UTM zone 38N) is only in proj4rs's newer copy of the tables.
+        assert!(proj4_definition(25838).is_none());
+        let t = transformer(Crs::Epsg(25838)).expect("25838");
+        let (lon, lat) = t.to_wgs84(500_000.0, 0.0).expect("cm");
+        assert!(
+            (lon - 45.0).abs() < 1e-9 && lat.abs() < 1e-9,
+            "({lon}, {lat})"
+        );
     }
 
     #[test]
@@ -659,7 +671,7 @@ mod tests {
     /// Évora cathedral, approximately (lon, lat).
     const EVORA: (f64, f64) = (-7.9073, 38.5720);
     /// Évora cathedral in EPSG:3763 (PROJ 9.6.2).
-    const TM06_EVORA: (f64, f64) = (0.0, 0.0);
+    const TM06_EVORA: (f64, f64) = (19678.2728, -121679.9908);
     /// Évora cathedral in EPSG:32629 (PROJ 9.6.2).
-    const UTM29_EVORA: (f64, f64) = (0.0, 0.0);
+    const UTM29_EVORA: (f64, f64) = (595187.4895, 4269848.6770);
 }

@@ -194,9 +194,9 @@ impl Region {
 }
 
 fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
-    filter.as_ref().is_none_or(|flt| {
-        text(&f.props, &flt.field).is_some_and(|v| flt.values.iter().any(|x| *x == v))
-    })
+    filter
+        .as_ref()
+        .is_none_or(|flt| text(&f.props, &flt.field).is_some_and(|v| flt.values.contains(&v)))
 }
 
 fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipality>> {

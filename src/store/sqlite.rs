@@ -243,7 +243,7 @@ mod tests {
     fn a_failed_write_leaves_the_store_untouched() {
         let store = SqliteStore::in_memory().unwrap();
         let good = example_service();
-        store.seed("test", &[good.clone()]).unwrap();
+        store.seed("test", std::slice::from_ref(&good)).unwrap();
         let v = store.version().unwrap();
         let mut bad = example_service();
         bad.id = "bad".into();
