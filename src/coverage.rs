@@ -123,6 +123,24 @@ pub struct CoverageReport {
     pub municipalities: Vec<CoverageRow>,
 }
 
+impl CoverageRow {
+    fn empty(code: &str, name: &str, basis: Basis, population: u64) -> Self {
+        CoverageRow {
+            code: code.to_string(),
+            name: name.to_string(),
+            basis,
+            population,
+            capacity: 0,
+            services: 0,
+            services_without_capacity: 0,
+            rate: None,
+            gap_class: GapClass::NoData,
+            services_by_group: BTreeMap::new(),
+            capacity_by_group: BTreeMap::new(),
+        }
+    }
+}
+
 fn basis_and_population(indicator: Indicator, m: &Municipality) -> (Basis, u64) {
     let p = &m.population;
     match indicator {
@@ -164,19 +182,7 @@ pub fn compute<'a>(
         .iter()
         .map(|m| {
             let (basis, population) = basis_and_population(indicator, m);
-            CoverageRow {
-                code: m.code.clone(),
-                name: m.name.clone(),
-                basis,
-                population,
-                capacity: 0,
-                services: 0,
-                services_without_capacity: 0,
-                rate: None,
-                gap_class: GapClass::NoData,
-                services_by_group: BTreeMap::new(),
-                capacity_by_group: BTreeMap::new(),
-            }
+            CoverageRow::empty(&m.code, &m.name, basis, population)
         })
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
@@ -204,19 +210,8 @@ pub fn compute<'a>(
             }
         }
     }
-    let mut region = CoverageRow {
-        code: "region".into(),
-        name: String::new(),
-        basis: rows.first().map_or(Basis::Missing, |r| r.basis),
-        population: 0,
-        capacity: 0,
-        services: 0,
-        services_without_capacity: 0,
-        rate: None,
-        gap_class: GapClass::NoData,
-        services_by_group: BTreeMap::new(),
-        capacity_by_group: BTreeMap::new(),
-    };
+    let first_basis = rows.first().map_or(Basis::Missing, |r| r.basis);
+    let mut region = CoverageRow::empty("region", "", first_basis, 0);
     for r in &mut rows {
         r.rate = rate(r.capacity, r.population);
         region.population += r.population;
