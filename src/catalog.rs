@@ -9,6 +9,7 @@ use crate::region::Region;
 use crate::store::Store;
 use crate::text::fold;
 use crate::{Error, Result};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
 /// Largest k for nearest search.
@@ -60,6 +61,8 @@ pub struct Catalog {
     store: Box<dyn Store>,
     index: RwLock<ServiceIndex>,
     region: Region,
+    /// The store's version as of the last write through this catalog (read on hot paths).
+    version: AtomicU64,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -78,10 +81,12 @@ impl Catalog {
             store.seed(&region.id, &region.services)?;
         }
         let index = ServiceIndex::new(store.services()?);
+        let version = AtomicU64::new(store.version()?);
         Ok(Catalog {
             store,
             index: RwLock::new(index),
             region,
+            version,
         })
     }
 
@@ -90,9 +95,19 @@ impl Catalog {
         &self.region
     }
 
-    /// The data version (changes on every write).
+    /// The data version (changes on every write), as the store reports it.
     pub fn version(&self) -> Result<u64> {
         self.store.version()
+    }
+
+    /// The data version as of the last write through this catalog, without asking the store.
+    pub fn data_version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    fn wrote(&self) -> Result<()> {
+        self.version.store(self.store.version()?, Ordering::Release);
+        Ok(())
     }
 
     fn read(&self) -> Result<RwLockReadGuard<'_, ServiceIndex>> {
@@ -267,6 +282,21 @@ impl Catalog {
             })
     }
 
+    /// Calls `visit` with the services in a lon/lat box that pass a filter (under one read lock).
+    pub fn with_in_bbox<T>(
+        &self,
+        filter: &Filter,
+        bbox: [f64; 4],
+        visit: impl FnOnce(&mut dyn Iterator<Item = &Service>) -> T,
+    ) -> Result<T> {
+        let keep = self.matcher(filter);
+        let index = self.read()?;
+        let [a, b, c, d] = bbox;
+        let mut it = index.in_bbox(a, b, c, d).filter(|s| keep(s));
+        let out = visit(&mut it);
+        Ok(out)
+    }
+
     /// Calls `f` with every service (under one read lock).
     pub fn with_services<T>(
         &self,
@@ -322,7 +352,7 @@ impl Catalog {
             .map_err(|_| Error::Store("index lock poisoned".into()))?;
         self.store.upsert(&service)?;
         index.upsert(service);
-        Ok(())
+        self.wrote()
     }
 
     /// Deletes a service: the store first, then the index.
@@ -338,6 +368,6 @@ impl Catalog {
             });
         }
         index.remove(id);
-        Ok(())
+        self.wrote()
     }
 }

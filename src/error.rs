@@ -43,6 +43,9 @@ pub enum Error {
     /// The store failed.
     #[error("store: {0}")]
     Store(String),
+    /// A tile could not be encoded.
+    #[error("tile: {0}")]
+    Tile(String),
     /// Reprojection failed.
     #[error(transparent)]
     Reproject(#[from] crate::reproject::ReprojectError),

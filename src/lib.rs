@@ -14,6 +14,7 @@
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
+//! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 #![forbid(unsafe_code)]
@@ -32,5 +33,6 @@ pub mod reproject;
 pub mod store;
 pub mod taxonomy;
 pub mod text;
+pub mod tiles;
 
 pub use error::{Error, Result};

@@ -35,6 +35,9 @@ struct ServeArgs {
     /// Folder for the database (created on first start).
     #[arg(long, default_value = "data")]
     data_dir: PathBuf,
+    /// Folder holding the page (`web/`) and the styles (`styles/`).
+    #[arg(long, default_value = ".")]
+    assets: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -57,12 +60,36 @@ enum Command {
     },
 }
 
-/// Finds the default manifest when run from outside the repository root.
-fn resolve_region(path: &Path) -> PathBuf {
-    if path.exists() || path != Path::new(DEFAULT_REGION) {
+/// Finds a default path in the repository when run from outside its root.
+fn resolve(path: &Path, default: &str) -> PathBuf {
+    if path.exists() || path != Path::new(default) {
         return path.to_path_buf();
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_REGION)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(default)
+}
+
+/// Installs MapLibre from npm (the page's only dependency) when it is missing.
+fn ensure_maplibre(assets: &bussola::api::Assets) {
+    if assets.maplibre().join("maplibre-gl.css").exists()
+        || !assets.web.join("package.json").exists()
+    {
+        return;
+    }
+    tracing::info!(
+        "installing the map page's dependencies: npm ci --prefix {}",
+        assets.web.display()
+    );
+    let status = std::process::Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&assets.web)
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        _ => tracing::warn!(
+            "could not install MapLibre; the API works, but the map page needs `npm ci --prefix {}`",
+            assets.web.display()
+        ),
+    }
 }
 
 #[tokio::main]
@@ -77,7 +104,21 @@ async fn main() -> Result<()> {
         .command
         .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
     match command {
-        Command::Serve(a) => serve(a.addr, &resolve_region(&a.region), &a.data_dir).await,
+        Command::Serve(a) => {
+            let root = if a.assets == Path::new(".") && !Path::new("web").exists() {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            } else {
+                a.assets.clone()
+            };
+            let assets = bussola::api::Assets::under(&root);
+            serve(
+                a.addr,
+                &resolve(&a.region, DEFAULT_REGION),
+                &a.data_dir,
+                assets,
+            )
+            .await
+        }
         Command::Check {
             manifest,
             errors_only,
@@ -86,7 +127,13 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn serve(addr: SocketAddr, manifest: &Path, data_dir: &Path) -> Result<()> {
+async fn serve(
+    addr: SocketAddr,
+    manifest: &Path,
+    data_dir: &Path,
+    assets: bussola::api::Assets,
+) -> Result<()> {
+    ensure_maplibre(&assets);
     let loaded =
         Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
     let errors = loaded
@@ -111,7 +158,7 @@ async fn serve(addr: SocketAddr, manifest: &Path, data_dir: &Path) -> Result<()>
         catalog.region().municipalities.len(),
         db.display()
     );
-    let app = bussola::api::router(Arc::new(catalog));
+    let app = bussola::api::router(Arc::new(catalog), assets);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;

@@ -11,7 +11,7 @@ use axum::Json;
 
 /// The coverage report of one indicator, as JSON or CSV.
 pub async fn coverage(
-    State(cat): State<AppState>,
+    State(app): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref(), &["indicator", "format", "target"])?;
@@ -22,7 +22,7 @@ pub async fn coverage(
             format!("unknown indicator '{name}'; one of elderly, early_childhood"),
         )
     })?;
-    let report = cat.coverage(indicator, p.f64("target")?)?;
+    let report = app.catalog.coverage(indicator, p.f64("target")?)?;
     match p.text("format").as_deref() {
         None | Some("json") => Ok(Json(report).into_response()),
         Some("csv") => Ok((

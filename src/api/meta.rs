@@ -10,7 +10,8 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 /// Liveness and a summary.
-pub async fn health(State(cat): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let cat = &app.catalog;
     Ok(Json(json!({
         "status": "ok",
         "region": cat.region().id,
@@ -20,7 +21,8 @@ pub async fn health(State(cat): State<AppState>) -> Result<Json<Value>, ApiError
 }
 
 /// The region: name, bounds, attribution, and whether its data is demonstration data.
-pub async fn region(State(cat): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn region(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let cat = &app.catalog;
     let r = cat.region();
     let (demo, total) =
         cat.with_services(|it| it.fold((0, 0), |(d, t), s| (d + usize::from(s.demo), t + 1)))?;
@@ -38,13 +40,15 @@ pub async fn region(State(cat): State<AppState>) -> Result<Json<Value>, ApiError
 }
 
 /// The taxonomy: groups and responses with Portuguese and English names.
-pub async fn taxonomy(State(cat): State<AppState>) -> Json<Value> {
+pub async fn taxonomy(State(app): State<AppState>) -> Json<Value> {
+    let cat = &app.catalog;
     let t = &cat.region().taxonomy;
     Json(json!({"groups": t.groups(), "responses": t.responses()}))
 }
 
 /// The municipalities with population and coverage, as GeoJSON.
-pub async fn municipalities(State(cat): State<AppState>) -> Result<Response, ApiError> {
+pub async fn municipalities(State(app): State<AppState>) -> Result<Response, ApiError> {
+    let cat = &app.catalog;
     let reports = Indicator::ALL
         .iter()
         .map(|&i| cat.coverage(i, None))

@@ -1,27 +1,48 @@
-//! The HTTP API: thin axum handlers over [`crate::catalog`], organised by collection.
+//! The HTTP API: thin axum handlers over [`crate::catalog`] and [`crate::tiles`], organised by
+//! collection.
 //!
 //! | route | handler module |
 //! |---|---|
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/taxonomy`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
+//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
+//! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod coverage;
 pub mod error;
 pub mod features;
 pub mod meta;
 pub mod params;
 pub mod services;
+pub mod tiles;
+pub mod web;
 
 use crate::catalog::Catalog;
+use crate::tiles::{CatalogTiles, TileSource};
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+pub use web::Assets;
 
-/// What every handler gets: the catalog.
-pub type AppState = Arc<Catalog>;
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    /// The services and the region.
+    pub catalog: Arc<Catalog>,
+    /// The vector tile source.
+    pub tiles: Arc<dyn TileSource>,
+    /// The page's files.
+    pub assets: Arc<Assets>,
+}
 
-/// The whole API as a router.
-pub fn router(catalog: Arc<Catalog>) -> Router {
+/// The whole service as a router: API, tiles, styles and page.
+pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
+    let state = AppState {
+        tiles: Arc::new(CatalogTiles::new(catalog.clone())),
+        catalog,
+        assets: Arc::new(assets),
+    };
     Router::new()
         .route("/health", get(meta::health))
         .route("/api/region", get(meta::region))
@@ -31,6 +52,27 @@ pub fn router(catalog: Arc<Catalog>) -> Router {
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))
         .route("/api/services/{id}", get(services::one))
+        .route("/tiles.json", get(tiles::tilejson))
+        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .route("/styles/{name}", get(web::style))
+        .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))
+        .route("/", get(web::index))
+        .route("/{*path}", get(web::page_file))
         .fallback(error::not_found)
-        .with_state(catalog)
+        .with_state(state)
+}
+
+/// The scheme and host the client used (`http://host:port`), for absolute URLs.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(axum::http::header::HOST))
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{proto}://{host}")
 }

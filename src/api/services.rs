@@ -27,7 +27,7 @@ fn geojson(v: serde_json::Value) -> Response {
 
 /// The k nearest services to a place, nearest first.
 pub async fn nearest(
-    State(cat): State<AppState>,
+    State(app): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(
@@ -41,8 +41,8 @@ pub async fn nearest(
         max_km: p.f64("max_km")?,
         filter: filter(&p)?,
     };
-    let hits = cat.nearest(&query)?;
-    let region = cat.region();
+    let hits = app.catalog.nearest(&query)?;
+    let region = app.catalog.region();
     let features = hits
         .iter()
         .map(|(s, d)| service_feature(s, region, Some(*d)))
@@ -55,7 +55,7 @@ pub async fn nearest(
 
 /// A page of services matching filters, ordered by name.
 pub async fn list(
-    State(cat): State<AppState>,
+    State(app): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(
@@ -73,8 +73,8 @@ pub async fn list(
     let f = filter(&p)?;
     let limit = p.usize("limit")?.unwrap_or(50);
     let offset = p.usize("offset")?.unwrap_or(0);
-    let page = cat.list(&f, limit, offset)?;
-    let region = cat.region();
+    let page = app.catalog.list(&f, limit, offset)?;
+    let region = app.catalog.region();
     let features = page
         .services
         .iter()
@@ -90,9 +90,9 @@ pub async fn list(
 
 /// One service.
 pub async fn one(
-    State(cat): State<AppState>,
+    State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let s = cat.get(&id)?;
-    Ok(geojson(service_feature(&s, cat.region(), None)))
+    let s = app.catalog.get(&id)?;
+    Ok(geojson(service_feature(&s, app.catalog.region(), None)))
 }

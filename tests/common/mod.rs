@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
+pub mod mvt;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -45,7 +46,10 @@ pub fn catalog(manifest: &Path) -> Arc<Catalog> {
 /// The router over the shipped default region.
 pub fn app() -> (Router, Arc<Catalog>) {
     let cat = catalog(&default_manifest());
-    (bussola::api::router(cat.clone()), cat)
+    (
+        bussola::api::router(cat.clone(), bussola::api::Assets::under(&root())),
+        cat,
+    )
 }
 
 /// GETs a URI; returns status, content type and body text.
@@ -64,6 +68,33 @@ pub async fn get_raw(app: &Router, uri: &str) -> (StatusCode, String, String) {
         .to_string();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
     (status, ct, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Sends a GET with headers; returns status, response headers and body bytes.
+pub async fn get_with(
+    app: &Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let h = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, h, bytes)
 }
 
 /// GETs a URI and parses the JSON body.

@@ -1,0 +1,114 @@
+//! `GET /tiles/{z}/{x}/{y}.mvt` and `GET /tiles.json`.
+//!
+//! Tiles carry a strong ETag derived from the data version (and the encoding), answer 304 to a
+//! matching `If-None-Match`, 204 when empty, and are gzipped when the client accepts it.
+use super::error::ApiError;
+use super::params::Params;
+use super::{base_url, AppState};
+use crate::catalog::Filter;
+use crate::tiles::mercator::TileId;
+use crate::Error;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::io::Write;
+
+/// The MVT media type.
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// How long clients may reuse a tile before revalidating (data changes when providers edit).
+pub const CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
+
+fn parse_u32(name: &str, s: &str) -> Result<u32, Error> {
+    s.parse::<u32>()
+        .map_err(|_| Error::param(name, format!("'{s}' is not a tile coordinate")))
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.trim().split(';');
+            let name = parts.next().unwrap_or("");
+            let q0 = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            (name == "gzip" || name == "*") && !q0
+        })
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        })
+}
+
+/// One vector tile.
+pub async fn tile(
+    State(app): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let y = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| Error::param("y", format!("'{y}' must end in .mvt")))?;
+    let tile = TileId::new(parse_u32("z", &z)?, parse_u32("x", &x)?, parse_u32("y", y)?)?;
+    let p = Params::parse(q.as_deref(), &["type", "group"])?;
+    let filter = Filter {
+        type_code: p.text("type"),
+        group: p.text("group"),
+        ..Filter::default()
+    };
+    app.catalog.check_filter(&filter)?;
+    let gzip = accepts_gzip(&headers);
+    let etag = format!(
+        "\"{}-{}-{}{}\"",
+        app.tiles.id(),
+        env!("CARGO_PKG_VERSION"),
+        app.tiles.version(),
+        if gzip { "-gz" } else { "" }
+    );
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if etag_matches(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, h).into_response());
+    }
+    let source = app.tiles.clone();
+    let bytes = tokio::task::spawn_blocking(move || source.get_tile(tile, &filter))
+        .await
+        .map_err(|e| Error::Tile(e.to_string()))??;
+    let Some(bytes) = bytes else {
+        return Ok((StatusCode::NO_CONTENT, h).into_response());
+    };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+    if gzip {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&bytes)
+            .map_err(|e| Error::Tile(e.to_string()))?;
+        let body = enc.finish().map_err(|e| Error::Tile(e.to_string()))?;
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        return Ok((h, body).into_response());
+    }
+    Ok((h, bytes).into_response())
+}
+
+/// The TileJSON 3.0.0 document.
+pub async fn tilejson(State(app): State<AppState>, headers: HeaderMap) -> Json<serde_json::Value> {
+    let url = format!("{}/tiles/{{z}}/{{x}}/{{y}}.mvt", base_url(&headers));
+    Json(app.tiles.tilejson(&url))
+}

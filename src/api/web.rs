@@ -1,0 +1,166 @@
+//! The map page (`web/`), MapLibre (from `web/node_modules`) and the styles (`styles/`).
+use super::error::ApiError;
+use super::{base_url, AppState};
+use crate::Error;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::path::{Component, PathBuf};
+
+/// Where the page's files are.
+#[derive(Debug, Clone)]
+pub struct Assets {
+    /// The page (`web/`).
+    pub web: PathBuf,
+    /// The MapLibre styles (`styles/`).
+    pub styles: PathBuf,
+}
+
+impl Assets {
+    /// `web/` and `styles/` under a folder (the repository root).
+    pub fn under(root: &std::path::Path) -> Self {
+        Assets {
+            web: root.join("web"),
+            styles: root.join("styles"),
+        }
+    }
+
+    /// MapLibre's files, installed by npm into the page's folder.
+    pub fn maplibre(&self) -> PathBuf {
+        self.web.join("node_modules/maplibre-gl/dist")
+    }
+}
+
+fn content_type(path: &std::path::Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "webmanifest" => "application/manifest+json",
+        "map" => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A relative path with no `..`, no hidden part and no `node_modules`.
+fn safe(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(rel);
+    let ok = p.components().all(|c| match c {
+        Component::Normal(s) => {
+            let s = s.to_string_lossy();
+            !s.starts_with('.') && s != "node_modules"
+        }
+        _ => false,
+    });
+    (ok && !rel.is_empty()).then_some(p)
+}
+
+async fn file(path: PathBuf, cache: &'static str) -> Result<Response, ApiError> {
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => Ok((
+            [
+                (header::CONTENT_TYPE, content_type(&path)),
+                (header::CACHE_CONTROL, cache),
+            ],
+            bytes,
+        )
+            .into_response()),
+        Err(_) => Err(ApiError(Error::NotFound {
+            what: "file",
+            id: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        })),
+    }
+}
+
+/// The page.
+pub async fn index(State(app): State<AppState>) -> Result<Response, ApiError> {
+    file(app.assets.web.join("index.html"), "no-cache").await
+}
+
+/// A file of the page; anything else is an unknown route.
+pub async fn page_file(
+    State(app): State<AppState>,
+    Path(rel): Path<String>,
+) -> Result<Response, ApiError> {
+    let unknown = || Error::NotFound {
+        what: "route",
+        id: format!("/{rel}"),
+    };
+    let path = safe(&rel).ok_or_else(unknown)?;
+    file(app.assets.web.join(path), "no-cache")
+        .await
+        .map_err(|_| unknown().into())
+}
+
+/// A MapLibre file.
+pub async fn maplibre(
+    State(app): State<AppState>,
+    Path(rel): Path<String>,
+) -> Result<Response, ApiError> {
+    let rel = safe(&rel).ok_or_else(|| Error::NotFound {
+        what: "file",
+        id: rel.clone(),
+    })?;
+    file(app.assets.maplibre().join(rel), "public, max-age=86400").await
+}
+
+/// A style, with root-relative source URLs made absolute on the request's host.
+pub async fn style(
+    State(app): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let not_found = || Error::NotFound {
+        what: "style",
+        id: name.clone(),
+    };
+    let stem = name.strip_suffix(".json").ok_or_else(not_found)?;
+    if stem.is_empty()
+        || !stem
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(not_found().into());
+    }
+    let text = tokio::fs::read_to_string(app.assets.styles.join(format!("{stem}.json")))
+        .await
+        .map_err(|_| not_found())?;
+    let mut style: Value =
+        serde_json::from_str(&text).map_err(|e| Error::Tile(format!("style {stem}: {e}")))?;
+    let base = base_url(&headers);
+    if let Some(sources) = style.get_mut("sources").and_then(Value::as_object_mut) {
+        for src in sources.values_mut() {
+            if let Some(url) = src.get_mut("url") {
+                absolutise(url, &base);
+            }
+            if let Some(Value::Array(tiles)) = src.get_mut("tiles") {
+                tiles.iter_mut().for_each(|t| absolutise(t, &base));
+            }
+        }
+    }
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        style.to_string(),
+    )
+        .into_response())
+}
+
+fn absolutise(v: &mut Value, base: &str) {
+    if let Some(s) = v.as_str() {
+        if s.starts_with('/') && !s.starts_with("//") {
+            *v = Value::String(format!("{base}{s}"));
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Vector tiles (Mapbox Vector Tile 2.1) built on the fly from the R-tree and the region.
+//!
+//! Every tile backend sits behind [`TileSource`]: an id, a TileJSON document and `get_tile`.
+//! [`CatalogTiles`] is the one over a [`Catalog`]; its layers:
+//!
+//! | layer | geometry | fields |
+//! |---|---|---|
+//! | `services` | points; grid clusters below zoom [`CLUSTER_BELOW_ZOOM`] | individual: `cluster`=false, `id`, `name`, `type`, `group`, `capacity`, `demo`; cluster: `cluster`=true, `count`, `count_<group>` per group, `group` (the most frequent) |
+//! | `municipalities` | polygons, simplified per zoom, clipped to tile + buffer | `code`, `name`, `population`, `population_65_plus`, `elderly_rate`, `elderly_gap_class`, `early_childhood_rate`, `early_childhood_gap_class`, `approximate` |
+//! | `municipality_labels` | points (seat, or a point inside) | `code`, `name` |
+pub mod cluster;
+mod encode;
+pub mod mercator;
+pub mod polygons;
+
+use crate::catalog::{Catalog, Filter};
+use crate::coverage::Indicator;
+use crate::Result;
+use geo::InteriorPoint;
+use mercator::{to_world, TileId};
+use polygons::{project, simplify_for_zoom, WorldShape};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Tile extent (coordinates per tile side).
+pub const EXTENT: u32 = 4096;
+/// Buffer around each tile, in tile coordinates.
+pub const BUFFER: u32 = 64;
+/// Services are clustered below this zoom.
+pub const CLUSTER_BELOW_ZOOM: u8 = 13;
+/// Cluster cell size in pixels of a 256 px tile.
+pub const CLUSTER_CELL_PX: f64 = 48.0;
+/// Highest zoom the TileJSON advertises (MapLibre over-zooms beyond it).
+pub const TILEJSON_MAXZOOM: u8 = 14;
+
+/// A source of vector tiles.
+pub trait TileSource: Send + Sync {
+    /// Stable id.
+    fn id(&self) -> &str;
+    /// The TileJSON 3.0.0 document, with `tiles_url` as the tile URL template.
+    fn tilejson(&self, tiles_url: &str) -> Value;
+    /// A number that changes whenever any tile may change (for ETags).
+    fn version(&self) -> u64;
+    /// The encoded tile, or `None` when it holds nothing.
+    fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>>;
+}
+
+/// Properties of one municipality as the tiles carry them.
+#[derive(Debug, Clone)]
+struct MuniProps {
+    code: String,
+    name: String,
+    population: u64,
+    population_65_plus: u64,
+    approximate: bool,
+    /// (indicator key, rate, gap class) per indicator.
+    indicators: Vec<(&'static str, Option<f64>, String)>,
+}
+
+/// Tiles over a catalog: its services and its region's municipalities.
+pub struct CatalogTiles {
+    catalog: Arc<Catalog>,
+    world: Vec<geo_types::MultiPolygon<f64>>,
+    labels: Vec<(f64, f64)>,
+    by_zoom: Vec<OnceLock<Vec<WorldShape>>>,
+    props: Mutex<Option<(u64, Arc<Vec<MuniProps>>)>>,
+}
+
+impl std::fmt::Debug for CatalogTiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogTiles").finish_non_exhaustive()
+    }
+}
+
+impl CatalogTiles {
+    /// Prepares the municipality geometry (projected once, simplified lazily per zoom).
+    pub fn new(catalog: Arc<Catalog>) -> Self {
+        let munis = &catalog.region().municipalities;
+        let world = munis.iter().map(|m| project(&m.geometry)).collect();
+        let labels = munis
+            .iter()
+            .map(|m| match &m.seat {
+                Some((_, lon, lat)) => to_world(*lon, *lat),
+                None => m
+                    .geometry
+                    .interior_point()
+                    .map_or((0.0, 0.0), |p| to_world(p.x(), p.y())),
+            })
+            .collect();
+        CatalogTiles {
+            catalog,
+            world,
+            labels,
+            by_zoom: (0..=mercator::MAX_ZOOM).map(|_| OnceLock::new()).collect(),
+            props: Mutex::new(None),
+        }
+    }
+
+    fn shapes(&self, z: u8) -> &[WorldShape] {
+        self.by_zoom[usize::from(z)]
+            .get_or_init(|| self.world.iter().map(|w| simplify_for_zoom(w, z)).collect())
+    }
+
+    /// Municipality properties, recomputed only when the data changed.
+    fn muni_props(&self) -> Result<Arc<Vec<MuniProps>>> {
+        let version = self.catalog.data_version();
+        let mut cache = self
+            .props
+            .lock()
+            .map_err(|_| crate::Error::Store("tile cache lock poisoned".into()))?;
+        if let Some((v, p)) = cache.as_ref() {
+            if *v == version {
+                return Ok(p.clone());
+            }
+        }
+        let reports = Indicator::ALL
+            .iter()
+            .map(|&i| self.catalog.coverage(i, None))
+            .collect::<Result<Vec<_>>>()?;
+        let props: Vec<MuniProps> = self
+            .catalog
+            .region()
+            .municipalities
+            .iter()
+            .map(|m| MuniProps {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                population: m.population.total,
+                population_65_plus: m.population.age_65_plus,
+                approximate: m.approximate,
+                indicators: reports
+                    .iter()
+                    .filter_map(|r| {
+                        let row = r.municipalities.iter().find(|x| x.code == m.code)?;
+                        let gap = serde_json::to_value(row.gap_class)
+                            .ok()?
+                            .as_str()?
+                            .to_string();
+                        Some((r.indicator.key(), row.rate, gap))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let props = Arc::new(props);
+        *cache = Some((version, props.clone()));
+        Ok(props)
+    }
+}
+
+impl TileSource for CatalogTiles {
+    fn id(&self) -> &str {
+        &self.catalog.region().id
+    }
+
+    fn tilejson(&self, tiles_url: &str) -> Value {
+        let region = self.catalog.region();
+        let bounds = region.bbox().unwrap_or([-180.0, -85.0, 180.0, 85.0]);
+        let center = region
+            .municipalities
+            .iter()
+            .max_by_key(|m| m.population.total)
+            .and_then(|m| m.seat.as_ref().map(|s| (s.1, s.2)))
+            .unwrap_or(((bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0));
+        let groups: Vec<String> = region
+            .taxonomy
+            .groups()
+            .iter()
+            .map(|g| g.code.clone())
+            .collect();
+        let mut service_fields = serde_json::Map::new();
+        for (k, v) in [
+            ("cluster", "Boolean: a cluster of services"),
+            ("count", "Number: services in the cluster"),
+            ("id", "String"),
+            ("name", "String"),
+            ("type", "String: response code"),
+            (
+                "group",
+                "String: target group (most frequent, for clusters)",
+            ),
+            ("capacity", "Number: places"),
+            ("demo", "Boolean: demonstration data"),
+        ] {
+            service_fields.insert(k.into(), json!(v));
+        }
+        for g in &groups {
+            service_fields.insert(
+                format!("count_{g}"),
+                json!("Number: services of the group in the cluster"),
+            );
+        }
+        json!({
+            "tilejson": "3.0.0",
+            "name": region.name,
+            "description": "Bússola: social care services and coverage by municipality",
+            "version": env!("CARGO_PKG_VERSION"),
+            "scheme": "xyz",
+            "tiles": [tiles_url],
+            "minzoom": 0,
+            "maxzoom": TILEJSON_MAXZOOM,
+            "bounds": bounds,
+            "center": [center.0, center.1, 9],
+            "attribution": region.attribution.join(" · "),
+            "vector_layers": [
+                {"id": "services", "fields": service_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "municipalities", "fields": {
+                    "code": "String: municipality code (DICO)", "name": "String",
+                    "population": "Number: residents", "population_65_plus": "Number: residents aged 65+",
+                    "elderly_rate": "Number: coverage of older people (x100)", "elderly_gap_class": "String",
+                    "early_childhood_rate": "Number: coverage of early childhood (x100)", "early_childhood_gap_class": "String",
+                    "approximate": "Boolean: the boundary is approximate"
+                }, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "municipality_labels", "fields": {"code": "String", "name": "String"}, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM}
+            ]
+        })
+    }
+
+    fn version(&self) -> u64 {
+        self.catalog.data_version()
+    }
+
+    fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>> {
+        self.catalog.check_filter(filter)?;
+        let margin = f64::from(BUFFER) / f64::from(EXTENT);
+        let world = tile.world_bounds(margin);
+        let mut builder = encode::TileBuilder::new(tile);
+
+        let props = self.muni_props()?;
+        for ((shape, p), label) in self
+            .shapes(tile.z)
+            .iter()
+            .zip(props.iter())
+            .zip(&self.labels)
+        {
+            for poly in polygons::tile_polygons(shape, &tile, EXTENT, BUFFER) {
+                builder.municipality(&poly, p)?;
+            }
+            if (world[0]..=world[2]).contains(&label.0) && (world[1]..=world[3]).contains(&label.1)
+            {
+                builder.label(*label, &p.code, &p.name)?;
+            }
+        }
+
+        let tax = &self.catalog.region().taxonomy;
+        let group_of = |t: &str| tax.get(t).map_or("", |r| r.group.as_str());
+        if tile.z >= CLUSTER_BELOW_ZOOM {
+            let bbox = TileId::lon_lat_bounds(world);
+            self.catalog.with_in_bbox(filter, bbox, |services| {
+                for s in services {
+                    builder.service(to_world(s.lon, s.lat), s, group_of(&s.type_code));
+                }
+            })?;
+        } else {
+            let cell = CLUSTER_CELL_PX / (256.0 * tile.scale());
+            let grown = cluster::expand_to_cells(world, cell);
+            let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();
+            self.catalog
+                .with_in_bbox(filter, TileId::lon_lat_bounds(grown), |services| {
+                    let points = services.map(|s| {
+                        let (x, y) = to_world(s.lon, s.lat);
+                        (x, y, s)
+                    });
+                    for c in cluster::grid_cluster(points, cell) {
+                        let inside = (world[0]..=world[2]).contains(&c.x)
+                            && (world[1]..=world[3]).contains(&c.y);
+                        if !inside {
+                            continue;
+                        }
+                        if let [s] = c.members.as_slice() {
+                            builder.service((c.x, c.y), s, group_of(&s.type_code));
+                        } else {
+                            let groups: Vec<&str> =
+                                c.members.iter().map(|s| group_of(&s.type_code)).collect();
+                            builder.cluster((c.x, c.y), &groups, &all);
+                        }
+                    }
+                })?;
+        }
+        builder.finish()
+    }
+}
