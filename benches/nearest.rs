@@ -1,30 +1,10 @@
 //! Nearest-k search on 1k, 100k and 1M synthetic services, against a brute-force scan in the
 //! same run. Run with `cargo bench --bench nearest` (or `benches/run.sh`).
-use bussola::demo::{example_service, Rng};
+use bussola::demo::{synthetic_services, Rng};
 use bussola::distance::geodesic_m;
 use bussola::index::ServiceIndex;
 use bussola::model::Service;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-
-/// Services spread over mainland Portugal (a box), deterministic.
-fn services(n: usize) -> Vec<Service> {
-    let mut rng = Rng::new(42);
-    let base = example_service();
-    (0..n)
-        .map(|i| {
-            let mut s = base.clone();
-            s.id = format!("s{i}");
-            s.lon = -9.5 + 3.3 * rng.unit();
-            s.lat = 37.0 + 5.1 * rng.unit();
-            s.type_code = if i % 3 == 0 {
-                "CRECHE".into()
-            } else {
-                "ERPI".into()
-            };
-            s
-        })
-        .collect()
-}
 
 fn brute_force(all: &[Service], lon: f64, lat: f64, k: usize) -> Vec<(f64, usize)> {
     let mut d: Vec<(f64, usize)> = all
@@ -42,7 +22,7 @@ fn brute_force(all: &[Service], lon: f64, lat: f64, k: usize) -> Vec<(f64, usize
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("nearest_k10");
     for n in [1_000usize, 100_000, 1_000_000] {
-        let all = services(n);
+        let all = synthetic_services(n, 42);
         let index = ServiceIndex::new(all.clone());
         let mut rng = Rng::new(7);
         let queries: Vec<(f64, f64)> = (0..64)

@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and prints each R-tree time as a ratio to the brute-force scan measured
-# in the same run. Usage: benches/run.sh [criterion filter]
+# Runs the criterion benchmarks and prints each result as a ratio to a baseline measured in the
+# same run: nearest search against a brute-force scan; tiles against the same zoom with 1k
+# services. Usage: benches/run.sh [nearest|tiles]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench --bench nearest -- ${1:-} 2>&1 | tee /tmp/bussola-bench.txt
+for b in ${1:-nearest tiles}; do
+  cargo bench --bench "$b" 2>&1 | tee "/tmp/bussola-bench-$b.txt" | grep -E "^[a-z_]+/|time:" || true
+done
 python3 - <<'PY'
 import json, glob, os
-rows = {}
-for f in glob.glob("target/criterion/nearest_k10/*/*/new/estimates.json"):
-    parts = f.split(os.sep)
-    kind, n = parts[-4], int(parts[-3])
-    rows.setdefault(n, {})[kind] = json.load(open(f))["median"]["point_estimate"]
-print(f"{'services':>10} {'rtree':>12} {'filtered':>12} {'brute force':>14} {'speed-up':>9}")
-for n in sorted(rows):
-    r = rows[n]
-    bf, rt, ft = r.get("brute_force"), r.get("rtree"), r.get("rtree_filtered")
-    fmt = lambda ns: f"{ns/1000:.1f} µs" if ns is not None else "-"
-    ratio = f"{bf/rt:.0f}x" if bf and rt else "-"
-    print(f"{n:>10} {fmt(rt):>12} {fmt(ft):>12} {fmt(bf):>14} {ratio:>9}")
+def load(group):
+    rows = {}
+    for f in glob.glob(f"target/criterion/{group}/*/*/new/estimates.json"):
+        parts = f.split(os.sep)
+        rows.setdefault(int(parts[-3]), {})[parts[-4]] = json.load(open(f))["median"]["point_estimate"]
+    return rows
+fmt = lambda ns: "-" if ns is None else (f"{ns/1e6:.1f} ms" if ns >= 1e6 else f"{ns/1e3:.1f} µs")
+near = load("nearest_k10")
+if near:
+    print("\nnearest k=10 (median per query; ratio = brute force / R-tree)")
+    print(f"| services | R-tree | R-tree, one type in three | brute force | ratio |")
+    for n in sorted(near):
+        r = near[n]; bf, rt = r.get("brute_force"), r.get("rtree")
+        print(f"| {n:,} | {fmt(rt)} | {fmt(r.get('rtree_filtered'))} | {fmt(bf)} | {bf/rt:,.0f}x |" if bf and rt else f"| {n} | - |")
+tiles = load("tile")
+if tiles:
+    print("\ntile over Évora (median per tile; ratio = time / time with 1k services at the same zoom)")
+    print("| services | z8 | z11 | z14 |")
+    base = tiles.get(1000, {})
+    for n in sorted(tiles):
+        cells = []
+        for z in ("z8", "z11", "z14"):
+            t, b0 = tiles[n].get(z), base.get(z)
+            cells.append(f"{fmt(t)} ({t/b0:.1f}x)" if t and b0 else fmt(t))
+        print(f"| {n:,} | " + " | ".join(cells) + " |")
 PY

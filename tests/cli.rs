@@ -1,9 +1,9 @@
 //! The `bussola` binary: `check` names file, place and field; `serve` starts and answers.
 mod common;
 use common::{default_manifest, root};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_bussola");
 
@@ -136,29 +136,9 @@ fn http_get(addr: &str, path: &str) -> String {
 
 #[test]
 fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {
-    let dir = tempdir("serve");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(&dir)
-        .env("RUST_LOG", "bussola=info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut addr = None;
-    for line in BufReader::new(stdout).lines().take(50) {
-        let line = line.unwrap();
-        if let Some(i) = line.find("listening on http://") {
-            addr = Some(line[i + "listening on http://".len()..].trim().to_string());
-            break;
-        }
-    }
-    let addr = addr.expect("the server logs the URL it listens on");
-    let health = http_get(&addr, "/health");
-    let nearest = http_get(&addr, "/api/nearest?lon=-7.9&lat=38.57&k=1");
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = common::Server::start("serve", &[]);
+    let health = http_get(&server.addr, "/health");
+    let nearest = http_get(&server.addr, "/api/nearest?lon=-7.9&lat=38.57&k=1");
     assert!(
         health.starts_with("HTTP/1.0 200") || health.starts_with("HTTP/1.1 200"),
         "{health}"
@@ -166,8 +146,7 @@ fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {
     assert!(health.contains("\"services\":378"), "{health}");
     assert!(nearest.contains("\"distance_m\""), "{nearest}");
     assert!(
-        dir.join("alentejo-central.sqlite").exists(),
+        server.data_dir.join("alentejo-central.sqlite").exists(),
         "database created in --data-dir"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -156,6 +156,24 @@ pub fn to_feature_collection(features: Vec<serde_json::Value>, source: &str) -> 
     out
 }
 
+/// `n` synthetic services spread evenly over mainland Portugal (benchmarks); one in three is a
+/// creche, the others care homes.
+pub fn synthetic_services(n: usize, seed: u64) -> Vec<Service> {
+    let mut rng = Rng::new(seed);
+    let base = example_service();
+    (0..n)
+        .map(|i| {
+            let mut s = base.clone();
+            s.id = format!("s{i}");
+            s.name = format!("Serviço sintético {i}");
+            s.lon = -9.5 + 3.3 * rng.unit();
+            s.lat = 37.0 + 5.1 * rng.unit();
+            s.type_code = if i % 3 == 0 { "CRECHE" } else { "ERPI" }.into();
+            s
+        })
+        .collect()
+}
+
 /// A plausible example service (Évora, ERPI) for tests and docs.
 pub fn example_service() -> Service {
     Service {

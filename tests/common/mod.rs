@@ -116,3 +116,54 @@ impl Lcg {
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// A `bussola serve` process on a free loopback port; killed when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub addr: String,
+    pub data_dir: PathBuf,
+}
+
+impl Server {
+    /// Starts the binary with extra arguments and waits for the URL it logs.
+    pub fn start(name: &str, extra: &[&str]) -> Server {
+        use std::io::BufRead;
+        let data_dir = std::env::temp_dir().join(format!("bussola-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(&data_dir)
+            .args(extra)
+            .env("RUST_LOG", "bussola=info")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut addr = None;
+        for line in lines.by_ref().take(200) {
+            let line = line.expect("a log line");
+            if let Some(i) = line.find("listening on http://") {
+                addr = Some(line[i + "listening on http://".len()..].trim().to_string());
+                break;
+            }
+        }
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        let addr = addr.expect("the server logs the URL it listens on");
+        Server {
+            child,
+            addr,
+            data_dir,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
