@@ -271,6 +271,23 @@ impl Catalog {
         })
     }
 
+    /// Places (municipalities, localities) matching typed words, best first.
+    pub fn places(&self, q: &str, limit: usize) -> Result<Vec<crate::places::Place>> {
+        if limit == 0 || limit > MAX_K {
+            return Err(Error::param(
+                "limit",
+                format!("must be between 1 and {MAX_K}, got {limit}"),
+            ));
+        }
+        let index = self.read()?;
+        Ok(crate::places::search(
+            &self.region.municipalities,
+            index.iter(),
+            q,
+            limit,
+        ))
+    }
+
     /// One service by id.
     pub fn get(&self, id: &str) -> Result<Service> {
         self.read()?

@@ -13,6 +13,7 @@
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
+//! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names |
@@ -28,6 +29,7 @@ pub mod distance;
 pub mod error;
 pub mod index;
 pub mod model;
+pub mod places;
 pub mod region;
 pub mod reproject;
 pub mod store;

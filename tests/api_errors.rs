@@ -114,6 +114,12 @@ async fn bad_input_is_a_named_client_error() {
             "target",
         ),
         ("/api/nowhere", StatusCode::NOT_FOUND, "/api/nowhere"),
+        ("/api/places", StatusCode::BAD_REQUEST, "q"),
+        (
+            "/api/places?q=evora&limit=0",
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
     ];
     for (uri, status, names) in cases {
         let (got, body) = get(&app, uri).await;

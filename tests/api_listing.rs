@@ -151,3 +151,28 @@ async fn taxonomy_municipalities_region_health() {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["services"], cat.len().unwrap());
 }
+
+#[tokio::test]
+async fn places_find_municipalities_by_what_people_type() {
+    let (app, _) = app();
+    let (status, body) = get(&app, "/api/places?q=mourao").await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &body["places"][0];
+    assert_eq!(first["name"], "Mourão");
+    assert_eq!(first["kind"], "municipality");
+    assert_eq!(first["municipality"], "0708");
+    assert!(
+        (first["lon"].as_f64().unwrap() + 7.34189).abs() < 1e-9,
+        "the seat"
+    );
+    let (_, body) = get(&app, "/api/places?q=VILA").await;
+    let names: Vec<&str> = body["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Vila Viçosa"]);
+    let (_, body) = get(&app, "/api/places?q=atlantida").await;
+    assert_eq!(body["places"].as_array().unwrap().len(), 0);
+}

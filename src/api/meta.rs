@@ -3,7 +3,7 @@ use super::error::ApiError;
 use super::features::{collection, municipality_feature};
 use super::AppState;
 use crate::coverage::Indicator;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -37,6 +37,19 @@ pub async fn region(State(app): State<AppState>) -> Result<Json<Value>, ApiError
         "demo_services": demo,
         "targets": {"elderly": r.targets.elderly, "early_childhood": r.targets.early_childhood},
     })))
+}
+
+/// Places matching typed words: `GET /api/places?q=&limit=`.
+pub async fn places(
+    State(app): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = super::params::Params::parse(q.as_deref(), &["q", "limit"])?;
+    let text = p
+        .text("q")
+        .ok_or_else(|| crate::Error::param("q", "is required: a municipality or locality name"))?;
+    let found = app.catalog.places(&text, p.usize("limit")?.unwrap_or(10))?;
+    Ok(Json(json!({ "places": found })))
 }
 
 /// The taxonomy: groups and responses with Portuguese and English names.

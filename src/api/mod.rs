@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `GET /api/coverage` | [`coverage`] |
-//! | `GET /api/taxonomy`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
+//! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod coverage;
@@ -47,6 +47,7 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/health", get(meta::health))
         .route("/api/region", get(meta::region))
         .route("/api/taxonomy", get(meta::taxonomy))
+        .route("/api/places", get(meta::places))
         .route("/api/municipalities", get(meta::municipalities))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/nearest", get(services::nearest))
