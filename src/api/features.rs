@@ -59,6 +59,8 @@ pub fn municipality_feature(m: &Municipality, reports: &[CoverageReport]) -> Val
     props.insert("name".into(), json!(m.name));
     props.insert("nuts3".into(), json!(m.nuts3));
     props.insert("seat".into(), json!(m.seat.as_ref().map(|s| s.0.clone())));
+    props.insert("seat_lon".into(), json!(m.seat.as_ref().map(|s| s.1)));
+    props.insert("seat_lat".into(), json!(m.seat.as_ref().map(|s| s.2)));
     props.insert("approximate_boundary".into(), json!(m.approximate));
     props.insert("population".into(), json!(m.population));
     for r in reports {

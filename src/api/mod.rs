@@ -23,6 +23,7 @@ use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 pub use web::Assets;
 
 /// What every handler gets.
@@ -61,6 +62,9 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/{*path}", get(web::page_file))
         .fallback(error::not_found)
         .with_state(state)
+        // JSON, the page and MapLibre shrink to a quarter for slow connections; tiles are
+        // gzipped by their handler (with their own ETag) and pass through untouched.
+        .layer(CompressionLayer::new().gzip(true))
 }
 
 /// The scheme and host the client used (`http://host:port`), for absolute URLs.

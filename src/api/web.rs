@@ -60,42 +60,71 @@ fn safe(rel: &str) -> Option<PathBuf> {
     (ok && !rel.is_empty()).then_some(p)
 }
 
-async fn file(path: PathBuf, cache: &'static str) -> Result<Response, ApiError> {
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => Ok((
-            [
-                (header::CONTENT_TYPE, content_type(&path)),
-                (header::CACHE_CONTROL, cache),
-            ],
-            bytes,
-        )
-            .into_response()),
-        Err(_) => Err(ApiError(Error::NotFound {
+/// A file with a validator (size and modification time), answering 304 when it is unchanged.
+async fn file(
+    path: PathBuf,
+    cache: &'static str,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let not_found = || {
+        ApiError(Error::NotFound {
             what: "file",
             id: path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-        })),
+        })
+    };
+    let meta = tokio::fs::metadata(&path).await.map_err(|_| not_found())?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let etag = format!("W/\"{:x}-{:x}\"", meta.len(), modified);
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if fresh {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache.to_string()),
+            ],
+        )
+            .into_response());
     }
+    let bytes = tokio::fs::read(&path).await.map_err(|_| not_found())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type(&path).to_string()),
+            (header::CACHE_CONTROL, cache.to_string()),
+            (header::ETAG, etag),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The page.
-pub async fn index(State(app): State<AppState>) -> Result<Response, ApiError> {
-    file(app.assets.web.join("index.html"), "no-cache").await
+pub async fn index(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    file(app.assets.web.join("index.html"), "no-cache", &headers).await
 }
 
 /// A file of the page; anything else is an unknown route.
 pub async fn page_file(
     State(app): State<AppState>,
     Path(rel): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let unknown = || Error::NotFound {
         what: "route",
         id: format!("/{rel}"),
     };
     let path = safe(&rel).ok_or_else(unknown)?;
-    file(app.assets.web.join(path), "no-cache")
+    file(app.assets.web.join(path), "no-cache", &headers)
         .await
         .map_err(|_| unknown().into())
 }
@@ -104,12 +133,18 @@ pub async fn page_file(
 pub async fn maplibre(
     State(app): State<AppState>,
     Path(rel): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let rel = safe(&rel).ok_or_else(|| Error::NotFound {
         what: "file",
         id: rel.clone(),
     })?;
-    file(app.assets.maplibre().join(rel), "public, max-age=86400").await
+    file(
+        app.assets.maplibre().join(rel),
+        "public, max-age=86400",
+        &headers,
+    )
+    .await
 }
 
 /// A style, with root-relative source URLs made absolute on the request's host.

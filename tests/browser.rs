@@ -1,0 +1,72 @@
+//! The map page in a real browser: runs the end-to-end tests in `tests/browser/` (Node's test
+//! runner with playwright-core driving Debian's Chromium) against a server started here.
+//!
+//! Needs `/usr/bin/chromium`, `npm ci --prefix web` and `npm ci --prefix tests/browser`
+//! (`.ci/browser.sh` does all three). Outside CI, without them, the test prints why and skips.
+mod common;
+use common::{root, Server};
+use std::process::Command;
+
+#[test]
+fn the_map_page_works_in_chromium() {
+    let root = root();
+    let missing: Vec<&str> = [
+        (
+            "/usr/bin/chromium",
+            "Debian's chromium (apt-get install chromium)",
+        ),
+        (
+            "web/node_modules/maplibre-gl/dist",
+            "MapLibre (npm ci --prefix web)",
+        ),
+        (
+            "tests/browser/node_modules/playwright-core",
+            "playwright-core (npm ci --prefix tests/browser)",
+        ),
+    ]
+    .iter()
+    .filter(|(p, _)| !root.join(p).exists())
+    .map(|(_, what)| *what)
+    .collect();
+    if !missing.is_empty() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install: {}",
+            missing.join(", ")
+        );
+        eprintln!(
+            "skipping the browser tests; missing: {}",
+            missing.join(", ")
+        );
+        return;
+    }
+    let assets = root.to_string_lossy().into_owned();
+    let server = Server::start("browser", &["--assets", &assets]);
+    let out = Command::new("node")
+        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+        .arg(root.join("tests/browser"))
+        .current_dir(&root)
+        .env("BUSSOLA_URL", format!("http://{}", server.addr))
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "browser tests failed:\n{stdout}\n{stderr}"
+    );
+    let count = |word: &str| -> u32 {
+        stdout
+            .lines()
+            .filter_map(|l| l.trim_start_matches(['ℹ', '#', ' ']).strip_prefix(word))
+            .filter_map(|n| n.trim().parse().ok())
+            .next()
+            .unwrap_or(0)
+    };
+    assert!(
+        count("pass ") >= 5,
+        "too few browser tests passed:\n{stdout}"
+    );
+    assert_eq!(count("fail "), 0);
+}

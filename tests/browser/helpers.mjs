@@ -1,0 +1,114 @@
+// Shared setup of the browser tests: the server's URL, Debian's Chromium, request recording,
+// screenshots.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The server under test (it is not started by the tests). */
+export const BASE = (process.env.BUSSOLA_URL || 'http://127.0.0.1:8090').replace(/\/+$/, '');
+export const ORIGIN = new URL(BASE).origin;
+
+/** Where screenshots go: target/browser-artifacts at the repository root. */
+export const ARTIFACTS = resolve(process.env.BUSSOLA_ARTIFACTS || join(here, '..', '..', 'target', 'browser-artifacts'));
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Debian's Chromium, headless, with WebGL through SwiftShader (no GPU on CI machines). */
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+export async function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export const DESKTOP = { width: 1280, height: 850 };
+export const PHONE = { width: 360, height: 740 };
+
+/**
+ * A new page in its own context (clean storage), with every request recorded in `requests`
+ * (page and workers) and page errors in `errors`.
+ */
+export async function openPage(browser, { viewport = DESKTOP, path = '/', locale = 'pt-PT', hasTouch = false } = {}) {
+  const context = await browser.newContext({ viewport, locale, hasTouch, isMobile: hasTouch, deviceScaleFactor: 1 });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.setDefaultTimeout(60_000);
+  await page.goto(BASE + path, { waitUntil: 'load' });
+  return { context, page, requests, errors };
+}
+
+/** Waits until the map has loaded and rendered everything it asked for. */
+export async function waitForMap(page) {
+  await page.waitForFunction(() => document.body.dataset.mapReady, null, { timeout: 60_000 });
+  const state = await page.evaluate(() => document.body.dataset.mapReady);
+  if (state !== '1') throw new Error(`the map did not load (${state})`);
+  await idle(page);
+}
+
+/** Waits for the map's next 'idle' (all tiles loaded, no transition running). */
+export async function idle(page) {
+  await page.evaluate(() => new Promise((done) => {
+    const map = window.bussolaMap;
+    const check = () => (map.loaded() && !map.isMoving() ? done() : map.once('idle', done));
+    // Let a pending transition start first.
+    setTimeout(check, 50);
+  }));
+}
+
+/** Saves a screenshot of the viewport to target/browser-artifacts/NAME.png. */
+export async function shot(page, name, opts = {}) {
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, ...opts });
+  return path;
+}
+
+/** GETs JSON from the server. */
+export async function getJSON(path) {
+  const res = await fetch(BASE + path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/**
+ * A pixel of the map canvas (relative to the page) near the lon/lat where clicking hits no
+ * service, cluster or result (so a click there is a plain "search here"). Tries a spiral
+ * of offsets.
+ */
+export async function emptyPointNear(page, lon, lat) {
+  const found = await page.evaluate(([lon0, lat0]) => {
+    const map = window.bussolaMap;
+    const canvas = map.getCanvas().getBoundingClientRect();
+    const layers = ['services-points', 'services-clusters', 'results-badges'].filter((id) => map.getLayer(id));
+    const base = map.project([lon0, lat0]);
+    for (let r = 0; r < 200; r += 6) {
+      for (let a = 0; a < 360; a += 30) {
+        const x = Math.round(base.x + r * Math.cos((a * Math.PI) / 180));
+        const y = Math.round(base.y + r * Math.sin((a * Math.PI) / 180));
+        if (x < 60 || y < 60 || x > canvas.width - 60 || y > canvas.height - 90) continue;
+        const hits = map.queryRenderedFeatures([[x - 10, y - 10], [x + 10, y + 10]], { layers });
+        const inside = map.queryRenderedFeatures([x, y], { layers: ['municipalities-fill'] });
+        if (!hits.length && inside.length) {
+          const ll = map.unproject([x, y]);
+          const next = map.unproject([x + 1, y + 1]);
+          const degPerPx = Math.max(Math.abs(next.lng - ll.lng), Math.abs(next.lat - ll.lat));
+          return { x: canvas.left + x, y: canvas.top + y, lon: ll.lng, lat: ll.lat, degPerPx };
+        }
+      }
+    }
+    return null;
+  }, [lon, lat]);
+  if (!found) throw new Error(`no empty point of the map near ${lon},${lat}`);
+  return found;
+}
