@@ -9,6 +9,8 @@
 //! | [`distance`] | geodesic distance and the unit-sphere embedding used by the index |
 //! | [`index`] | the R-tree over services: nearest-k and bounding-box queries |
 //! | [`coverage`] | Carta Social's coverage indicators and gap classes by municipality |
+//! | [`surface`] | where people live: weighted population points per municipality |
+//! | [`access`] | distance-based gap indicators and capacity-aware access (2SFCA) |
 //! | [`region`] | region manifests: loading boundaries, population and services, with checks |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
@@ -21,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod api;
 pub mod catalog;
 pub mod coverage;
@@ -33,6 +36,7 @@ pub mod places;
 pub mod region;
 pub mod reproject;
 pub mod store;
+pub mod surface;
 pub mod taxonomy;
 pub mod text;
 pub mod tiles;
