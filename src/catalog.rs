@@ -56,6 +56,28 @@ pub struct Page {
     pub services: Vec<Service>,
 }
 
+fn check_params(p: &crate::access::Params) -> Result<()> {
+    if !(p.threshold_km.is_finite() && p.threshold_km > 0.0 && p.threshold_km <= 500.0) {
+        return Err(Error::param(
+            "threshold_km",
+            format!(
+                "must be a distance in km between 0 and 500, got {}",
+                p.threshold_km
+            ),
+        ));
+    }
+    if !(p.catchment_km.is_finite() && p.catchment_km > 0.0 && p.catchment_km <= 500.0) {
+        return Err(Error::param(
+            "catchment_km",
+            format!(
+                "must be a distance in km between 0 and 500, got {}",
+                p.catchment_km
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A region's services: store, index and region data together.
 pub struct Catalog {
     store: Box<dyn Store>,
@@ -286,6 +308,55 @@ impl Catalog {
             q,
             limit,
         ))
+    }
+
+    /// Distance-based gap indicators for response types (all of one group, or given codes).
+    pub fn gaps(
+        &self,
+        types: &[String],
+        params: &crate::access::Params,
+    ) -> Result<crate::access::GapReport> {
+        check_params(params)?;
+        for (i, t) in types.iter().enumerate() {
+            if self.region.taxonomy.get(t).is_none() {
+                let name = if types.len() > 1 {
+                    format!("type[{i}]")
+                } else {
+                    "type".into()
+                };
+                return Err(Error::param(
+                    &name,
+                    format!("unknown response type '{t}' (see /api/taxonomy)"),
+                ));
+            }
+        }
+        if types.is_empty() {
+            return Err(Error::param(
+                "type",
+                "is required: one or more response codes, comma-separated",
+            ));
+        }
+        let target = crate::access::Target::for_types(&self.region.taxonomy, types);
+        let index = self.read()?;
+        let of_type: Vec<&Service> = index
+            .iter()
+            .filter(|s| types.contains(&s.type_code))
+            .collect();
+        Ok(crate::access::compute(
+            &self.region.municipalities,
+            &self.region.surface,
+            &of_type,
+            types,
+            target,
+            params,
+        ))
+    }
+
+    /// Runs a what-if scenario on a copy of the services; the store is never touched.
+    pub fn scenario(&self, s: &crate::scenario::Scenario) -> Result<crate::scenario::Outcome> {
+        check_params(&s.params)?;
+        let all: Vec<Service> = self.read()?.iter().cloned().collect();
+        crate::scenario::run(&self.region, &all, s)
     }
 
     /// One service by id.

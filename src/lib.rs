@@ -11,6 +11,7 @@
 //! | [`coverage`] | Carta Social's coverage indicators and gap classes by municipality |
 //! | [`surface`] | where people live: weighted population points per municipality |
 //! | [`access`] | distance-based gap indicators and capacity-aware access (2SFCA) |
+//! | [`scenario`] | what-if openings and closures, on a copy of the data |
 //! | [`region`] | region manifests: loading boundaries, population and services, with checks |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
@@ -35,6 +36,7 @@ pub mod model;
 pub mod places;
 pub mod region;
 pub mod reproject;
+pub mod scenario;
 pub mod store;
 pub mod surface;
 pub mod taxonomy;

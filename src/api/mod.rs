@@ -5,12 +5,14 @@
 //! |---|---|
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `GET /api/coverage` | [`coverage`] |
+//! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod coverage;
 pub mod error;
 pub mod features;
+pub mod gaps;
 pub mod meta;
 pub mod params;
 pub mod services;
@@ -51,6 +53,8 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/api/places", get(meta::places))
         .route("/api/municipalities", get(meta::municipalities))
         .route("/api/coverage", get(coverage::coverage))
+        .route("/api/gaps", get(gaps::gaps))
+        .route("/api/scenarios", axum::routing::post(gaps::scenario))
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))
         .route("/api/services/{id}", get(services::one))

@@ -29,6 +29,56 @@ pub struct Manifest {
     /// Coverage targets.
     #[serde(default)]
     pub coverage: Targets,
+    /// How to build the population surface.
+    #[serde(default)]
+    pub surface: SurfaceSpec,
+}
+
+/// How to place the population of each municipality (see [`crate::surface`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurfaceSpec {
+    /// Grid spacing, km.
+    #[serde(default = "default_grid_km")]
+    pub grid_km: f64,
+    /// Share of residents at the seat where no parish table says otherwise.
+    #[serde(default = "default_seat_share")]
+    pub seat_share: f64,
+    /// A parish table giving each municipality's urban share.
+    #[serde(default)]
+    pub parishes: Option<Parishes>,
+}
+
+fn default_grid_km() -> f64 {
+    2.0
+}
+fn default_seat_share() -> f64 {
+    0.5
+}
+
+impl Default for SurfaceSpec {
+    fn default() -> Self {
+        SurfaceSpec {
+            grid_km: default_grid_km(),
+            seat_share: default_seat_share(),
+            parishes: None,
+        }
+    }
+}
+
+/// A parish table (CSV): municipality code, population and a rural flag (`S` = rural).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parishes {
+    /// CSV file.
+    pub path: PathBuf,
+    /// Column with the municipality code.
+    #[serde(default = "default_code")]
+    pub code: String,
+    /// Column with the parish population.
+    pub population: String,
+    /// Column with the rural flag.
+    pub rural: String,
 }
 
 /// Which features of a file to keep: those whose `field` is one of `values`.
@@ -181,6 +231,9 @@ impl Manifest {
         }
         if let Some(t) = &mut m.taxonomy {
             *t = dir.join(&*t);
+        }
+        if let Some(p) = &mut m.surface.parishes {
+            p.path = dir.join(&p.path);
         }
         Ok(m)
     }

@@ -105,6 +105,8 @@ pub struct Region {
     pub targets: Targets,
     /// The taxonomy.
     pub taxonomy: Taxonomy,
+    /// Where people live.
+    pub surface: crate::surface::Surface,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -148,7 +150,22 @@ impl Region {
                     .unwrap_or(Rect::new((0.0, 0.0), (0.0, 0.0)))
             })
             .collect();
+        let mut rule = crate::surface::Rule {
+            grid_km: m.surface.grid_km,
+            default_seat_share: m.surface.seat_share,
+            ..Default::default()
+        };
+        if let Some(p) = &m.surface.parishes {
+            rule.seat_share = crate::surface::seat_shares_from_parishes(
+                &p.path,
+                &p.code,
+                &p.population,
+                &p.rural,
+            )?;
+        }
+        let surface = crate::surface::build(&municipalities, &rule);
         let mut region = Region {
+            surface,
             id: m.id.clone(),
             name: m.name.clone(),
             attribution: m.attribution.clone(),
