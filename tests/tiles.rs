@@ -356,7 +356,10 @@ async fn tilejson_describes_the_tiles() {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["services", "municipalities", "municipality_labels"]);
+    assert_eq!(
+        ids,
+        ["services", "municipalities", "municipality_labels", "gaps"]
+    );
     assert!(tj["vector_layers"][0]["fields"]["count_elderly"].is_string());
     let b = tj["bounds"].as_array().unwrap();
     assert!(b[0].as_f64().unwrap() < -8.0 && b[2].as_f64().unwrap() > -7.5);
@@ -365,5 +368,58 @@ async fn tilejson_describes_the_tiles() {
     assert_eq!(
         (tj["minzoom"].as_u64(), tj["maxzoom"].as_u64()),
         (Some(0), Some(14))
+    );
+}
+
+#[tokio::test]
+async fn gaps_travel_in_the_tiles_as_served_by_the_api() {
+    let (app, cat) = app();
+    let (_, gaps) = get(&app, "/api/gaps?type=ERPI").await;
+    let want: HashMap<String, (f64, f64)> = gaps["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_string(),
+                (
+                    r["mean_km"].as_f64().unwrap(),
+                    r["share_beyond"].as_f64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut population = 0.0;
+    for (x, y) in tiles_over(cat.region().bbox().unwrap(), 7) {
+        let Some(layers) = fetch(&app, 7, x, y, "").await else {
+            continue;
+        };
+        for f in layers.get("municipalities").into_iter().flatten() {
+            let code = f.props["code"].as_str().unwrap().to_string();
+            let (mean, share) = want[&code];
+            assert!(
+                (f.props["erpi_mean_km"].as_f64().unwrap() - mean).abs() < 0.006,
+                "{code}"
+            );
+            assert!(
+                (f.props["erpi_share_beyond"].as_f64().unwrap() - share).abs() < 0.0001,
+                "{code}"
+            );
+            assert!(f.props["creche_access"].as_f64().is_some());
+            seen.insert(code);
+        }
+        for f in layers.get("gaps").into_iter().flatten() {
+            let (px, py) = f.parts[0][0];
+            if (0..4096).contains(&px) && (0..4096).contains(&py) {
+                population += f.props["age_65_plus"].as_f64().unwrap();
+            }
+            assert!(f.props["erpi_km"].as_f64().unwrap() >= 0.0);
+        }
+    }
+    assert_eq!(seen.len(), 14);
+    assert!(
+        (population - 41403.0).abs() < 1.0,
+        "the gaps points carry every resident aged 65+: {population}"
     );
 }

@@ -1,7 +1,7 @@
 //! Encoding of the layers with the `mvt` crate.
 use super::mercator::TileId;
 use super::polygons::TilePolygon;
-use super::{MuniProps, EXTENT};
+use super::{GapPoint, MuniProps, EXTENT};
 use crate::model::Service;
 use crate::{Error, Result};
 use mvt::{GeomEncoder, GeomType, Layer, Tile};
@@ -17,6 +17,7 @@ pub(super) struct TileBuilder {
     services: Option<Layer>,
     municipalities: Option<Layer>,
     labels: Option<Layer>,
+    gaps: Option<Layer>,
     features: usize,
     error: Option<Error>,
 }
@@ -28,6 +29,7 @@ impl TileBuilder {
             services: Some(mvt.create_layer("services")),
             municipalities: Some(mvt.create_layer("municipalities")),
             labels: Some(mvt.create_layer("municipality_labels")),
+            gaps: Some(mvt.create_layer("gaps")),
             tile,
             mvt,
             features: 0,
@@ -114,6 +116,18 @@ impl TileBuilder {
         f.add_tag_uint("population", p.population);
         f.add_tag_uint("population_65_plus", p.population_65_plus);
         f.add_tag_bool("approximate", p.approximate);
+        for (key, mean, share, access) in &p.distances {
+            let round = |v: f64, k: f64| (v * k).round() / k;
+            if let Some(v) = mean {
+                f.add_tag_double(&format!("{key}_mean_km"), round(*v, 100.0));
+            }
+            if let Some(v) = share {
+                f.add_tag_double(&format!("{key}_share_beyond"), round(*v, 10_000.0));
+            }
+            if let Some(v) = access {
+                f.add_tag_double(&format!("{key}_access"), round(*v, 10.0));
+            }
+        }
         for (key, rate, gap) in &p.indicators {
             if let Some(r) = rate {
                 f.add_tag_double(&format!("{key}_rate"), (r * 100.0).round() / 100.0);
@@ -121,6 +135,30 @@ impl TileBuilder {
             f.add_tag_string(&format!("{key}_gap_class"), gap);
         }
         self.municipalities = Some(f.into_layer());
+        self.features += 1;
+        Ok(())
+    }
+
+    /// Adds a population point of the `gaps` layer.
+    pub(super) fn gap_point(&mut self, g: &GapPoint) -> Result<()> {
+        let geom = self.point(g.world)?;
+        let Some(layer) = self.gaps.take() else {
+            return Ok(());
+        };
+        let mut f = layer.into_feature(geom);
+        f.add_tag_string("municipality", &g.municipality);
+        // Weights keep three decimals so that the points of a municipality still add up to its
+        // Census figures (one unit at most over the whole region).
+        let w = |v: f64| (v * 1000.0).round() / 1000.0;
+        f.add_tag_double("population", w(g.population));
+        f.add_tag_double("age_65_plus", w(g.age_65_plus));
+        f.add_tag_double("age_0_2", w(g.age_0_2));
+        for (key, km) in &g.km {
+            if let Some(km) = km {
+                f.add_tag_double(&format!("{key}_km"), (km * 100.0).round() / 100.0);
+            }
+        }
+        self.gaps = Some(f.into_layer());
         self.features += 1;
         Ok(())
     }
@@ -149,6 +187,7 @@ impl TileBuilder {
         }
         for layer in [
             self.municipalities.take(),
+            self.gaps.take(),
             self.labels.take(),
             self.services.take(),
         ]

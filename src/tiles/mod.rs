@@ -6,8 +6,9 @@
 //! | layer | geometry | fields |
 //! |---|---|---|
 //! | `services` | points; grid clusters below zoom [`CLUSTER_BELOW_ZOOM`] | individual: `cluster`=false, `id`, `name`, `type`, `group`, `capacity`, `demo`; cluster: `cluster`=true, `count`, `count_<group>` per group, `group` (the most frequent) |
-//! | `municipalities` | polygons, simplified per zoom, clipped to tile + buffer | `code`, `name`, `population`, `population_65_plus`, `elderly_rate`, `elderly_gap_class`, `early_childhood_rate`, `early_childhood_gap_class`, `approximate` |
+//! | `municipalities` | polygons, simplified per zoom, clipped to tile + buffer | `code`, `name`, `population`, `population_65_plus`, `elderly_rate`, `elderly_gap_class`, `early_childhood_rate`, `early_childhood_gap_class`, `approximate`, and per family of [`GAP_FAMILIES`] `<family>_mean_km`, `<family>_share_beyond`, `<family>_access` |
 //! | `municipality_labels` | points (seat, or a point inside) | `code`, `name` |
+//! | `gaps` | the population surface's points | `municipality`, `population`, `age_65_plus`, `age_0_2`, `<family>_km` (nearest service of each of [`GAP_FAMILIES`]) |
 pub mod cluster;
 mod encode;
 pub mod mercator;
@@ -55,7 +56,36 @@ struct MuniProps {
     approximate: bool,
     /// (indicator key, rate, gap class) per indicator.
     indicators: Vec<(&'static str, Option<f64>, String)>,
+    /// (family key, mean km, share beyond the threshold, places per 1,000) per gap family.
+    distances: Vec<(&'static str, Option<f64>, Option<f64>, Option<f64>)>,
 }
+
+/// A population point of the `gaps` layer.
+#[derive(Debug, Clone)]
+struct GapPoint {
+    world: (f64, f64),
+    municipality: String,
+    population: f64,
+    age_65_plus: f64,
+    age_0_2: f64,
+    /// (family key, km to the nearest service of the family).
+    km: Vec<(&'static str, Option<f64>)>,
+}
+
+/// What the tiles derive from the data, recomputed when the data version changes.
+#[derive(Debug)]
+struct Derived {
+    munis: Vec<MuniProps>,
+    points: Vec<GapPoint>,
+}
+
+/// The response families whose distance indicators the tiles carry: (key, response code).
+pub const GAP_FAMILIES: [(&str, &str); 4] = [
+    ("erpi", "ERPI"),
+    ("centro_dia", "CENTRO_DIA"),
+    ("sad", "SAD_IDOSOS"),
+    ("creche", "CRECHE"),
+];
 
 /// Tiles over a catalog: its services and its region's municipalities.
 pub struct CatalogTiles {
@@ -63,7 +93,7 @@ pub struct CatalogTiles {
     world: Vec<geo_types::MultiPolygon<f64>>,
     labels: Vec<(f64, f64)>,
     by_zoom: Vec<OnceLock<Vec<WorldShape>>>,
-    props: Mutex<Option<(u64, Arc<Vec<MuniProps>>)>>,
+    props: Mutex<Option<(u64, Arc<Derived>)>>,
 }
 
 impl std::fmt::Debug for CatalogTiles {
@@ -101,8 +131,8 @@ impl CatalogTiles {
             .get_or_init(|| self.world.iter().map(|w| simplify_for_zoom(w, z)).collect())
     }
 
-    /// Municipality properties, recomputed only when the data changed.
-    fn muni_props(&self) -> Result<Arc<Vec<MuniProps>>> {
+    /// Municipality properties and gap points, recomputed only when the data changed.
+    fn derived(&self) -> Result<Arc<Derived>> {
         let version = self.catalog.data_version();
         let mut cache = self
             .props
@@ -113,13 +143,38 @@ impl CatalogTiles {
                 return Ok(p.clone());
             }
         }
+        let derived = Arc::new(self.derive()?);
+        *cache = Some((version, derived.clone()));
+        Ok(derived)
+    }
+
+    fn derive(&self) -> Result<Derived> {
+        let region = self.catalog.region();
         let reports = Indicator::ALL
             .iter()
             .map(|&i| self.catalog.coverage(i, None))
             .collect::<Result<Vec<_>>>()?;
-        let props: Vec<MuniProps> = self
-            .catalog
-            .region()
+        let params = crate::access::Params::default();
+        let mut gaps = Vec::new();
+        let mut point_km: Vec<Vec<(&'static str, Option<f64>)>> =
+            vec![Vec::new(); region.surface.points.len()];
+        for (key, code) in GAP_FAMILIES {
+            if region.taxonomy.get(code).is_none() {
+                continue;
+            }
+            let types = vec![code.to_string()];
+            gaps.push((key, self.catalog.gaps(&types, &params)?));
+            let target = crate::access::Target::for_types(&region.taxonomy, &types);
+            let services: Vec<crate::model::Service> = self
+                .catalog
+                .with_services(|it| it.filter(|s| s.type_code == code).cloned().collect())?;
+            let refs: Vec<&crate::model::Service> = services.iter().collect();
+            let acc = crate::access::point_access(&region.surface.points, &refs, target, &params);
+            for (km, a) in point_km.iter_mut().zip(acc) {
+                km.push((key, a.nearest_km));
+            }
+        }
+        let munis = region
             .municipalities
             .iter()
             .map(|m| MuniProps {
@@ -139,11 +194,30 @@ impl CatalogTiles {
                         Some((r.indicator.key(), row.rate, gap))
                     })
                     .collect(),
+                distances: gaps
+                    .iter()
+                    .filter_map(|(key, r)| {
+                        let row = r.municipalities.iter().find(|x| x.code == m.code)?;
+                        Some((*key, row.mean_km, row.share_beyond, row.access_per_1000))
+                    })
+                    .collect(),
             })
             .collect();
-        let props = Arc::new(props);
-        *cache = Some((version, props.clone()));
-        Ok(props)
+        let points = region
+            .surface
+            .points
+            .iter()
+            .zip(point_km)
+            .map(|(p, km)| GapPoint {
+                world: to_world(p.lon, p.lat),
+                municipality: p.municipality.clone(),
+                population: p.total,
+                age_65_plus: p.age_65_plus,
+                age_0_2: p.age_0_2,
+                km,
+            })
+            .collect();
+        Ok(Derived { munis, points })
     }
 }
 
@@ -189,6 +263,54 @@ impl TileSource for CatalogTiles {
                 json!("Number: services of the group in the cluster"),
             );
         }
+        let mut gap_fields = serde_json::Map::new();
+        for (k, v) in [
+            ("municipality", "String: municipality code"),
+            ("population", "Number: residents the point stands for"),
+            ("age_65_plus", "Number: residents aged 65+ it stands for"),
+            ("age_0_2", "Number: children aged 0-2 it stands for"),
+        ] {
+            gap_fields.insert(k.into(), json!(v));
+        }
+        let mut muni_fields = serde_json::Map::new();
+        for (k, v) in [
+            ("code", "String: municipality code (DICO)"),
+            ("name", "String"),
+            ("population", "Number: residents"),
+            ("population_65_plus", "Number: residents aged 65+"),
+            ("elderly_rate", "Number: coverage of older people (x100)"),
+            ("elderly_gap_class", "String"),
+            (
+                "early_childhood_rate",
+                "Number: coverage of early childhood (x100)",
+            ),
+            ("early_childhood_gap_class", "String"),
+            ("approximate", "Boolean: the boundary is approximate"),
+        ] {
+            muni_fields.insert(k.into(), json!(v));
+        }
+        for (key, code) in GAP_FAMILIES {
+            gap_fields.insert(
+                format!("{key}_km"),
+                json!(format!("Number: km to the nearest {code}")),
+            );
+            muni_fields.insert(
+                format!("{key}_mean_km"),
+                json!(format!("Number: mean km to the nearest {code}")),
+            );
+            muni_fields.insert(
+                format!("{key}_share_beyond"),
+                json!(format!(
+                    "Number: share of the target population farther than 10 km from a {code}"
+                )),
+            );
+            muni_fields.insert(
+                format!("{key}_access"),
+                json!(format!(
+                    "Number: {code} places per 1,000 target residents within reach (2SFCA)"
+                )),
+            );
+        }
         json!({
             "tilejson": "3.0.0",
             "name": region.name,
@@ -203,14 +325,9 @@ impl TileSource for CatalogTiles {
             "attribution": region.attribution.join(" · "),
             "vector_layers": [
                 {"id": "services", "fields": service_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
-                {"id": "municipalities", "fields": {
-                    "code": "String: municipality code (DICO)", "name": "String",
-                    "population": "Number: residents", "population_65_plus": "Number: residents aged 65+",
-                    "elderly_rate": "Number: coverage of older people (x100)", "elderly_gap_class": "String",
-                    "early_childhood_rate": "Number: coverage of early childhood (x100)", "early_childhood_gap_class": "String",
-                    "approximate": "Boolean: the boundary is approximate"
-                }, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
-                {"id": "municipality_labels", "fields": {"code": "String", "name": "String"}, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM}
+                {"id": "municipalities", "fields": muni_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "municipality_labels", "fields": {"code": "String", "name": "String"}, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "gaps", "fields": gap_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM}
             ]
         })
     }
@@ -225,11 +342,18 @@ impl TileSource for CatalogTiles {
         let world = tile.world_bounds(margin);
         let mut builder = encode::TileBuilder::new(tile);
 
-        let props = self.muni_props()?;
+        let derived = self.derived()?;
+        for g in &derived.points {
+            let inside = (world[0]..=world[2]).contains(&g.world.0)
+                && (world[1]..=world[3]).contains(&g.world.1);
+            if inside {
+                builder.gap_point(g)?;
+            }
+        }
         for ((shape, p), label) in self
             .shapes(tile.z)
             .iter()
-            .zip(props.iter())
+            .zip(derived.munis.iter())
             .zip(&self.labels)
         {
             for poly in polygons::tile_polygons(shape, &tile, EXTENT, BUFFER) {
