@@ -116,16 +116,16 @@ impl TileBuilder {
         f.add_tag_uint("population", p.population);
         f.add_tag_uint("population_65_plus", p.population_65_plus);
         f.add_tag_bool("approximate", p.approximate);
-        for (key, mean, share, access) in &p.distances {
+        for d in &p.distances {
             let round = |v: f64, k: f64| (v * k).round() / k;
-            if let Some(v) = mean {
-                f.add_tag_double(&format!("{key}_mean_km"), round(*v, 100.0));
+            if let Some(v) = d.mean_km {
+                f.add_tag_double(&format!("{}_mean_km", d.key), round(v, 100.0));
             }
-            if let Some(v) = share {
-                f.add_tag_double(&format!("{key}_share_beyond"), round(*v, 10_000.0));
+            if let Some(v) = d.share_beyond {
+                f.add_tag_double(&format!("{}_share_beyond", d.key), round(v, 10_000.0));
             }
-            if let Some(v) = access {
-                f.add_tag_double(&format!("{key}_access"), round(*v, 10.0));
+            if let Some(v) = d.access {
+                f.add_tag_double(&format!("{}_access", d.key), round(v, 10.0));
             }
         }
         for (key, rate, gap) in &p.indicators {

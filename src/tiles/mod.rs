@@ -56,8 +56,17 @@ struct MuniProps {
     approximate: bool,
     /// (indicator key, rate, gap class) per indicator.
     indicators: Vec<(&'static str, Option<f64>, String)>,
-    /// (family key, mean km, share beyond the threshold, places per 1,000) per gap family.
-    distances: Vec<(&'static str, Option<f64>, Option<f64>, Option<f64>)>,
+    /// Distance indicators per gap family.
+    distances: Vec<FamilyGaps>,
+}
+
+/// One family's distance indicators for a municipality.
+#[derive(Debug, Clone)]
+struct FamilyGaps {
+    key: &'static str,
+    mean_km: Option<f64>,
+    share_beyond: Option<f64>,
+    access: Option<f64>,
 }
 
 /// A population point of the `gaps` layer.
@@ -198,7 +207,12 @@ impl CatalogTiles {
                     .iter()
                     .filter_map(|(key, r)| {
                         let row = r.municipalities.iter().find(|x| x.code == m.code)?;
-                        Some((*key, row.mean_km, row.share_beyond, row.access_per_1000))
+                        Some(FamilyGaps {
+                            key,
+                            mean_km: row.mean_km,
+                            share_beyond: row.share_beyond,
+                            access: row.access_per_1000,
+                        })
                     })
                     .collect(),
             })
