@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the criterion benchmarks and prints each result as a ratio to a baseline measured in the
 # same run: nearest search against a brute-force scan; tiles against the same zoom with 1k
-# services. Usage: benches/run.sh [nearest|tiles]
+# services; scenarios against the plain gap report. Usage: benches/run.sh [nearest|tiles|scenarios]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for b in ${1:-nearest tiles}; do
+for b in ${1:-nearest tiles scenarios}; do
   cargo bench --bench "$b" 2>&1 | tee "/tmp/bussola-bench-$b.txt" | grep -E "^[a-z_]+/|time:" || true
 done
 python3 - <<'PY'
@@ -34,4 +34,17 @@ if tiles:
             t, b0 = tiles[n].get(z), base.get(z)
             cells.append(f"{fmt(t)} ({t/b0:.1f}x)" if t and b0 else fmt(t))
         print(f"| {n:,} | " + " | ".join(cells) + " |")
+scen = {}
+for f in glob.glob("target/criterion/scenario/*/new/estimates.json"):
+    name = f.split(os.sep)[-3]
+    for key in ("gaps_erpi_baseline", "scenario_erpi", "scenario_every_type"):
+        if name.endswith("_" + key):
+            scen.setdefault(name[: -len(key) - 1], {})[key] = json.load(open(f))["median"]["point_estimate"]
+if scen:
+    print("\nscenarios (median; ratio = time / the plain ERPI gap report of the same region)")
+    print("| region | gap report (baseline) | one opening, ERPI | one opening, every type |")
+    for region, r in sorted(scen.items()):
+        b = r.get("gaps_erpi_baseline")
+        cell = lambda k: f"{fmt(r.get(k))} ({r[k]/b:.1f}x)" if b and r.get(k) else fmt(r.get(k))
+        print(f"| {region} | {fmt(b)} | {cell('scenario_erpi')} | {cell('scenario_every_type')} |")
 PY
