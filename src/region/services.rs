@@ -280,38 +280,20 @@ fn convert(
         }
     }
     let postal_code = fields.get(f, "postal_code");
-    if let Some(pc) = &postal_code {
-        let ok = pc.len() == 8
-            && pc
-                .chars()
-                .enumerate()
-                .all(|(i, c)| if i == 4 { c == '-' } else { c.is_ascii_digit() });
-        if !ok {
-            log.push(
-                Severity::Warning,
-                place,
-                Some(fields.key("postal_code")),
-                format!("'{pc}' is not a postal code NNNN-NNN"),
-            );
-        }
-    }
     let updated = fields.get(f, "updated");
-    if let Some(u) = &updated {
-        let ok = u.len() == 10
-            && u.chars().enumerate().all(|(i, c)| {
-                if i == 4 || i == 7 {
-                    c == '-'
-                } else {
-                    c.is_ascii_digit()
-                }
-            });
-        if !ok {
-            log.push(
-                Severity::Warning,
-                place,
-                Some(fields.key("updated")),
-                format!("'{u}' is not a date YYYY-MM-DD"),
-            );
+    for (key, value, shape, what) in [
+        ("postal_code", &postal_code, "NNNN-NNN", "a postal code"),
+        ("updated", &updated, "NNNN-NN-NN", "a date YYYY-MM-DD"),
+    ] {
+        if let Some(v) = value {
+            if !has_shape(v, shape) {
+                log.push(
+                    Severity::Warning,
+                    place,
+                    Some(fields.key(key)),
+                    format!("'{v}' is not {what}"),
+                );
+            }
         }
     }
     let nature_raw = fields.get(f, "provider_nature");
@@ -381,4 +363,27 @@ fn convert(
         updated,
         demo,
     })
+}
+
+/// Whether `s` has the shape of `pattern`, where `N` is any ASCII digit and other characters
+/// stand for themselves.
+fn has_shape(s: &str, pattern: &str) -> bool {
+    s.len() == pattern.len()
+        && s.chars()
+            .zip(pattern.chars())
+            .all(|(c, p)| if p == 'N' { c.is_ascii_digit() } else { c == p })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_shape;
+
+    #[test]
+    fn shapes_of_postal_codes_and_dates() {
+        assert!(has_shape("7000-001", "NNNN-NNN"));
+        assert!(!has_shape("7000", "NNNN-NNN"));
+        assert!(!has_shape("7000 001", "NNNN-NNN"));
+        assert!(has_shape("2026-01-15", "NNNN-NN-NN"));
+        assert!(!has_shape("15/01/2026", "NNNN-NN-NN"));
+    }
 }
