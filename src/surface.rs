@@ -44,6 +44,9 @@ pub struct Rule {
     pub default_seat_share: f64,
     /// Seat share by municipality code (from parishes).
     pub seat_share: HashMap<String, f64>,
+    /// Other settlements (lon, lat), e.g. GeoNames places: they share the urban part with the
+    /// seat of the municipality they lie in.
+    pub places: Vec<(f64, f64)>,
 }
 
 impl Default for Rule {
@@ -52,6 +55,7 @@ impl Default for Rule {
             grid_km: 2.0,
             default_seat_share: 0.5,
             seat_share: HashMap::new(),
+            places: Vec::new(),
         }
     }
 }
@@ -137,6 +141,17 @@ pub fn build(municipalities: &[Municipality], rule: &Rule) -> Surface {
         };
         let grid = grid_inside(m, rule.grid_km);
         let rest = if grid.is_empty() { 0.0 } else { 1.0 - share };
+        // Settlements other than the seat (farther than 2 km from it) share the urban part.
+        let towns: Vec<(f64, f64)> = rule
+            .places
+            .iter()
+            .copied()
+            .filter(|&(lon, lat)| {
+                m.geometry.contains(&Point::new(lon, lat))
+                    && crate::distance::geodesic_m(seat, (lon, lat)) > 2_000.0
+            })
+            .collect();
+        let urban_each = (1.0 - rest) / (1 + towns.len()) as f64;
         let p = &m.population;
         let young = p.age_0_2.or(p.live_births.map(|b| 3 * b)).unwrap_or(0) as f64;
         let mut push = |lon: f64, lat: f64, seat: bool, w: f64| {
@@ -151,18 +166,102 @@ pub fn build(municipalities: &[Municipality], rule: &Rule) -> Surface {
                 age_0_2: w * young,
             });
         };
-        push(seat.0, seat.1, true, 1.0 - rest);
+        push(seat.0, seat.1, true, urban_each);
+        for (lon, lat) in towns {
+            push(lon, lat, false, urban_each);
+        }
         let each = rest / grid.len().max(1) as f64;
         for (lon, lat) in grid {
             push(lon, lat, false, each);
         }
     }
     let method = format!(
-        "Census 2021 population per municipality, {}% (or the share of its non-rural parishes, where known) at the municipal seat and the rest spread evenly over a {} km grid inside the boundary",
+        "Census 2021 population per municipality, {}% (or the share of its non-rural parishes, where known) at the municipal seat{} and the rest spread evenly over a {} km grid inside the boundary",
         (rule.default_seat_share * 100.0).round(),
+        if rule.places.is_empty() { "" } else { " and the other settlements of the places file (in equal parts)" },
         rule.grid_km
     );
     Surface { points, method }
+}
+
+/// A point of a surface a region supplies (e.g. a population grid), with its own weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Supplied {
+    /// Longitude.
+    pub lon: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Residents (relative weights are enough).
+    pub total: f64,
+    /// Residents aged 65+, when the file has them.
+    pub age_65_plus: Option<f64>,
+    /// Children aged 0–2, when the file has them.
+    pub age_0_2: Option<f64>,
+}
+
+/// A surface from supplied points: each point goes to the municipality it lies in, and each
+/// municipality's points are rescaled to its Census figures band by band (bands the file lacks
+/// follow the total). A municipality with no point gets one at its seat.
+pub fn from_points(
+    municipalities: &[Municipality],
+    supplied: &[Supplied],
+    source: &str,
+) -> Surface {
+    let mut points = Vec::new();
+    let mut outside = supplied.len();
+    for m in municipalities {
+        let mine: Vec<&Supplied> = supplied
+            .iter()
+            .filter(|s| s.total > 0.0 && m.geometry.contains(&Point::new(s.lon, s.lat)))
+            .collect();
+        outside -= mine.len();
+        let p = &m.population;
+        let young = p.age_0_2.or(p.live_births.map(|b| 3 * b)).unwrap_or(0) as f64;
+        if mine.is_empty() {
+            let (lon, lat) = match &m.seat {
+                Some((_, lon, lat)) => (*lon, *lat),
+                None => m
+                    .geometry
+                    .interior_point()
+                    .map_or((0.0, 0.0), |q| (q.x(), q.y())),
+            };
+            points.push(SurfacePoint {
+                lon,
+                lat,
+                municipality: m.code.clone(),
+                seat: true,
+                total: p.total as f64,
+                age_65_plus: p.age_65_plus as f64,
+                age_0_14: p.age_0_14 as f64,
+                age_0_2: young,
+            });
+            continue;
+        }
+        let sum = |f: &dyn Fn(&Supplied) -> f64| mine.iter().map(|s| f(s)).sum::<f64>();
+        let total = sum(&|s| s.total);
+        let old = sum(&|s| s.age_65_plus.unwrap_or(s.total));
+        let kids = sum(&|s| s.age_0_2.unwrap_or(s.total));
+        let frac = |v: f64, of: f64| if of > 0.0 { v / of } else { 0.0 };
+        for s in mine {
+            let share = frac(s.total, total);
+            points.push(SurfacePoint {
+                lon: s.lon,
+                lat: s.lat,
+                municipality: m.code.clone(),
+                seat: false,
+                total: share * p.total as f64,
+                age_65_plus: frac(s.age_65_plus.unwrap_or(s.total), old) * p.age_65_plus as f64,
+                age_0_14: share * p.age_0_14 as f64,
+                age_0_2: frac(s.age_0_2.unwrap_or(s.total), kids) * young,
+            });
+        }
+    }
+    Surface {
+        points,
+        method: format!(
+            "the region's own population surface ({source}), rescaled in each municipality to its Census 2021 figures; {outside} points outside every municipality left out"
+        ),
+    }
 }
 
 /// Grid points (lon, lat) spaced `km` apart inside a municipality.
@@ -212,6 +311,62 @@ mod tests {
         assert!((60..130).contains(&s.points.len()), "{}", s.points.len());
         let seat = s.points.iter().find(|p| p.seat).unwrap();
         assert!((seat.total - 0.5 * 53577.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn other_settlements_share_the_urban_part_with_the_seat() {
+        let m = example_municipality();
+        let rule = Rule {
+            places: vec![(-7.95, 38.66), (-7.9001, 38.5701), (-9.0, 40.0)],
+            ..Rule::default()
+        };
+        let s = build(std::slice::from_ref(&m), &rule);
+        let seat = s.points.iter().find(|p| p.seat).unwrap();
+        assert!(
+            (seat.total - 0.25 * 53577.0).abs() < 1e-6,
+            "half the town share: one other place inside, one at the seat, one outside"
+        );
+        let town = s
+            .points
+            .iter()
+            .find(|p| (p.lon + 7.95).abs() < 1e-12)
+            .unwrap();
+        assert!((town.total - seat.total).abs() < 1e-9);
+        assert!(s.method.contains("settlements"));
+    }
+
+    #[test]
+    fn supplied_points_are_rescaled_to_the_census() {
+        let m = example_municipality();
+        let grid = [
+            Supplied {
+                lon: -7.95,
+                lat: 38.55,
+                total: 10.0,
+                age_65_plus: Some(1.0),
+                age_0_2: None,
+            },
+            Supplied {
+                lon: -7.85,
+                lat: 38.65,
+                total: 30.0,
+                age_65_plus: Some(3.0),
+                age_0_2: None,
+            },
+            Supplied {
+                lon: -9.00,
+                lat: 40.00,
+                total: 99.0,
+                age_65_plus: None,
+                age_0_2: None,
+            },
+        ];
+        let s = from_points(std::slice::from_ref(&m), &grid, "test grid");
+        assert_eq!(s.points.len(), 2);
+        assert!((s.points[0].total - 0.25 * 53577.0).abs() < 1e-6);
+        assert!((s.points[1].age_65_plus - 0.75 * 12629.0).abs() < 1e-6);
+        assert!((s.points.iter().map(|p| p.age_0_2).sum::<f64>() - 3.0 * 438.0).abs() < 1e-6);
+        assert!(s.method.contains("1 points outside"));
     }
 
     #[test]

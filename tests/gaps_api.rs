@@ -274,3 +274,119 @@ fn real_creches_over_the_58_municipalities() {
         "Évora is more urban than Mourão"
     );
 }
+
+#[test]
+fn geonames_towns_join_the_seats_in_the_real_surface() {
+    if shared().is_none() {
+        return;
+    }
+    let cat = catalog(&root().join("geodata/examples/alentejo-osm-creches.toml"));
+    let r = cat.region();
+    let seats = r.surface.points.iter().filter(|p| p.seat).count();
+    assert_eq!(seats, 58);
+    // Towns of 1,000+ inhabitants (GeoNames) that are not seats carry weight too: they share
+    // the urban part of their municipality equally with its seat.
+    let geonames: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared().unwrap().join("geonames_pt_cities1000.geojson")).unwrap(),
+    )
+    .unwrap();
+    let mut towns = 0;
+    for f in geonames["features"].as_array().unwrap() {
+        let c = &f["geometry"]["coordinates"];
+        let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        let Some(t) = r
+            .surface
+            .points
+            .iter()
+            .find(|p| !p.seat && p.lon == lon && p.lat == lat)
+        else {
+            continue;
+        };
+        let seat = r
+            .surface
+            .points
+            .iter()
+            .find(|p| p.seat && p.municipality == t.municipality)
+            .unwrap();
+        assert!(
+            (seat.total - t.total).abs() < 1e-6,
+            "{}: seat and town share equally",
+            t.municipality
+        );
+        towns += 1;
+    }
+    assert!(towns >= 5, "non-seat towns in the surface: {towns}");
+    assert!(r.surface.method.contains("settlements"));
+    for m in &r.municipalities {
+        let sum: f64 = r
+            .surface
+            .points
+            .iter()
+            .filter(|p| p.municipality == m.code)
+            .map(|p| p.total)
+            .sum();
+        assert!((sum - m.population.total as f64).abs() < 1e-6, "{}", m.code);
+    }
+}
+
+#[tokio::test]
+async fn a_region_can_supply_its_own_population_surface() {
+    let dir = std::env::temp_dir().join(format!("bussola-surface-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = root().join("geodata/alentejo-central");
+    let manifest = std::fs::read_to_string(base.join("region.toml"))
+        .unwrap()
+        .replace(
+            "path = \"boundaries.geojson\"",
+            &format!("path = {:?}", base.join("boundaries.geojson")),
+        )
+        .replace(
+            "path = \"municipalities.csv\"",
+            &format!("path = {:?}", base.join("municipalities.csv")),
+        )
+        .replace(
+            "path = \"services.geojson\"",
+            &format!("path = {:?}", base.join("services.geojson")),
+        )
+        + "\n[surface]\npoints = { path = \"grid.csv\", total = \"pop\", age_65_plus = \"old\" }\n";
+    std::fs::write(dir.join("region.toml"), manifest).unwrap();
+    // A coarse grid over the region, with made-up weights, and one point in the sea.
+    let mut csv = String::from("lon,lat,pop,old\n");
+    for i in 0..30 {
+        for j in 0..20 {
+            csv.push_str(&format!(
+                "{},{},{},{}\n",
+                -8.7 + 0.06 * f64::from(i),
+                38.1 + 0.05 * f64::from(j),
+                1 + (i * j) % 7,
+                1 + (i + j) % 3
+            ));
+        }
+    }
+    csv.push_str("-20.0,38.0,1000,1000\n");
+    std::fs::write(dir.join("grid.csv"), csv).unwrap();
+    let cat = catalog(&dir.join("region.toml"));
+    let r = cat.region();
+    assert!(
+        r.surface.method.contains("grid.csv") && r.surface.method.contains("outside"),
+        "{}",
+        r.surface.method
+    );
+    assert!(r.surface.points.iter().all(|p| !p.seat
+        || r.surface
+            .points
+            .iter()
+            .filter(|q| q.municipality == p.municipality)
+            .count()
+            == 1));
+    let g = cat
+        .gaps(&["ERPI".to_string()], &Default::default())
+        .unwrap();
+    assert!(
+        (g.region.population - 41403.0).abs() < 1e-6,
+        "rescaled to the Census: {}",
+        g.region.population
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -47,6 +47,41 @@ pub struct SurfaceSpec {
     /// A parish table giving each municipality's urban share.
     #[serde(default)]
     pub parishes: Option<Parishes>,
+    /// Settlements (points, e.g. GeoNames places) that share the urban part with the seat.
+    #[serde(default)]
+    pub places: Option<PathBuf>,
+    /// The region's own surface (points with weights), used instead of the rule.
+    #[serde(default)]
+    pub points: Option<SurfacePoints>,
+}
+
+/// A file of weighted points (GeoJSON, FlatGeobuf, GeoPackage, or CSV with `lon`/`lat`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurfacePoints {
+    /// The file.
+    pub path: PathBuf,
+    /// Field with the residents.
+    pub total: String,
+    /// Field with the residents aged 65+, if any.
+    #[serde(default)]
+    pub age_65_plus: Option<String>,
+    /// Field with the children aged 0–2, if any.
+    #[serde(default)]
+    pub age_0_2: Option<String>,
+    /// CSV longitude column.
+    #[serde(default = "default_lon")]
+    pub lon: String,
+    /// CSV latitude column.
+    #[serde(default = "default_lat")]
+    pub lat: String,
+}
+
+fn default_lon() -> String {
+    "lon".into()
+}
+fn default_lat() -> String {
+    "lat".into()
 }
 
 fn default_grid_km() -> f64 {
@@ -62,6 +97,8 @@ impl Default for SurfaceSpec {
             grid_km: default_grid_km(),
             seat_share: default_seat_share(),
             parishes: None,
+            places: None,
+            points: None,
         }
     }
 }
@@ -233,6 +270,12 @@ impl Manifest {
             *t = dir.join(&*t);
         }
         if let Some(p) = &mut m.surface.parishes {
+            p.path = dir.join(&p.path);
+        }
+        if let Some(p) = &mut m.surface.places {
+            *p = dir.join(&*p);
+        }
+        if let Some(p) = &mut m.surface.points {
             p.path = dir.join(&p.path);
         }
         Ok(m)
