@@ -34,7 +34,7 @@ npm ci --prefix tests/browser --no-audit --no-fund
 
 echo "== styles: MapLibre's validator"
 validate="tests/browser/node_modules/.bin/gl-style-validate"
-for style in styles/services.json styles/coverage.json; do
+for style in styles/*.json; do
   "$validate" "$style"
   echo "valid: $style"
 done
