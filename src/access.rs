@@ -238,6 +238,16 @@ fn row(
         .map(|(p, _)| target.weight(p))
         .sum();
     let reached: f64 = pts.iter().map(|(p, a)| target.weight(p) * a.access).sum();
+    // Weights are fractions of Census counts: report people to a thousandth, and never -0.
+    let people = |v: f64| {
+        let r = (v * 1000.0).round() / 1000.0;
+        if r <= 0.0 {
+            0.0
+        } else {
+            r
+        }
+    };
+    let (population, people_beyond) = (people(population), people(people_beyond));
     GapRow {
         code: code.to_string(),
         name: name.to_string(),

@@ -342,14 +342,16 @@ impl Catalog {
             .iter()
             .filter(|s| types.contains(&s.type_code))
             .collect();
-        Ok(crate::access::compute(
+        let mut report = crate::access::compute(
             &self.region.municipalities,
             &self.region.surface,
             &of_type,
             types,
             target,
             params,
-        ))
+        );
+        report.region.name = self.region.name.clone();
+        Ok(report)
     }
 
     /// Runs a what-if scenario on a copy of the services; the store is never touched.

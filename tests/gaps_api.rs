@@ -53,6 +53,13 @@ async fn gaps_per_municipality_add_up_to_the_census() {
         r["surface"].as_str().unwrap().contains("grid"),
         "says how the surface was built"
     );
+    assert_eq!(r["region"]["name"], "Alentejo Central");
+    for x in rows {
+        let s = x["share_beyond"].to_string();
+        assert!(!s.starts_with('-'), "no negative zero: {s}");
+        let p = x["population"].as_f64().unwrap();
+        assert_eq!(p, (p * 1000.0).round() / 1000.0, "people to a thousandth");
+    }
 
     let (_, r) = get(&app, "/api/gaps?type=CRECHE,AMA&threshold_km=5").await;
     assert_eq!(r["target"], "age_0_2");

@@ -306,6 +306,17 @@ async fn caching_headers_etag_304_gzip_and_change_with_data() {
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped).unwrap();
     assert_eq!(unzipped, plain);
 
+    // A filtered tile is another representation: its ETag differs, and the unfiltered ETag
+    // does not make it "not modified" (MapLibre revalidates with the old one on a filter change).
+    let (status, hf, _) = get_with(
+        &app,
+        &format!("{uri}?type=ERPI"),
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(hf["etag"], etag.as_str());
+
     // A new service in the tile changes its ETag and its content.
     let mut s = cat.get("demo-0705-erpi-1").unwrap();
     s.id = "new-erpi".into();

@@ -40,6 +40,36 @@ async function getJSON(url, { cached = true, timeout = 20000 } = {}) {
   return run;
 }
 
+async function postJSON(url, body, { signal, timeout = 20000 } = {}) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeout);
+  signal?.addEventListener('abort', () => ctl.abort());
+  let res;
+  try {
+    res = await fetch(url, {
+      method: 'POST', signal: ctl.signal, body: JSON.stringify(body),
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    });
+  } catch (e) {
+    throw new ApiError(signal?.aborted ? 'aborted' : e.name === 'AbortError' ? 'timeout' : 'network', 0);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!res.ok) {
+    let msg = `HTTP ${res.status}`;
+    let parameter = null;
+    try {
+      const j = await res.json();
+      msg = j.error || msg;
+      parameter = j.parameter || null;
+    } catch { /* not JSON */ }
+    const err = new ApiError(msg, res.status);
+    err.parameter = parameter;
+    throw err;
+  }
+  return res.json();
+}
+
 function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== '' && v !== null && v !== undefined) q.set(k, v);
@@ -55,6 +85,24 @@ export const api = {
   /** Municipalities and localities whose names contain the typed words (accent-insensitive). */
   places: (q, limit = 8) => getJSON(`/api/places${query({ q, limit })}`),
   service: (id) => getJSON(`/api/services/${encodeURIComponent(id)}`),
+  /** Distance indicators of response types (codes) at a threshold: the gap report. */
+  gaps: (types, threshold) => getJSON(`/api/gaps${query({ type: [].concat(types).join(','), threshold_km: threshold })}`),
+  /** The gap report as CSV (a link, not fetched here). */
+  gapsCsvUrl: (types, threshold) => `/api/gaps${query({ type: [].concat(types).join(','), threshold_km: threshold, format: 'csv' })}`,
+  coverageCsvUrl: (indicator) => `/api/coverage${query({ indicator, format: 'csv' })}`,
+  /** The services of a municipality (all of them, page by page of 500). */
+  municipalityServices: async (code) => {
+    const first = await getJSON(`/api/services${query({ municipality: code, limit: 500 })}`);
+    const features = [...first.features];
+    while (features.length < first.numberMatched) {
+      const next = await getJSON(`/api/services${query({ municipality: code, limit: 500, offset: features.length })}`);
+      if (!next.features.length) break;
+      features.push(...next.features);
+    }
+    return { ...first, features, numberReturned: features.length };
+  },
+  /** A what-if scenario (nothing is stored): POST /api/scenarios. */
+  scenario: (body, { signal } = {}) => postJSON('/api/scenarios', body, { signal }),
   /** {lon, lat, k, type, group} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({ lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group })}`, { cached: false }),
 };

@@ -4,6 +4,8 @@ import { t, lang, setLang, name, plainName, num, distance, date, fold, translate
 import { api } from './api.js';
 import { h, replace, $, narrow } from './dom.js';
 import { BussolaMap, preload } from './map.js';
+import { initGaps, renderGapControls, renderDistance, renderGapFigures, markRow, printLink } from './gaps.js';
+import { initPlan, renderPlanControls, renderPlan, rerenderPlan, addSite, pickService } from './plan.js';
 
 const K_STEP = 10;
 const K_MAX = 100;
@@ -24,7 +26,19 @@ const state = {
   indicator: 'elderly',
   coverage: {}, // indicator -> report
   municipality: null, // code chosen in the coverage view
+  measure: 'rate', // the coverage view: 'rate' (Carta Social) or 'distance'
+  gap: {
+    type: 'ERPI', metric: 'share_beyond', threshold: 10, points: false,
+    sort: { key: 'share_beyond', dir: 'desc' }, // ranked by the gap
+    reports: {}, // `${type}|${threshold}` -> /api/gaps report
+  },
+  plan: {
+    type: 'ERPI', capacity: 40, threshold: 10, points: true,
+    sites: [], closed: [], next: 1, services: {}, outcome: null, body: null,
+  },
 };
+
+const VIEWS = ['find', 'coverage', 'plan'];
 
 let bmap = null;
 let searchSeq = 0;
@@ -39,7 +53,25 @@ async function start() {
   setLang(params.get('lang') || saved || 'pt');
   applyLang();
   bindStatic();
-  if (location.hash === '#coverage' || location.hash === '#cobertura') state.view = 'coverage';
+  const ctx = {
+    state,
+    map: () => (bmap?.ready ? bmap : null),
+    chooseMunicipality: (code, opts) => chooseMunicipality(code, opts),
+    regionName: () => state.region?.name,
+    municipalityAt,
+  };
+  initGaps(ctx);
+  initPlan(ctx);
+  // The map's legend follows the panels' legends.
+  const watch = new MutationObserver(() => { if (state.view !== 'find') mirrorLegend(); });
+  for (const id of ['coverage-legend-items', 'coverage-legend-title', 'plan-legend']) {
+    watch.observe($(id), { childList: true, characterData: true, subtree: true });
+  }
+
+  const hash = location.hash.replace('#', '');
+  if (['coverage', 'cobertura', 'distance', 'distancia'].includes(hash)) state.view = 'coverage';
+  if (['distance', 'distancia'].includes(hash)) state.measure = 'distance';
+  if (['plan', 'simular'].includes(hash)) state.view = 'plan';
 
   setStatus({ kind: 'start' });
   let region;
@@ -55,6 +87,9 @@ async function start() {
   replace($('sources'), (region.attribution || []).map((a) => h('li', {}, a)));
   renderGroups();
   renderTypes();
+  renderGapControls();
+  renderPlanControls();
+  renderPlan();
   loadMunicipalities();
   startMap(region);
   setView(state.view, { initial: true });
@@ -66,17 +101,25 @@ function startMap(region) {
     onService: (id) => chooseService(id),
     onResult: (id) => selectResult(id, { scroll: true, fly: false }),
     onMunicipality: (code) => chooseMunicipality(code, { fit: false, scroll: true }),
+    onPlanPoint: (ll) => addSite(ll.lng, ll.lat),
+    onPlanService: (id) => pickService(id),
+    onPlanSite: (n) => $('plan-sites').querySelector(`li[data-n="${n}"] button`)?.focus(),
   });
   bmap.setLang(lang(), mapLabels());
   bmap.setView(state.view);
   bmap.setIndicator(state.indicator);
-  bmap.setFilters({ group: state.group, type: state.type });
+  bmap.setMeasure(state.measure);
+  bmap.setFilters(mapFilters());
   bmap.init({ bbox: region.bbox, attribution: region.attribution, targets: region.targets })
     .then((map) => {
       $('map-message').hidden = true;
       bmap.setLang(lang(), mapLabels());
       renderMapLegend();
-      if (state.view === 'coverage') renderLegend();
+      if (state.view === 'coverage') {
+        renderCoverage();
+        if (bmap.legendInset) bmap.fitRegion(); // the view changed while the map loaded
+      }
+      renderPlan();
       if (state.results) bmap.showResults(state.search, state.results.features, state.selectedId);
       if (state.municipality) bmap.selectMunicipality(state.municipality);
       map.once('idle', () => { document.body.dataset.mapReady = '1'; });
@@ -93,7 +136,7 @@ function startMap(region) {
 }
 
 function mapLabels() {
-  const what = state.view === 'find' ? t('map.label') : `${t('cov.title')}. ${t('cov.pick')}`;
+  const what = { find: t('map.label'), coverage: `${t('cov.title')}. ${t('cov.pick')}`, plan: `${t('plan.title')} ${t('plan.map.hint')}` }[state.view];
   return { zoomIn: t('map.zoomin'), zoomOut: t('map.zoomout'), attribution: t('map.attrib'), map: `${what} ${t('map.canvas')}` };
 }
 
@@ -106,6 +149,10 @@ function bindStatic() {
   });
   $('view-find').addEventListener('click', () => setView('find'));
   $('view-coverage').addEventListener('click', () => setView('coverage'));
+  $('view-plan').addEventListener('click', () => setView('plan'));
+  for (const r of document.querySelectorAll('input[name="measure"]')) {
+    r.addEventListener('change', (e) => { if (e.target.checked) setMeasure(e.target.value); });
+  }
   $('find-form').addEventListener('submit', (e) => {
     e.preventDefault();
     searchByName($('place-input').value);
@@ -142,32 +189,58 @@ function rerender() {
   renderSelected();
   renderMapLegend();
   bmap?.setLang(lang(), mapLabels());
+  renderGapControls();
+  rerenderPlan();
   if (state.view === 'coverage') renderCoverage();
   $('indicator-help').textContent = t(`cov.${state.indicator}.help`);
 }
 
 // ---------------------------------------------------------------- views
 
+/** The services the map's tiles show: the search's filters, or the what-if's type. */
+function mapFilters() {
+  return state.view === 'plan' ? { group: '', type: state.plan.type } : { group: state.group, type: state.type };
+}
+
 function setView(view, { initial = false } = {}) {
-  state.view = view;
+  const was = state.view;
+  state.view = VIEWS.includes(view) ? view : 'find';
+  view = state.view;
   const find = view === 'find';
+  const coverage = view === 'coverage';
+  const plan = view === 'plan';
   $('main').dataset.view = view;
-  $('view-find').setAttribute('aria-pressed', String(find));
-  $('view-coverage').setAttribute('aria-pressed', String(!find));
+  for (const v of VIEWS) $(`view-${v}`).setAttribute('aria-pressed', String(v === view));
   $('find-panel').hidden = !find;
   $('results').hidden = !find;
-  $('coverage-panel').hidden = find;
-  $('coverage-details').hidden = find;
-  $('map-legend').hidden = !find;
+  $('coverage-panel').hidden = !coverage;
+  $('coverage-details').hidden = !coverage;
+  $('plan-panel').hidden = !plan;
+  $('plan-results').hidden = !plan;
+  if (was !== view || initial) legendFor(view, was);
+  mirrorLegend();
+  bmap?.setFilters(mapFilters());
   bmap?.setView(view);
   bmap?.setLang(lang(), mapLabels());
   bmap?.resize();
-  if (!initial && !find) bmap?.fitRegion();
-  if (!initial) history.replaceState(null, '', find ? location.pathname + location.search : '#coverage');
-  if (!find) {
+  if (!initial && !find && was === 'find') bmap?.fitRegion();
+  if (!initial) {
+    const hash = coverage ? (state.measure === 'distance' ? '#distance' : '#coverage') : plan ? '#plan' : '';
+    history.replaceState(null, '', hash || location.pathname + location.search);
+  }
+  if (coverage) {
     $('indicator-help').textContent = t(`cov.${state.indicator}.help`);
     renderCoverage();
   }
+  if (plan) renderPlan();
+}
+
+/** The coverage view's measure: Carta Social's rate or the distance to care. */
+function setMeasure(measure) {
+  state.measure = measure === 'distance' ? 'distance' : 'rate';
+  bmap?.setMeasure(state.measure);
+  history.replaceState(null, '', state.measure === 'distance' ? '#distance' : '#coverage');
+  renderCoverage();
 }
 
 // ---------------------------------------------------------------- what you need
@@ -213,7 +286,7 @@ function setFilters({ group, type }) {
   if (changedGroup) renderTypes();
   else $('type-select').value = type;
   for (const r of document.querySelectorAll('input[name="group"]')) r.checked = r.value === group;
-  bmap?.setFilters({ group, type });
+  if (state.view !== 'plan') bmap?.setFilters(mapFilters());
   if (state.search) searchFrom({ ...state.search, k: K_STEP });
 }
 
@@ -230,9 +303,11 @@ async function loadMunicipalities() {
       point: seatOf(f),
       seatFromApi: Number.isFinite(f.properties.seat?.lon) || Number.isFinite(f.properties.seat_lon),
       bbox: bboxOf(f.geometry),
+      geometry: f.geometry,
       props: f.properties,
     })).sort((a, b) => a.name.localeCompare(b.name, 'pt'));
     replace($('municipality-names'), state.municipalities.map((m) => h('option', { value: m.name })));
+    renderPlanControls();
     if (state.view === 'coverage') renderCoverage();
   } catch (e) {
     console.warn('municipalities', e);
@@ -263,6 +338,27 @@ function seatOf(f) {
     }
   }
   return best;
+}
+
+/** The municipality a point falls in ({code, name}) or null (ray casting on the API's
+ * boundaries; holes respected). */
+function municipalityAt(lon, lat) {
+  const inRing = (ring) => {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+  for (const m of state.municipalities) {
+    const b = m.bbox;
+    if (!m.geometry || lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) continue;
+    const polys = m.geometry.type === 'Polygon' ? [m.geometry.coordinates] : m.geometry.coordinates;
+    if (polys.some((poly) => inRing(poly[0]) && !poly.slice(1).some(inRing))) return { code: m.code, name: m.name };
+  }
+  return null;
 }
 
 function bboxOf(geometry) {
@@ -599,6 +695,36 @@ function renderSelected() {
   return null;
 }
 
+/** The map's legend box: the find view's own, or a copy of the planners' legend (the panel
+ * holds it too, further down), open from the start on wide screens. */
+function mirrorLegend() {
+  const box = $('map-legend');
+  const mirror = $('map-legend-mirror');
+  const view = state.view;
+  $('map-legend-items').hidden = view !== 'find';
+  mirror.hidden = view === 'find';
+  if (view === 'find') {
+    box.hidden = false;
+    return;
+  }
+  const src = view === 'coverage' ? $('coverage-legend') : $('plan-legend');
+  const title = view === 'coverage' ? $('coverage-legend-title').textContent : '';
+  const items = src.matches('ul') ? src : src.querySelector('ul');
+  replace(mirror, title ? h('p', { class: 'legend-mirror-title' }, title) : null,
+    h('ul', { class: 'legend-items' }, [...items.children].map((li) => li.cloneNode(true))));
+  box.hidden = !items.children.length;
+}
+
+/** Opens or closes the map's legend for a view: the find view's as the user left it, the
+ * coverage view's open on wide screens, the what-if's closed (its legend is in the panel,
+ * beside the controls, and the map is where the planner clicks). */
+function legendFor(view, was) {
+  const box = $('map-legend');
+  if (was === 'find') box.dataset.findOpen = box.open ? '1' : '';
+  box.open = view === 'find' ? box.dataset.findOpen === '1' : view === 'coverage' && !narrow();
+  if (bmap) bmap.legendInset = view === 'coverage' && box.open ? 280 : 0;
+}
+
 function renderMapLegend() {
   const groups = state.taxonomy?.groups || [];
   replace($('map-legend-items'),
@@ -647,6 +773,23 @@ function renderLegend() {
 }
 
 async function renderCoverage() {
+  const distance = state.measure === 'distance';
+  for (const r of document.querySelectorAll('input[name="measure"]')) r.checked = r.value === state.measure;
+  $('rate-controls').hidden = distance;
+  $('distance-controls').hidden = !distance;
+  $('coverage-table-box').hidden = distance;
+  $('gaps-table-box').hidden = !distance;
+  const intro = $('coverage-intro');
+  intro.dataset.i18n = distance ? 'cov.intro.distance' : 'cov.intro';
+  intro.textContent = t(intro.dataset.i18n);
+  if (distance) {
+    renderDistance();
+    return;
+  }
+  const legendTitle = $('coverage-legend-title');
+  legendTitle.dataset.i18n = 'cov.legend';
+  legendTitle.textContent = t('cov.legend');
+  $('coverage-csv').href = api.coverageCsvUrl(state.indicator);
   renderLegend();
   const ind = state.indicator;
   let report = state.coverage[ind];
@@ -660,8 +803,9 @@ async function renderCoverage() {
         h('button', { type: 'button', class: 'btn', onclick: () => renderCoverage() }, t('state.retry')));
       return;
     }
-    if (state.indicator !== ind) return;
+    if (state.indicator !== ind || state.measure !== 'rate') return;
   }
+  if (state.measure !== 'rate') return;
   replace($('region-summary'), t('cov.region', {
     region: state.region?.name || report.region.name,
     rate: num(report.region.rate, 1),
@@ -697,7 +841,10 @@ function chooseMunicipality(code, { fit = false, scroll = false, focus = false }
   const m = state.municipalities.find((x) => x.code === code);
   bmap?.selectMunicipality(code, fit ? m?.bbox : null);
   const report = state.coverage[state.indicator];
-  if (report) {
+  if (state.measure === 'distance') {
+    renderGapFigures();
+    markRow(code);
+  } else if (report) {
     renderFigures(report);
     for (const tr of $('coverage-table').tBodies[0].rows) tr.classList.toggle('is-selected', tr.dataset.code === code);
   }
@@ -707,9 +854,11 @@ function chooseMunicipality(code, { fit = false, scroll = false, focus = false }
 }
 
 function renderFigures(report) {
+  if (state.measure === 'distance') return;
   const box = $('figures');
   const row = report.municipalities.find((r) => r.code === state.municipality);
   box.dataset.code = row ? row.code : '';
+  box.dataset.measure = 'rate';
   if (!row) {
     replace(box, h('h2', { id: 'figures-title', class: 'vh' }, t('cov.title')), h('p', {}, t('cov.pick')));
     return;
@@ -740,7 +889,8 @@ function renderFigures(report) {
     standing ? h('p', { class: 'standing' }, standing) : null,
     h('h3', {}, t('cov.fig.services')),
     h('ul', { class: 'legend-items' }, groups.map((g) => h('li', {}, groupBadge(g.code),
-      `${name(g)}: ${num(row.services_by_group?.[g.code] ?? 0)}`))));
+      `${name(g)}: ${num(row.services_by_group?.[g.code] ?? 0)}`))),
+    printLink(row.code, row.name));
 }
 
 start();

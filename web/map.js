@@ -1,11 +1,18 @@
 // The map: MapLibre (loaded on demand, so the form and the list work before it arrives and
-// without it), the two styles merged into one map, and the page's own layers (the search
-// origin, the numbered results, the chosen municipality).
+// without it), the three styles merged into one map (services, coverage rate, distance), and
+// the page's own layers (the search origin, the numbered results, the chosen municipality, the
+// sites of a what-if scenario).
 
 const VENDOR = '/vendor/maplibre-gl/';
 const EMPTY = { type: 'FeatureCollection', features: [] };
 const PAGE_FIND_LAYERS = ['origin-ring', 'origin-dot', 'result-leaders', 'results-selected', 'results-badges'];
 const PAGE_COVERAGE_LAYERS = ['municipality-selected'];
+const PAGE_PLAN_LAYERS = ['plan-rings', 'plan-closed', 'plan-sites'];
+// The layers of the services style that the what-if view shows (to pick a service to close).
+const PLAN_BASE_LAYERS = ['municipalities-fill', 'municipalities-outline', 'municipality-labels',
+  'services-clusters', 'services-cluster-count', 'services-points', 'services-letters'];
+const RATE_LAYERS = ['coverage-fill', 'coverage-no-places', 'coverage-below-regional'];
+const SHARED_COVERAGE_LAYERS = ['coverage-municipalities-outline', 'coverage-municipality-labels'];
 
 function loadCss(href) {
   return new Promise((resolve) => {
@@ -61,6 +68,76 @@ function badge(side, fill, stroke, strokeWidth) {
   return { image: ctx.getImageData(0, 0, size, size), pixelRatio: ratio };
 }
 
+/** A diamond (a square on its corner) for the hypothetical sites of a what-if scenario. */
+function diamond(side, fill, stroke) {
+  const ratio = 2;
+  const size = side * ratio;
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  const ctx = canvas.getContext('2d');
+  const m = 3 * ratio;
+  ctx.beginPath();
+  ctx.moveTo(size / 2, m);
+  ctx.lineTo(size - m, size / 2);
+  ctx.lineTo(size / 2, size - m);
+  ctx.lineTo(m, size / 2);
+  ctx.closePath();
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.lineWidth = 2.5 * ratio;
+  ctx.strokeStyle = stroke;
+  ctx.stroke();
+  ctx.lineWidth = 1 * ratio;
+  ctx.strokeStyle = '#000000';
+  ctx.stroke();
+  return { image: ctx.getImageData(0, 0, size, size), pixelRatio: ratio };
+}
+
+/** A white disc with a thick red cross, over a service whose closing is simulated. */
+function cross(side) {
+  const ratio = 2;
+  const size = side * ratio;
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  const ctx = canvas.getContext('2d');
+  ctx.beginPath();
+  ctx.arc(size / 2, size / 2, size / 2 - ratio * 2, 0, 2 * Math.PI);
+  ctx.fillStyle = '#ffffff';
+  ctx.fill();
+  ctx.lineWidth = 2 * ratio;
+  ctx.strokeStyle = '#000000';
+  ctx.stroke();
+  const a = size * 0.3;
+  ctx.beginPath();
+  ctx.moveTo(a, a);
+  ctx.lineTo(size - a, size - a);
+  ctx.moveTo(size - a, a);
+  ctx.lineTo(a, size - a);
+  ctx.lineWidth = 4 * ratio;
+  ctx.lineCap = 'round';
+  ctx.strokeStyle = '#b00020';
+  ctx.stroke();
+  return { image: ctx.getImageData(0, 0, size, size), pixelRatio: ratio };
+}
+
+/** A circle of `km` around lon/lat on the sphere, as a GeoJSON polygon. */
+export function circle(lon, lat, km, steps = 72) {
+  const R = 6371.0088;
+  const d = km / R;
+  const la = (lat * Math.PI) / 180;
+  const lo = (lon * Math.PI) / 180;
+  const ring = [];
+  for (let i = 0; i <= steps; i++) {
+    const b = (2 * Math.PI * (i % steps)) / steps;
+    const la2 = Math.asin(Math.sin(la) * Math.cos(d) + Math.cos(la) * Math.sin(d) * Math.cos(b));
+    const lo2 = lo + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(la), Math.cos(d) - Math.sin(la) * Math.sin(la2));
+    ring.push([(lo2 * 180) / Math.PI, (la2 * 180) / Math.PI]);
+  }
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
 /**
  * Offsets in pixels that keep the numbered badges of nearby results from covering each other
  * (services often share a locality's position): overlapping badges are pushed apart.
@@ -109,6 +186,7 @@ export function preload() {
     getStyle('services'),
     getStyle('coverage'),
     loadCss(`${VENDOR}maplibre-gl.css`),
+    getStyle('gaps'),
   ]);
   return preloaded;
 }
@@ -125,18 +203,22 @@ export class BussolaMap {
     this.indicator = 'elderly';
     this.lang = 'pt';
     this.filters = { group: '', type: '' };
+    this.measure = 'rate';
+    this.distance = { type: 'ERPI', metric: 'share_beyond', threshold: 10, rows: null, points: false };
+    this.plan = { type: 'ERPI', sites: [], closed: [], threshold: 10, points: true };
     this.ready = false;
   }
 
   /** Loads MapLibre and the styles and shows the map; rejects when the map cannot be shown. */
   async init({ bbox, attribution, targets }) {
     this.bbox = bbox;
-    const [maplibregl, services, coverage] = await preload();
+    const [maplibregl, services, coverage, , gaps] = await preload();
     this.lib = maplibregl.default ?? maplibregl;
     this.servicesStyle = services;
     this.coverageStyle = coverage;
+    this.gapsStyle = gaps;
     this.targets = targets || {};
-    const style = this.merge(services, coverage);
+    const style = this.merge(services, coverage, gaps);
 
     const map = new this.lib.Map({
       container: this.container,
@@ -187,15 +269,18 @@ export class BussolaMap {
     this.baseTiles = tiles?.length ? tiles.map((u) => u.split('?')[0]) : null;
     this.bind();
     this.ready = true;
-    this.applyView();
     this.applyIndicator();
+    this.applyDistance();
+    this.applyPlan();
+    this.applyView();
     this.applyLetters();
     this.applyFilters();
     return map;
   }
 
-  /** The services style with the coverage style's layers after its municipality fill, hidden. */
-  merge(services, coverage) {
+  /** The services style with the coverage style's layers after its municipality fill, and the
+   * distance style's (fills under the coverage outline, points over it), all hidden. */
+  merge(services, coverage, gaps) {
     const style = structuredClone(services);
     const own = new Set(style.layers.map((l) => l.id));
     this.findLayers = style.layers.filter((l) => l.type !== 'background').map((l) => l.id);
@@ -210,6 +295,19 @@ export class BussolaMap {
     this.coverageLayers = extra.map((l) => l.id);
     const at = style.layers.findIndex((l) => l.id === 'municipalities-fill');
     style.layers.splice(at + 1, 0, ...extra);
+    const taken = new Set(style.layers.map((l) => l.id));
+    const distance = (gaps?.layers || [])
+      .filter((l) => l.type !== 'background' && !taken.has(l.id) && !own.has(l.id))
+      .map((l) => {
+        const layer = structuredClone(l);
+        layer.layout = { ...(layer.layout || {}), visibility: 'none' };
+        return layer;
+      });
+    this.gapsLayers = distance.map((l) => l.id);
+    const outline = style.layers.findIndex((l) => l.id === 'coverage-municipalities-outline');
+    const where = outline >= 0 ? outline : at + 1 + extra.length;
+    style.layers.splice(where + 1, 0, ...distance.filter((l) => l.type !== 'fill'));
+    style.layers.splice(where, 0, ...distance.filter((l) => l.type === 'fill'));
     return style;
   }
 
@@ -219,6 +317,9 @@ export class BussolaMap {
     map.addSource('origin', { type: 'geojson', data: EMPTY });
     map.addSource('results', { type: 'geojson', data: EMPTY });
     map.addSource('result-leaders', { type: 'geojson', data: EMPTY });
+    map.addSource('plan-sites', { type: 'geojson', data: EMPTY });
+    map.addSource('plan-rings', { type: 'geojson', data: EMPTY });
+    map.addSource('plan-closed', { type: 'geojson', data: EMPTY });
     map.addLayer({
       id: 'municipality-selected', type: 'line', source: 'bussola', 'source-layer': 'municipalities',
       filter: ['==', ['get', 'code'], ''],
@@ -250,6 +351,31 @@ export class BussolaMap {
       filter: ['==', ['get', 'selected'], true],
       layout: { ...symbol, 'icon-image': 'result-selected' },
     });
+    // What-if: a dashed ring of the threshold around each hypothetical site, a purple diamond
+    // with its number (unlike anything else on the map), and a cross over services closed.
+    map.addLayer({
+      id: 'plan-rings', type: 'line', source: 'plan-rings',
+      layout: { visibility: 'none' },
+      paint: { 'line-color': '#6a1b9a', 'line-width': 2, 'line-dasharray': [2, 2] },
+    });
+    const site = diamond(34, '#6a1b9a', '#ffffff');
+    map.addImage('plan-site', site.image, { pixelRatio: site.pixelRatio });
+    const closed = cross(30);
+    map.addImage('plan-closed', closed.image, { pixelRatio: closed.pixelRatio });
+    map.addLayer({
+      id: 'plan-closed', type: 'symbol', source: 'plan-closed',
+      layout: { visibility: 'none', 'icon-image': 'plan-closed', 'icon-allow-overlap': true, 'icon-ignore-placement': true },
+    });
+    map.addLayer({
+      id: 'plan-sites', type: 'symbol', source: 'plan-sites',
+      layout: {
+        visibility: 'none',
+        'icon-image': 'plan-site', 'icon-allow-overlap': true, 'icon-ignore-placement': true,
+        'text-field': ['to-string', ['get', 'n']], 'text-font': font, 'text-size': 14,
+        'text-allow-overlap': true, 'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#ffffff' },
+    });
     map.addLayer({
       id: 'results-badges', type: 'symbol', source: 'results',
       layout: {
@@ -264,16 +390,30 @@ export class BussolaMap {
 
   bind() {
     const map = this.map;
-    const hitLayers = () => (this.view === 'find'
-      ? ['results-badges', 'services-points', 'services-clusters']
-      : ['coverage-fill']).filter((id) => map.getLayer(id));
+    const hitLayers = () => ({
+      find: ['results-badges', 'services-points', 'services-clusters'],
+      coverage: ['coverage-fill', 'gaps-fill'],
+      plan: ['plan-sites', 'services-points', 'services-clusters'],
+    }[this.view] || []).filter((id) => map.getLayer(id));
     const near = (p, r) => [[p.x - r, p.y - r], [p.x + r, p.y + r]];
     map.on('click', (e) => {
       const hits = map.queryRenderedFeatures(near(e.point, 6), { layers: hitLayers() });
       if (this.view === 'coverage') {
-        const m = hits.find((f) => f.layer.id === 'coverage-fill');
+        const m = hits.find((f) => f.layer.id === 'coverage-fill' || f.layer.id === 'gaps-fill');
         if (m) this.handlers.onMunicipality?.(m.properties.code);
         return;
+      }
+      if (this.view === 'plan') {
+        const s = hits.find((f) => f.layer.id === 'plan-sites');
+        if (s) return this.handlers.onPlanSite?.(s.properties.n);
+        const svc = hits.find((f) => f.layer.id === 'services-points');
+        if (svc) return this.handlers.onPlanService?.(svc.properties.id);
+        const cluster = hits.find((f) => f.layer.id === 'services-clusters');
+        if (cluster) {
+          map.easeTo({ center: cluster.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
+          return;
+        }
+        return this.handlers.onPlanPoint?.(e.lngLat, this.municipalityAt(e.point));
       }
       const result = hits.find((f) => f.layer.id === 'results-badges');
       if (result) return this.handlers.onResult?.(result.properties.id);
@@ -288,7 +428,7 @@ export class BussolaMap {
     });
     map.on('mousemove', (e) => {
       const hits = map.queryRenderedFeatures(near(e.point, 4), { layers: hitLayers() });
-      map.getCanvas().style.cursor = hits.length ? 'pointer' : this.view === 'find' ? 'crosshair' : '';
+      map.getCanvas().style.cursor = hits.length ? 'pointer' : this.view === 'coverage' ? '' : 'crosshair';
     });
     map.on('zoomend', () => {
       if (this.results?.length) this.setResultData();
@@ -325,17 +465,39 @@ export class BussolaMap {
     for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
   }
 
-  /** 'find' or 'coverage'. */
+  /** 'find', 'coverage' or 'plan'. */
   setView(view) {
     this.view = view;
     if (this.ready) this.applyView();
   }
 
   applyView() {
-    const find = this.view === 'find';
-    this.setVisible([...this.findLayers, ...PAGE_FIND_LAYERS], find);
-    this.setVisible([...this.coverageLayers, ...PAGE_COVERAGE_LAYERS], !find);
-    this.map.getCanvas().style.cursor = find ? 'crosshair' : '';
+    const v = this.view;
+    const on = new Set();
+    const add = (ids) => ids.forEach((id) => on.add(id));
+    if (v === 'find') add([...this.findLayers, ...PAGE_FIND_LAYERS]);
+    else if (v === 'coverage') {
+      add([...SHARED_COVERAGE_LAYERS, ...PAGE_COVERAGE_LAYERS]);
+      if (this.measure === 'distance') {
+        add(['gaps-fill', 'gaps-no-service']);
+        if (this.distance.points && this.familyOf(this.distance.type)) add(['gaps-points']);
+      } else add(RATE_LAYERS);
+      // Any other layer of the coverage style shows with the rate.
+      if (this.measure !== 'distance') add(this.coverageLayers);
+    } else if (v === 'plan') {
+      add([...PLAN_BASE_LAYERS, ...PAGE_PLAN_LAYERS]);
+      if (this.plan.points && this.familyOf(this.plan.type)) add(['gaps-points']);
+    }
+    const all = [...this.findLayers, ...this.coverageLayers, ...(this.gapsLayers || []),
+      ...PAGE_FIND_LAYERS, ...PAGE_COVERAGE_LAYERS, ...PAGE_PLAN_LAYERS];
+    for (const id of new Set(all)) {
+      if (!this.map.getLayer(id)) continue;
+      const want = on.has(id) ? 'visible' : 'none';
+      if (this.map.getLayoutProperty(id, 'visibility') !== want) this.map.setLayoutProperty(id, 'visibility', want);
+    }
+    if (v === 'plan') this.applyPoints(this.plan.type, this.plan.threshold, this.plan.sites);
+    else if (v === 'coverage') this.applyPoints(this.distance.type, this.distance.threshold, []);
+    this.map.getCanvas().style.cursor = v === 'coverage' ? '' : 'crosshair';
   }
 
   /** The coverage classes of an indicator: {breaks, colors, noData, target, rate, gapClass}. */
@@ -368,6 +530,162 @@ export class BussolaMap {
       const layer = this.coverageStyle.layers.find((l) => l.id === id);
       if (layer?.filter && this.map.getLayer(id)) this.map.setFilter(id, swap(layer.filter, base, c.gapClass));
     }
+  }
+
+  // ------------------------------------------------------------ distance
+
+  /** The tiles' family of a response code ({key, weight}) or null when the tiles do not carry it. */
+  familyOf(type) {
+    return this.gapsStyle?.metadata?.['bussola:families']?.[type] ?? null;
+  }
+
+  /** The classes of a distance measure ('share_beyond' or 'mean_km'): {breaks, colors, noData}. */
+  distanceClasses(metric) {
+    const meta = this.gapsStyle?.metadata || {};
+    const m = meta['bussola:distance']?.[metric];
+    if (!m) return null;
+    return { breaks: m.breaks, colors: meta['bussola:colors'], noData: meta['bussola:no_data_color'] };
+  }
+
+  /** The colours of the population points: {near, beyond, far, reached, farFactor}. */
+  pointColors() {
+    const p = this.gapsStyle?.metadata?.['bussola:points'];
+    return p ? { ...p, farFactor: p.far_factor ?? 2 } : null;
+  }
+
+  /** 'rate' (Carta Social's coverage) or 'distance' in the coverage view. */
+  setMeasure(measure) {
+    this.measure = measure;
+    if (this.ready) this.applyView();
+  }
+
+  /**
+   * The distance choropleth: `type` a response code, `metric` 'share_beyond' or 'mean_km',
+   * `threshold` km, `rows` the /api/gaps municipalities of that type and threshold (or null
+   * while they load), `points` whether to draw the population points.
+   */
+  setDistance(d) {
+    this.distance = { ...this.distance, ...d };
+    if (this.ready) {
+      this.applyDistance();
+      this.applyView();
+    }
+  }
+
+  /** The value the choropleth draws for a municipality, as an expression (-1: none). */
+  distanceValue() {
+    const { type, metric, threshold, rows } = this.distance;
+    const fam = this.familyOf(type);
+    const tileThreshold = this.gapsStyle?.metadata?.['bussola:tile_threshold_km'] ?? 10;
+    // The tiles carry the four families' indicators (the share at their threshold only).
+    if (fam && (metric === 'mean_km' || Number(threshold) === tileThreshold)) {
+      const prop = `${fam.key}_${metric}`;
+      return { expr: ['case', ['has', prop], ['to-number', ['get', prop]], -1], from: 'tiles' };
+    }
+    if (!rows) return null;
+    const match = ['match', ['get', 'code']];
+    for (const r of rows) {
+      const v = r[metric];
+      match.push(r.code, v === null || v === undefined || Number.isNaN(v) ? -1 : Math.max(0, v));
+    }
+    match.push(-1);
+    return { expr: rows.length ? match : -1, from: 'api' };
+  }
+
+  applyDistance() {
+    if (!this.map?.getLayer('gaps-fill')) return;
+    const c = this.distanceClasses(this.distance.metric);
+    const v = this.distanceValue();
+    if (!c) return;
+    this.distanceFrom = v?.from ?? 'loading';
+    if (!v) {
+      this.map.setPaintProperty('gaps-fill', 'fill-color', c.noData);
+      this.map.setFilter('gaps-no-service', ['!', true]);
+      return;
+    }
+    const step = ['step', v.expr, c.colors[0]];
+    c.breaks.forEach((b, i) => step.push(b, c.colors[i + 1]));
+    this.map.setPaintProperty('gaps-fill', 'fill-color', ['case', ['<', v.expr, 0], c.noData, step]);
+    this.map.setFilter('gaps-no-service', ['<', v.expr, 0]);
+  }
+
+  /** The population points of a family, coloured by the distance to its nearest service
+   * (within the threshold, beyond it, beyond `far_factor` times it) and, in the what-if view,
+   * those that a hypothetical site of the same type brings within the threshold. */
+  applyPoints(type, threshold, sites) {
+    const fam = this.familyOf(type);
+    const p = this.pointColors();
+    if (!fam || !p || !this.map?.getLayer('gaps-points')) return;
+    const T = Number(threshold) || 10;
+    const km = ['to-number', ['get', `${fam.key}_km`]];
+    const w = ['to-number', ['get', fam.weight]];
+    const own = (sites || []).filter((s) => s.type === type);
+    const key = JSON.stringify([type, T, own.map((s) => [s.lon, s.lat])]);
+    if (key === this.pointsKey) return;
+    this.pointsKey = key;
+    const color = ['case', ['<=', km, T], p.near.color];
+    const stroke = ['case', ['<=', km, T], p.near.stroke];
+    if (own.length) {
+      const reach = ['<=', ['distance', { type: 'MultiPoint', coordinates: own.map((s) => [s.lon, s.lat]) }], T * 1000];
+      color.push(reach, p.reached.color);
+      stroke.push(reach, p.reached.stroke);
+    }
+    color.push(['<=', km, T * p.farFactor], p.beyond.color, p.far.color);
+    stroke.push(['<=', km, T * p.farFactor], p.beyond.stroke, p.far.stroke);
+    const r = (a, b) => ['+', a, ['*', b, ['sqrt', w]]];
+    this.map.setFilter('gaps-points', ['all', ['has', `${fam.key}_km`], ['>', w, 0]]);
+    this.map.setPaintProperty('gaps-points', 'circle-radius', ['interpolate', ['linear'], ['zoom'], 6, r(0.6, 0.1), 8, r(1.2, 0.16), 12, r(2.5, 0.45)]);
+    this.map.setPaintProperty('gaps-points', 'circle-stroke-width', ['interpolate', ['linear'], ['zoom'], 6, 0.4, 9, 1]);
+    this.map.setPaintProperty('gaps-points', 'circle-color', color);
+    this.map.setPaintProperty('gaps-points', 'circle-stroke-color', stroke);
+  }
+
+  /** The municipality drawn under a pixel of the map: {code, name} or null. */
+  municipalityAt(point) {
+    const layers = ['municipalities-fill', 'coverage-fill', 'gaps-fill'].filter((id) => this.map.getLayer(id));
+    const f = this.map.queryRenderedFeatures(point, { layers })[0];
+    return f ? { code: f.properties.code, name: f.properties.name } : null;
+  }
+
+  // ------------------------------------------------------------ what-if
+
+  /**
+   * The what-if view: `type` of the sites to add (its services and population points are
+   * shown), `sites` [{n, type, lon, lat}], `closed` [{id, lon, lat}], `threshold` km.
+   */
+  setPlan(p) {
+    this.plan = { ...this.plan, ...p };
+    if (this.ready) {
+      this.applyPlan();
+      if (this.view === 'plan') this.applyView();
+    }
+  }
+
+  applyPlan() {
+    const map = this.map;
+    if (!map?.getSource('plan-sites')) return;
+    const { sites, closed, threshold } = this.plan;
+    const pt = (c, props) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: c }, properties: props });
+    map.getSource('plan-sites').setData({ type: 'FeatureCollection', features: sites.map((s) => pt([s.lon, s.lat], { n: s.n, type: s.type })) });
+    map.getSource('plan-closed').setData({ type: 'FeatureCollection', features: closed.filter((c) => Number.isFinite(c.lon)).map((c) => pt([c.lon, c.lat], { id: c.id })) });
+    map.getSource('plan-rings').setData({
+      type: 'FeatureCollection',
+      features: sites.map((s) => ({ type: 'Feature', geometry: circle(s.lon, s.lat, Number(threshold) || 10), properties: { n: s.n } })),
+    });
+  }
+
+  /** The centre of the map: {lon, lat}. */
+  center() {
+    if (!this.ready) return null;
+    const c = this.map.getCenter();
+    return { lon: c.lng, lat: c.lat };
+  }
+
+  /** Moves the map so the point is in view (keeps the zoom unless it is too far out). */
+  show(lon, lat) {
+    if (!this.ready) return;
+    const b = this.map.getBounds();
+    if (!b.contains([lon, lat])) this.map.easeTo({ center: [lon, lat], duration: 400 });
   }
 
   /** The letters of the groups change with the language (I = Idosos, E = Elderly); `labels`
@@ -417,7 +735,8 @@ export class BussolaMap {
     if (this.filters.type) q.set('type', this.filters.type);
     const qs = q.toString();
     const tiles = this.baseTiles.map((u) => (qs ? `${u}?${qs}` : u));
-    if (JSON.stringify(src.tiles) !== JSON.stringify(tiles)) src.setTiles(tiles);
+    if (JSON.stringify(src.tiles) === JSON.stringify(tiles)) return;
+    src.setTiles(tiles);
   }
 
   /** Shows where the search was made from and its results, numbered, and fits them in view. */
@@ -487,7 +806,9 @@ export class BussolaMap {
   /** Room for the controls and the attribution around what is fitted. */
   padding() {
     const small = this.container.clientWidth < 640;
-    return small ? { top: 50, bottom: 40, left: 20, right: 50 } : { top: 60, bottom: 80, left: 40, right: 60 };
+    // Room for an open legend over the map's left side (the coverage view on wide screens).
+    const inset = small ? 0 : Math.min(this.legendInset || 0, this.container.clientWidth / 3);
+    return small ? { top: 50, bottom: 40, left: 20, right: 50 } : { top: 60, bottom: 80, left: 40 + inset, right: 60 };
   }
 
   resize() {

@@ -69,11 +69,15 @@ pub async fn tile(
     };
     app.catalog.check_filter(&filter)?;
     let gzip = accepts_gzip(&headers);
+    // The filter is part of the ETag: MapLibre revalidates a tile it already shows with the old
+    // ETag when the page changes the filter in the URL, and must not be told "not modified".
     let etag = format!(
-        "\"{}-{}-{}{}\"",
+        "\"{}-{}-{}-{}-{}{}\"",
         app.tiles.id(),
         env!("CARGO_PKG_VERSION"),
         app.tiles.version(),
+        filter.group.as_deref().unwrap_or("all"),
+        filter.type_code.as_deref().unwrap_or("all"),
         if gzip { "-gz" } else { "" }
     );
     let mut h = HeaderMap::new();
