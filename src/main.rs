@@ -52,6 +52,24 @@ enum Command {
         #[arg(long)]
         errors_only: bool,
     },
+    /// Write the region's data (as stored) as open data: GeoJSON or CSV.
+    Export {
+        /// Region manifest.
+        #[arg(long, default_value = DEFAULT_REGION)]
+        region: PathBuf,
+        /// Folder of the database (as for `serve`).
+        #[arg(long, default_value = "data")]
+        data_dir: PathBuf,
+        /// `services` or `municipalities`.
+        #[arg(long, default_value = "services")]
+        layer: String,
+        /// `geojson` or `csv`.
+        #[arg(long, default_value = "geojson")]
+        format: String,
+        /// File to write; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Regenerate the demo region's boundaries and services from its municipalities table.
     Demo {
         /// The region folder holding municipalities.csv.
@@ -124,16 +142,24 @@ async fn main() -> Result<()> {
             errors_only,
         } => check(&manifest, !errors_only),
         Command::Demo { dir } => demo(&dir),
+        Command::Export {
+            region,
+            data_dir,
+            layer,
+            format,
+            out,
+        } => export(
+            &resolve(&region, DEFAULT_REGION),
+            &data_dir,
+            &layer,
+            &format,
+            out.as_deref(),
+        ),
     }
 }
 
-async fn serve(
-    addr: SocketAddr,
-    manifest: &Path,
-    data_dir: &Path,
-    assets: bussola::api::Assets,
-) -> Result<()> {
-    ensure_maplibre(&assets);
+/// Opens a region's catalog: its database in `data_dir`, seeded on first use.
+fn open_catalog(manifest: &Path, data_dir: &Path) -> Result<Catalog> {
     let loaded =
         Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
     let errors = loaded
@@ -150,13 +176,42 @@ async fn serve(
     let region = loaded.region;
     let db = data_dir.join(format!("{}.sqlite", region.id));
     let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    let catalog = Catalog::open(region, Box::new(store))?;
+    Ok(Catalog::open(region, Box::new(store))?)
+}
+
+fn export(
+    manifest: &Path,
+    data_dir: &Path,
+    layer: &str,
+    format: &str,
+    out: Option<&Path>,
+) -> Result<()> {
+    let catalog = open_catalog(manifest, data_dir)?;
+    let e = bussola::api::export::export(&catalog, layer, format)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &e.body).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {} ({})", path.display(), e.content_type);
+        }
+        None => print!("{}", e.body),
+    }
+    Ok(())
+}
+
+async fn serve(
+    addr: SocketAddr,
+    manifest: &Path,
+    data_dir: &Path,
+    assets: bussola::api::Assets,
+) -> Result<()> {
+    ensure_maplibre(&assets);
+    let catalog = open_catalog(manifest, data_dir)?;
     tracing::info!(
-        "region {} with {} services and {} municipalities; database {}",
+        "region {} with {} services and {} municipalities; database in {}",
         catalog.region().name,
         catalog.len()?,
         catalog.region().municipalities.len(),
-        db.display()
+        data_dir.display()
     );
     let app = bussola::api::router(Arc::new(catalog), assets);
     let listener = tokio::net::TcpListener::bind(addr)

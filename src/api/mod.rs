@@ -6,11 +6,13 @@
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
+//! | `GET /api/export` | [`export`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod coverage;
 pub mod error;
+pub mod export;
 pub mod features;
 pub mod gaps;
 pub mod meta;
@@ -54,6 +56,7 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/api/municipalities", get(meta::municipalities))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
+        .route("/api/export", get(export::download))
         .route("/api/scenarios", axum::routing::post(gaps::scenario))
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))
