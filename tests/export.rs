@@ -71,7 +71,7 @@ async fn municipalities_export_carries_the_indicators() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|x| x["code"] == &r[0])
+            .find(|x| x["code"] == r[0])
             .unwrap();
         assert!((r[rate].parse::<f64>().unwrap() - want["rate"].as_f64().unwrap()).abs() < 1e-4);
     }
