@@ -76,6 +76,19 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// Carta Social's coverage rates of the indicators the types belong to.
     pub coverage: Vec<CoverageChange>,
+    /// Where each opening landed: its municipality's code (empty outside the region).
+    pub openings: Vec<Landing>,
+}
+
+/// Where one hypothetical service landed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Landing {
+    /// Its id in the scenario (`scenario-1`, ...).
+    pub id: String,
+    /// Its response type.
+    pub r#type: String,
+    /// The municipality it lies in; empty when outside the region.
+    pub municipality: String,
 }
 
 /// Runs a scenario over a region's services (all of them, any type).
@@ -131,8 +144,15 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
         .filter(|x| !s.close.contains(&x.id))
         .cloned()
         .collect();
+    let mut openings = Vec::new();
     for (i, o) in s.open.iter().enumerate() {
-        after.push(hypothetical(region, o, i));
+        let h = hypothetical(region, o, i);
+        openings.push(Landing {
+            id: h.id.clone(),
+            r#type: h.type_code.clone(),
+            municipality: h.municipality.clone(),
+        });
+        after.push(h);
     }
     let target = Target::for_types(tax, &types);
     let gaps = |all: &[Service]| -> GapReport {
@@ -201,6 +221,7 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
         params: s.params,
         changes,
         coverage: cov,
+        openings,
     })
 }
 

@@ -132,6 +132,10 @@ async fn opening_a_care_home_where_people_are_far_brings_them_within_reach_and_s
     let (status, out) = post(&app, "/api/scenarios", &body.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{out}");
     assert_eq!(out["types"], json!(["ERPI"]));
+    assert_eq!(
+        out["openings"],
+        json!([{"id": "scenario-1", "type": "ERPI", "municipality": far.municipality}])
+    );
     let changes = out["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 15);
     let here = changes
