@@ -396,6 +396,20 @@ export class BussolaMap {
       plan: ['plan-sites', 'services-points', 'services-clusters'],
     }[this.view] || []).filter((id) => map.getLayer(id));
     const near = (p, r) => [[p.x - r, p.y - r], [p.x + r, p.y + r]];
+    // A service opens (or is picked, in the what-if view); a cluster zooms in; in every view.
+    const serviceOrCluster = (hits, onService) => {
+      const svc = hits.find((f) => f.layer.id === 'services-points');
+      if (svc) {
+        onService?.(svc.properties.id);
+        return true;
+      }
+      const cluster = hits.find((f) => f.layer.id === 'services-clusters');
+      if (cluster) {
+        map.easeTo({ center: cluster.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
+        return true;
+      }
+      return false;
+    };
     map.on('click', (e) => {
       const hits = map.queryRenderedFeatures(near(e.point, 6), { layers: hitLayers() });
       if (this.view === 'coverage') {
@@ -406,24 +420,12 @@ export class BussolaMap {
       if (this.view === 'plan') {
         const s = hits.find((f) => f.layer.id === 'plan-sites');
         if (s) return this.handlers.onPlanSite?.(s.properties.n);
-        const svc = hits.find((f) => f.layer.id === 'services-points');
-        if (svc) return this.handlers.onPlanService?.(svc.properties.id);
-        const cluster = hits.find((f) => f.layer.id === 'services-clusters');
-        if (cluster) {
-          map.easeTo({ center: cluster.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
-          return;
-        }
+        if (serviceOrCluster(hits, this.handlers.onPlanService)) return;
         return this.handlers.onPlanPoint?.(e.lngLat, this.municipalityAt(e.point));
       }
       const result = hits.find((f) => f.layer.id === 'results-badges');
       if (result) return this.handlers.onResult?.(result.properties.id);
-      const svc = hits.find((f) => f.layer.id === 'services-points');
-      if (svc) return this.handlers.onService?.(svc.properties.id);
-      const cluster = hits.find((f) => f.layer.id === 'services-clusters');
-      if (cluster) {
-        map.easeTo({ center: cluster.geometry.coordinates, zoom: Math.min(map.getZoom() + 2, 14) });
-        return;
-      }
+      if (serviceOrCluster(hits, this.handlers.onService)) return;
       this.handlers.onPlace?.(e.lngLat);
     });
     map.on('mousemove', (e) => {
