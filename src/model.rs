@@ -67,6 +67,8 @@ pub enum Precision {
     PostalCode,
     /// The locality (village or town) only.
     Locality,
+    /// The parish (freguesia) only.
+    Parish,
     /// The municipality only (e.g. its seat).
     Municipality,
     /// Not known.
@@ -126,6 +128,21 @@ pub struct Service {
     pub updated: Option<String>,
     /// Invented demonstration data, not a real service.
     pub demo: bool,
+    /// Which sources said what about this service (more than one when records were merged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<Provenance>,
+}
+
+/// What one source said about a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The source (e.g. `carta-social`, `osm`, a file's label).
+    pub source: String,
+    /// The record's id in that source.
+    pub record: String,
+    /// The values that source gave, by our field name.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// Resident population of a municipality by age band (Census).

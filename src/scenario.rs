@@ -256,5 +256,6 @@ fn hypothetical(region: &Region, o: &Opening, i: usize) -> Service {
         source: "scenario".into(),
         updated: None,
         demo: false,
+        provenance: Vec::new(),
     }
 }

@@ -204,6 +204,7 @@ pub fn example_service() -> Service {
         source: "example".into(),
         updated: Some("2026-01-15".into()),
         demo: true,
+        provenance: Vec::new(),
     }
 }
 

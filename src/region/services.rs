@@ -362,6 +362,7 @@ fn convert(
             .unwrap_or_else(|| file.source.clone()),
         updated,
         demo,
+        provenance: Vec::new(),
     })
 }
 
