@@ -12,6 +12,7 @@
 //! | [`surface`] | where people live: weighted population points per municipality |
 //! | [`access`] | distance-based gap indicators and capacity-aware access (2SFCA) |
 //! | [`scenario`] | what-if openings and closures, on a copy of the data |
+//! | [`ingest`] | records from any source, checked, placed and converted into services |
 //! | [`region`] | region manifests: loading boundaries, population and services, with checks |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
@@ -32,6 +33,7 @@ pub mod demo;
 pub mod distance;
 pub mod error;
 pub mod index;
+pub mod ingest;
 pub mod model;
 pub mod places;
 pub mod region;

@@ -65,13 +65,16 @@ impl std::fmt::Display for Issue {
 
 /// Collects issues for one file.
 #[derive(Debug)]
-pub(crate) struct Issues<'a> {
-    file: &'a Path,
-    list: &'a mut Vec<Issue>,
+pub struct Issues<'a> {
+    /// The file the issues are about.
+    pub file: &'a Path,
+    /// Where they go.
+    pub list: &'a mut Vec<Issue>,
 }
 
 impl Issues<'_> {
-    pub(crate) fn push(
+    /// Adds an issue at `place`.
+    pub fn push(
         &mut self,
         severity: Severity,
         place: &str,
@@ -163,7 +166,7 @@ impl Region {
             bounds,
         };
         for file in &m.services {
-            services::load(file, manifest_path, &mut region, &mut issues)?;
+            services::load(file, manifest_path, &mut region, &mut issues, None)?;
         }
         Ok(Loaded { region, issues })
     }

@@ -1,0 +1,316 @@
+//! The checks every record goes through, and its conversion into a [`Service`].
+use super::{Locate, Record};
+use crate::model::{Contact, LegalNature, Precision, Provenance, Provider, Service};
+use crate::region::{Issues, Region, Severity};
+use crate::text::fold;
+
+/// What [`convert`] needs besides the record.
+pub struct Context<'a> {
+    /// The region the services belong to (municipalities, taxonomy).
+    pub region: &'a Region,
+    /// Source label for records that name none.
+    pub source: &'a str,
+    /// Mark every record as demonstration data.
+    pub demo: bool,
+    /// Places records that have no coordinates.
+    pub locate: Option<&'a dyn Locate>,
+}
+
+/// A record's fields, with the source's own names for messages.
+struct Fields<'a>(&'a Record);
+
+impl Fields<'_> {
+    fn key<'k>(&'k self, ours: &'k str) -> &'k str {
+        self.0.name_of(ours)
+    }
+    fn get(&self, ours: &str) -> Option<String> {
+        self.0.get(ours).map(str::to_string)
+    }
+}
+
+/// Checks a record and converts it into a [`Service`]; `None` (with an error in `log`) when it
+/// cannot be used. Warnings leave the record in.
+pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Service> {
+    let place = r.place.as_str();
+    let region = cx.region;
+    let fields = Fields(r);
+    let Some(id) = fields.get("id") else {
+        log.push(Severity::Error, place, Some(fields.key("id")), "missing id");
+        return None;
+    };
+    let Some(name) = fields.get("name") else {
+        log.push(
+            Severity::Error,
+            place,
+            Some(fields.key("name")),
+            "missing name",
+        );
+        return None;
+    };
+    let type_code = match fields.get("type") {
+        None => {
+            log.push(
+                Severity::Error,
+                place,
+                Some(fields.key("type")),
+                "missing response type",
+            );
+            return None;
+        }
+        Some(raw) => match region.taxonomy.resolve(&raw) {
+            None => {
+                log.push(
+                    Severity::Error,
+                    place,
+                    Some(fields.key("type")),
+                    format!("unknown response type '{raw}'"),
+                );
+                return None;
+            }
+            Some(r) => {
+                if r.code != raw {
+                    log.push(
+                        Severity::Warning,
+                        place,
+                        Some(fields.key("type")),
+                        format!("'{raw}' read as {}", r.code),
+                    );
+                }
+                r.code.clone()
+            }
+        },
+    };
+    let (lon, lat, placed) = match (r.point, cx.locate) {
+        (Some((lon, lat)), _) => (lon, lat, None),
+        (None, Some(locate)) => match locate.locate(r) {
+            Some(l) => {
+                log.push(
+                    Severity::Warning,
+                    place,
+                    Some("geometry"),
+                    format!("no coordinates; placed by {}", l.via),
+                );
+                (l.lon, l.lat, Some(l.precision))
+            }
+            None => {
+                log.push(
+                    Severity::Error,
+                    place,
+                    Some("geometry"),
+                    "no coordinates, and no postal code, locality, parish or municipality to place it by",
+                );
+                return None;
+            }
+        },
+        (None, None) => {
+            log.push(Severity::Error, place, Some("geometry"), "no coordinates");
+            return None;
+        }
+    };
+    if let Err((which, msg)) = crate::distance::check_lon_lat(lon, lat) {
+        log.push(Severity::Error, place, Some(which), msg);
+        return None;
+    }
+    let located = region.municipality_at(lon, lat).map(|m| m.code.clone());
+    let municipality = match (fields.get("municipality"), located) {
+        (Some(stated), located) => {
+            if region.municipality(&stated).is_none() {
+                log.push(
+                    Severity::Error,
+                    place,
+                    Some(fields.key("municipality")),
+                    format!("municipality {stated} is not in region {}", region.id),
+                );
+                return None;
+            }
+            match located {
+                Some(l) if l != stated => log.push(Severity::Warning, place, Some(fields.key("municipality")), format!("says {stated} but its coordinates fall in {l}")),
+                None => log.push(Severity::Warning, place, Some("geometry"), format!("coordinates ({lon:.5}, {lat:.5}) fall outside every municipality of the region")),
+                _ => {}
+            }
+            stated
+        }
+        (None, Some(l)) => l,
+        (None, None) => {
+            log.push(Severity::Error, place, Some("geometry"), format!("coordinates ({lon:.5}, {lat:.5}) fall outside the region and no municipality is given"));
+            return None;
+        }
+    };
+    let mut count = |key: &str| -> Option<u32> {
+        let raw = fields.get(key)?;
+        match raw.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                log.push(
+                    Severity::Error,
+                    place,
+                    Some(fields.key(key)),
+                    format!("'{raw}' is not a whole number of places"),
+                );
+                None
+            }
+        }
+    };
+    let capacity = count("capacity");
+    let users = count("users");
+    let vacancies = count("vacancies");
+    if let (Some(c), Some(u)) = (capacity, users) {
+        if u > c {
+            log.push(
+                Severity::Warning,
+                place,
+                Some(fields.key("users")),
+                format!("{u} users for {c} places"),
+            );
+        }
+    }
+    if let (Some(c), Some(v)) = (capacity, vacancies) {
+        if v > c {
+            log.push(
+                Severity::Warning,
+                place,
+                Some(fields.key("vacancies")),
+                format!("{v} vacancies for {c} places"),
+            );
+        }
+    }
+    let email = fields.get("email");
+    if let Some(e) = &email {
+        if !e.contains('@') || e.contains(' ') {
+            log.push(
+                Severity::Warning,
+                place,
+                Some(fields.key("email")),
+                format!("'{e}' does not look like an e-mail address"),
+            );
+        }
+    }
+    let phone = fields.get("phone");
+    if let Some(p) = &phone {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        if digits < 9
+            || p.chars()
+                .any(|c| !(c.is_ascii_digit() || " +-()/;.".contains(c)))
+        {
+            log.push(
+                Severity::Warning,
+                place,
+                Some(fields.key("phone")),
+                format!("'{p}' does not look like a phone number"),
+            );
+        }
+    }
+    let postal_code = fields.get("postal_code");
+    let updated = fields.get("updated");
+    for (key, value, shape, what) in [
+        ("postal_code", &postal_code, "NNNN-NNN", "a postal code"),
+        ("updated", &updated, "NNNN-NN-NN", "a date YYYY-MM-DD"),
+    ] {
+        if let Some(v) = value {
+            if !has_shape(v, shape) {
+                log.push(
+                    Severity::Warning,
+                    place,
+                    Some(fields.key(key)),
+                    format!("'{v}' is not {what}"),
+                );
+            }
+        }
+    }
+    let nature_raw = fields.get("provider_nature");
+    let legal_nature = match nature_raw.as_deref().map(LegalNature::parse) {
+        None => LegalNature::Unknown,
+        Some(Some(n)) => n,
+        Some(None) => {
+            log.push(
+                Severity::Warning,
+                place,
+                Some(fields.key("provider_nature")),
+                format!("unknown legal nature '{}'", nature_raw.unwrap_or_default()),
+            );
+            LegalNature::Unknown
+        }
+    };
+    let provider_name = fields.get("provider").unwrap_or_else(|| name.clone());
+    let provider_id = fields.get("provider_id").unwrap_or_else(|| {
+        format!(
+            "p-{}",
+            fold(&provider_name).replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        )
+    });
+    let precision = match (placed, fields.get("precision")) {
+        (Some(p), _) => p,
+        (None, None) => Precision::Unknown,
+        (None, Some(p)) => serde_json::from_value(serde_json::Value::String(p.clone()))
+            .unwrap_or_else(|_| {
+                log.push(
+                    Severity::Warning,
+                    place,
+                    Some(fields.key("precision")),
+                    format!("unknown precision '{p}'"),
+                );
+                Precision::Unknown
+            }),
+    };
+    let demo = cx.demo || fields.get("demo").is_some_and(|d| d == "true");
+    let source = fields
+        .get("source")
+        .unwrap_or_else(|| cx.source.to_string());
+    Some(Service {
+        name,
+        type_code,
+        provider: Provider {
+            id: provider_id,
+            name: provider_name,
+            legal_nature,
+        },
+        capacity,
+        users,
+        vacancies,
+        opening_hours: fields.get("opening_hours"),
+        contact: Contact {
+            phone,
+            email,
+            website: fields.get("website"),
+        },
+        address: fields.get("address"),
+        postal_code,
+        locality: fields.get("locality"),
+        municipality,
+        lon,
+        lat,
+        precision,
+        provenance: vec![Provenance {
+            source: source.clone(),
+            record: id.clone(),
+            fields: r.fields.clone(),
+        }],
+        id,
+        source,
+        updated,
+        demo,
+    })
+}
+
+/// Whether `s` has the shape of `pattern`, where `N` is any ASCII digit and other characters
+/// stand for themselves.
+fn has_shape(s: &str, pattern: &str) -> bool {
+    s.len() == pattern.len()
+        && s.chars()
+            .zip(pattern.chars())
+            .all(|(c, p)| if p == 'N' { c.is_ascii_digit() } else { c == p })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_shape;
+
+    #[test]
+    fn shapes_of_postal_codes_and_dates() {
+        assert!(has_shape("7000-001", "NNNN-NNN"));
+        assert!(!has_shape("7000", "NNNN-NNN"));
+        assert!(!has_shape("7000 001", "NNNN-NNN"));
+        assert!(has_shape("2026-01-15", "NNNN-NN-NN"));
+        assert!(!has_shape("15/01/2026", "NNNN-NN-NN"));
+    }
+}

@@ -1,0 +1,119 @@
+//! Service records from any source, checked and converted into [`Service`]s.
+//!
+//! Every source (a manifest's mapped file, a Carta Social listing, OpenStreetMap, HSDS) is first
+//! read into [`Record`]s: our field names (see [`crate::region::SERVICE_FIELDS`]) and a WGS84
+//! point when the source has one. [`convert`] then does the same checks for all of them, places
+//! records without coordinates with a [`Locate`] (the offline gazetteer), and keeps what the
+//! source said as [`Provenance`]. A record with errors is left out, never silently: the
+//! reason is an [`Issue`].
+mod convert;
+
+use crate::model::Precision;
+use crate::region::{Issue, Severity};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use convert::{convert, Context};
+
+/// One record of a source, in our field names, before it is checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// Where it is in its file ("line 4", "feature 12"), for messages.
+    pub place: String,
+    /// Values by our field name; empty values are left out.
+    pub fields: BTreeMap<String, String>,
+    /// Position in WGS84 (lon, lat), when the source gives one.
+    pub point: Option<(f64, f64)>,
+    /// The source's own field name for each of our fields, for messages (ours when absent).
+    pub names: BTreeMap<String, String>,
+}
+
+impl Record {
+    /// A record at `place` with no fields yet.
+    pub fn at(place: impl Into<String>) -> Self {
+        Record {
+            place: place.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets a field unless the value is blank; returns the record for chaining.
+    pub fn set(&mut self, field: &str, value: impl AsRef<str>) -> &mut Self {
+        let v = value.as_ref().trim();
+        if !v.is_empty() {
+            self.fields.insert(field.to_string(), v.to_string());
+        }
+        self
+    }
+
+    /// A field's value.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).map(String::as_str)
+    }
+
+    /// The source's name for one of our fields (for messages).
+    pub fn name_of<'a>(&'a self, field: &'a str) -> &'a str {
+        self.names.get(field).map_or(field, String::as_str)
+    }
+}
+
+/// Where a record without coordinates is, from what it says (postal code, locality...).
+pub trait Locate {
+    /// A position, how precise it is and how it was found; `None` when nothing matches.
+    fn locate(&self, record: &Record) -> Option<Located>;
+}
+
+/// A position found for a record without coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// Longitude, WGS84.
+    pub lon: f64,
+    /// Latitude, WGS84.
+    pub lat: f64,
+    /// How precise it is.
+    pub precision: Precision,
+    /// How it was found, in words ("postal code 7000-123 → Évora").
+    pub via: String,
+}
+
+/// The records of one source file and the problems found reading it.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// The source label (e.g. `carta-social`, `osm`).
+    pub source: String,
+    /// The file.
+    pub file: PathBuf,
+    /// The records.
+    pub records: Vec<Record>,
+    /// Problems found while reading (records already left out).
+    pub issues: Vec<Issue>,
+}
+
+impl Batch {
+    /// An empty batch for a file.
+    pub fn new(source: impl Into<String>, file: &Path) -> Self {
+        Batch {
+            source: source.into(),
+            file: file.to_path_buf(),
+            records: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+
+    /// Records a problem with a record of this file.
+    pub fn issue(
+        &mut self,
+        severity: Severity,
+        place: &str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.issues.push(Issue {
+            severity,
+            file: self.file.clone(),
+            place: Some(place.to_string()),
+            field: field.map(str::to_string),
+            message: message.into(),
+        });
+    }
+}
