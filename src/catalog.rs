@@ -445,6 +445,38 @@ impl Catalog {
         self.wrote()
     }
 
+    /// Imports converted records: plans against what is stored (idempotent, merging likely
+    /// duplicates from other sources), writes the changes in one transaction, then indexes them.
+    pub fn import(
+        &self,
+        incoming: Vec<Service>,
+        same: crate::ingest::import::SameService<'_>,
+    ) -> Result<crate::ingest::import::Plan> {
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        let stored: Vec<Service> = index.iter().cloned().collect();
+        let plan = crate::ingest::import::plan(&stored, incoming, same);
+        self.store.upsert_many(&plan.writes)?;
+        for s in &plan.writes {
+            index.upsert(s.clone());
+        }
+        drop(index);
+        self.wrote()?;
+        Ok(plan)
+    }
+
+    /// Keeps a source's latest quality report (JSON).
+    pub fn put_report(&self, source: &str, json: &str) -> Result<()> {
+        self.store.put_report(source, json)
+    }
+
+    /// The latest quality report of every source (source, JSON).
+    pub fn reports(&self) -> Result<Vec<(String, String)>> {
+        self.store.reports()
+    }
+
     /// Deletes a service: the store first, then the index.
     pub fn delete(&self, id: &str) -> Result<()> {
         let mut index = self

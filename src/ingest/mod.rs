@@ -7,6 +7,7 @@
 //! source said as [`Provenance`]. A record with errors is left out, never silently: the
 //! reason is an [`Issue`].
 mod convert;
+pub mod import;
 
 use crate::model::Precision;
 use crate::region::{Issue, Severity};
@@ -74,6 +75,41 @@ pub struct Located {
     pub precision: Precision,
     /// How it was found, in words ("postal code 7000-123 → Évora").
     pub via: String,
+}
+
+/// Converts a batch's records (see [`convert`]): the services that passed, in file order, and
+/// every problem, the batch's own reading issues first. A record with an error, or whose id was
+/// already used in the batch, is left out and said so.
+pub fn convert_batch(batch: &Batch, cx: &Context<'_>) -> (Vec<crate::model::Service>, Vec<Issue>) {
+    let mut issues = batch.issues.clone();
+    let mut log = crate::region::Issues {
+        file: &batch.file,
+        list: &mut issues,
+    };
+    let mut ids = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for r in &batch.records {
+        let before = log.list.len();
+        let service = convert(r, cx, &mut log);
+        let errors = log.list[before..]
+            .iter()
+            .any(|i| i.severity == Severity::Error);
+        let Some(service) = service else { continue };
+        if errors {
+            continue;
+        }
+        if !ids.insert(service.id.clone()) {
+            log.push(
+                Severity::Error,
+                &r.place,
+                Some(r.name_of("id")),
+                format!("duplicate id '{}' in this file", service.id),
+            );
+            continue;
+        }
+        out.push(service);
+    }
+    (out, issues)
 }
 
 /// The records of one source file and the problems found reading it.

@@ -2,7 +2,7 @@
 use super::manifest::ServiceFile;
 use super::read::{read_any, text, CsvPoints, RawFeature};
 use super::{keep, Issues, Region, Severity};
-use crate::ingest::{convert, Context, Locate, Record};
+use crate::ingest::{convert_batch, Batch, Context, Locate, Record};
 use crate::reproject::{transformer, Crs};
 use crate::{Error, Result};
 use geo_types::Geometry;
@@ -74,41 +74,39 @@ pub(super) fn load(
         None => raw.crs,
     };
     let t = transformer(crs)?;
+    let mut batch = Batch::new(&file.source, &file.path);
     let mut log = Issues {
         file: &file.path,
-        list: issues,
+        list: &mut batch.issues,
     };
+    for f in raw.features.iter().filter(|f| keep(&file.filter, f)) {
+        if let Some(r) = record(file, f, t.as_ref(), &mut log) {
+            batch.records.push(r);
+        }
+    }
+    let cx = Context {
+        region,
+        source: &file.source,
+        demo: file.demo,
+        locate,
+    };
+    let (services, found) = convert_batch(&batch, &cx);
+    issues.extend(found);
+    // Ids must also be unique across the manifest's files.
     let mut ids: HashSet<String> = region.services.iter().map(|s| s.id.clone()).collect();
     let mut accepted = Vec::new();
-    for f in raw.features.iter().filter(|f| keep(&file.filter, f)) {
-        let Some(record) = record(file, f, t.as_ref(), &mut log) else {
-            continue;
-        };
-        let before = log.list.len();
-        let cx = Context {
-            region,
-            source: &file.source,
-            demo: file.demo,
-            locate,
-        };
-        let service = convert(&record, &cx, &mut log);
-        let errors = log.list[before..]
-            .iter()
-            .any(|i| i.severity == Severity::Error);
-        let Some(service) = service else { continue };
-        if errors {
-            continue;
+    for s in services {
+        if ids.insert(s.id.clone()) {
+            accepted.push(s);
+        } else {
+            issues.push(crate::region::Issue {
+                severity: Severity::Error,
+                file: file.path.clone(),
+                place: None,
+                field: Some(key("id")),
+                message: format!("duplicate id '{}' (already in another file)", s.id),
+            });
         }
-        if !ids.insert(service.id.clone()) {
-            log.push(
-                Severity::Error,
-                &f.place,
-                Some(&key("id")),
-                format!("duplicate id '{}'", service.id),
-            );
-            continue;
-        }
-        accepted.push(service);
     }
     region.services.extend(accepted);
     Ok(())

@@ -21,6 +21,12 @@ pub trait Store: Send + Sync {
     fn seed(&self, source: &str, services: &[Service]) -> Result<()>;
     /// Inserts or replaces one service (and its provider), in one transaction.
     fn upsert(&self, service: &Service) -> Result<()>;
+    /// Inserts or replaces several services in one transaction (all or none).
+    fn upsert_many(&self, services: &[Service]) -> Result<()>;
+    /// Keeps the latest quality report of a source (JSON text), replacing the previous one.
+    fn put_report(&self, source: &str, json: &str) -> Result<()>;
+    /// The latest quality report of every source: (source, JSON text), by source.
+    fn reports(&self) -> Result<Vec<(String, String)>>;
     /// Deletes a service; whether it was there.
     fn delete(&self, id: &str) -> Result<bool>;
     /// A number that changes on every write (for caches and ETags).

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS services (
     record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS services_municipality ON services(municipality);
+CREATE TABLE IF NOT EXISTS reports (source TEXT PRIMARY KEY, json TEXT NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0');
 ";
 
@@ -191,6 +192,35 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn upsert_many(&self, services: &[Service]) -> Result<()> {
+        if services.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        for s in services {
+            put(&tx, s)?;
+        }
+        bump(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn put_report(&self, source: &str, json: &str) -> Result<()> {
+        self.lock()?.execute(
+            "INSERT OR REPLACE INTO reports(source, json) VALUES (?1, ?2)",
+            [source, json],
+        )?;
+        Ok(())
+    }
+
+    fn reports(&self) -> Result<Vec<(String, String)>> {
+        let conn = self.lock()?;
+        let mut stmt = conn.prepare("SELECT source, json FROM reports ORDER BY source")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     fn delete(&self, id: &str) -> Result<bool> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
@@ -254,6 +284,29 @@ mod tests {
         assert_eq!(store.services().unwrap(), vec![good]);
         assert_eq!(store.version().unwrap(), v);
         assert_eq!(store.seeded().unwrap().as_deref(), Some("test"));
+    }
+
+    #[test]
+    fn a_batch_is_written_whole_or_not_at_all() {
+        let store = SqliteStore::in_memory().unwrap();
+        let mut a = example_service();
+        a.id = "a".into();
+        let mut bad = a.clone();
+        bad.id = "bad".into();
+        bad.lon = 500.0;
+        assert!(store.upsert_many(&[a.clone(), bad]).is_err());
+        assert_eq!(store.count().unwrap(), 0);
+        let v = store.version().unwrap();
+        store.upsert_many(&[]).unwrap();
+        assert_eq!(store.version().unwrap(), v, "an empty batch is not a write");
+        store.upsert_many(&[a]).unwrap();
+        assert_eq!(store.count().unwrap(), 1);
+        store.put_report("osm", "{}").unwrap();
+        store.put_report("osm", "{\"n\":1}").unwrap();
+        assert_eq!(
+            store.reports().unwrap(),
+            vec![("osm".into(), "{\"n\":1}".into())]
+        );
     }
 
     #[test]
