@@ -38,6 +38,46 @@ pub struct Plan {
     pub merged: Vec<Merged>,
 }
 
+/// What importing one file did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The source label.
+    pub source: String,
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// Records read.
+    pub records: usize,
+    /// Records that passed the checks.
+    pub accepted: usize,
+    /// Records left out (each has an error issue saying why).
+    pub rejected: usize,
+    /// What changed in the store.
+    pub plan: Plan,
+    /// Everything found wrong.
+    pub issues: Vec<crate::region::Issue>,
+}
+
+/// Converts a batch and imports what passed into the catalog.
+pub fn import_batch(
+    catalog: &crate::catalog::Catalog,
+    batch: &super::Batch,
+    cx: &super::Context<'_>,
+    same: SameService<'_>,
+) -> crate::Result<Outcome> {
+    let (services, issues) = super::convert_batch(batch, cx);
+    let accepted = services.len();
+    let plan = catalog.import(services, same)?;
+    Ok(Outcome {
+        source: batch.source.clone(),
+        file: batch.file.clone(),
+        records: batch.records.len(),
+        accepted,
+        rejected: batch.records.len() - accepted,
+        plan,
+        issues,
+    })
+}
+
 /// Whether two services are likely the same place: distance (m) and name similarity if so.
 pub type SameService<'a> = &'a dyn Fn(&Service, &Service) -> Option<(f64, f64)>;
 

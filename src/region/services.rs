@@ -38,13 +38,9 @@ pub const SERVICE_FIELDS: &[&str] = &[
     "lat",
 ];
 
-pub(super) fn load(
-    file: &ServiceFile,
-    manifest_path: &Path,
-    region: &mut Region,
-    issues: &mut Vec<crate::region::Issue>,
-    locate: Option<&dyn Locate>,
-) -> Result<()> {
+/// Reads a mapped service file (as a manifest's `[[services]]` entry describes it) into
+/// records in our field names, with points in WGS84.
+pub fn read_batch(file: &ServiceFile, manifest_path: &Path) -> Result<Batch> {
     for k in file.fields.keys().chain(file.constants.keys()) {
         if !SERVICE_FIELDS.contains(&k.as_str()) {
             return Err(Error::data(
@@ -58,15 +54,9 @@ pub(super) fn load(
             ));
         }
     }
-    let key = |ours: &str| {
-        file.fields
-            .get(ours)
-            .map_or(ours, String::as_str)
-            .to_string()
-    };
     let points = CsvPoints {
-        x: Some(key("lon")),
-        y: Some(key("lat")),
+        x: Some(key(file, "lon")),
+        y: Some(key(file, "lat")),
     };
     let raw = read_any(&file.path, &points)?;
     let crs = match &file.crs {
@@ -84,6 +74,24 @@ pub(super) fn load(
             batch.records.push(r);
         }
     }
+    Ok(batch)
+}
+
+fn key(file: &ServiceFile, ours: &str) -> String {
+    file.fields
+        .get(ours)
+        .map_or(ours, String::as_str)
+        .to_string()
+}
+
+pub(super) fn load(
+    file: &ServiceFile,
+    manifest_path: &Path,
+    region: &mut Region,
+    issues: &mut Vec<crate::region::Issue>,
+    locate: Option<&dyn Locate>,
+) -> Result<()> {
+    let batch = read_batch(file, manifest_path)?;
     let cx = Context {
         region,
         source: &file.source,
@@ -103,7 +111,7 @@ pub(super) fn load(
                 severity: Severity::Error,
                 file: file.path.clone(),
                 place: None,
-                field: Some(key("id")),
+                field: Some(key(file, "id")),
                 message: format!("duplicate id '{}' (already in another file)", s.id),
             });
         }
