@@ -78,9 +78,12 @@ fn load_postal_codes(g: &mut Gazetteer, p: &PostalCodesFile) -> Result<()> {
     Ok(())
 }
 
+/// A name, its municipality code when the file gives one, lon, lat.
+type NamedPoint = (String, Option<String>, f64, f64);
+
 /// The named points of a file, in WGS84: (name, municipality code, lon, lat). A polygon (a
 /// parish boundary, say) stands for a point inside it.
-fn named_points(p: &PlacesFile) -> Result<Vec<(String, Option<String>, f64, f64)>> {
+fn named_points(p: &PlacesFile) -> Result<Vec<NamedPoint>> {
     let file = read_any(
         &p.path,
         &CsvPoints {
