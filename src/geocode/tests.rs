@@ -17,20 +17,20 @@ fn square(code: &str, name: &str, west: f64, east: f64, seat: Option<(f64, f64)>
     }
 }
 
-/// Évora (0705, with a seat) and Mora (0709, without) side by side.
+/// Évora (0705, with a seat) and Mora (0707, without) side by side.
 fn fixture() -> Gazetteer {
     let mut g = Gazetteer::new(&[
         square("0705", "Évora", -8.0, -7.8, Some((-7.9, 38.57))),
-        square("0709", "Mora", -7.8, -7.6, None),
+        square("0707", "Mora", -7.8, -7.6, None),
     ]);
     assert!(g.add_place("Evora", Some("0705"), -7.9, 38.57));
     assert!(g.add_place("Sao Miguel de Machede", Some("0705"), -7.85, 38.62));
     assert!(g.add_place("Foros", Some("0705"), -7.95, 38.52));
-    assert!(g.add_place("Foros", Some("0709"), -7.65, 38.68));
+    assert!(g.add_place("Foros", Some("0707"), -7.65, 38.68));
     // No code: its municipality is the one its point falls in.
     assert!(g.add_place("Brotas", None, -7.7, 38.6));
     // Said to be in Mora, but the point is in Évora: refused.
-    assert!(!g.add_place("Pavia", Some("0709"), -7.9, 38.6));
+    assert!(!g.add_place("Pavia", Some("0707"), -7.9, 38.6));
     assert!(g.add_parish("Nossa Senhora da Tourega", Some("070512"), -7.97, 38.53));
     let pc = |s: &str| PostalCode::parse(s).expect("fixture code");
     g.add_postal_code(pc("7000-123"), "Évora", "0705", Some("Évora"));
@@ -42,7 +42,7 @@ fn fixture() -> Gazetteer {
         Some("Évora"),
     );
     g.add_postal_code(pc("7000-300"), "Azaruja", "0705", Some("Évora"));
-    g.add_postal_code(pc("7490-100"), "Mora", "709", None);
+    g.add_postal_code(pc("7490-100"), "Mora", "707", None);
     g
 }
 
@@ -123,24 +123,24 @@ fn locality_names_match_without_accents_or_case() {
 fn a_locality_name_is_looked_up_only_in_its_municipality() {
     let g = fixture();
     let p = g
-        .locate(&q(None, Some("Foros"), Some("0709")))
+        .locate(&q(None, Some("Foros"), Some("0707")))
         .expect("placed");
-    assert_eq!((at(&p), p.municipality.as_str()), ((-7.65, 38.68), "0709"));
+    assert_eq!((at(&p), p.municipality.as_str()), ((-7.65, 38.68), "0707"));
     // Two places called Foros and no municipality: neither is guessed.
     assert_eq!(g.locate(&q(None, Some("Foros"), None)), None);
     // A unique name is found without one, and tells its municipality.
     let p = g.locate(&q(None, Some("Brotas"), None)).expect("placed");
     assert_eq!(
         (p.municipality.as_str(), p.precision),
-        ("0709", Precision::Locality)
+        ("0707", Precision::Locality)
     );
     // São Miguel is in Évora, not Mora: Mora's own position instead.
     let p = g
-        .locate(&q(None, Some("Sao Miguel de Machede"), Some("0709")))
+        .locate(&q(None, Some("Sao Miguel de Machede"), Some("0707")))
         .expect("placed");
     assert_eq!(
         (p.municipality.as_str(), p.precision),
-        ("0709", Precision::Municipality)
+        ("0707", Precision::Municipality)
     );
 }
 
@@ -176,9 +176,9 @@ fn the_municipality_places_at_its_seat_or_inside_its_boundary() {
     let p = g.locate(&q(Some("7490-100"), None, None)).expect("placed");
     assert_eq!(
         (p.precision, p.municipality.as_str()),
-        (Precision::Municipality, "0709")
+        (Precision::Municipality, "0707")
     );
-    assert!(g.inside("0709", p.lon, p.lat));
+    assert!(g.inside("0707", p.lon, p.lat));
     assert_eq!(g.locate(&q(None, Some("Nowhere"), None)), None);
     assert_eq!(g.locate(&Query::default()), None);
 }
@@ -189,28 +189,28 @@ fn points_outside_their_municipality_are_never_used() {
     assert_eq!(g.stats().refused, 1);
     assert_eq!(g.stats().places, 5);
     let p = g
-        .locate(&q(None, Some("Pavia"), Some("0709")))
+        .locate(&q(None, Some("Pavia"), Some("0707")))
         .expect("placed");
     assert_eq!(p.precision, Precision::Municipality);
-    assert!(g.inside("0709", p.lon, p.lat));
+    assert!(g.inside("0707", p.lon, p.lat));
 }
 
 #[test]
 fn a_postal_code_of_another_municipality_is_flagged_and_not_followed_outside() {
     let g = fixture();
     assert_eq!(
-        g.postal_code_mismatch("7000 200", "0709").as_deref(),
-        Some("postal code 7000-200 belongs to Évora (0705), not Mora (0709)")
+        g.postal_code_mismatch("7000 200", "0707").as_deref(),
+        Some("postal code 7000-200 belongs to Évora (0705), not Mora (0707)")
     );
     assert_eq!(g.postal_code_mismatch("7000-200", "Évora"), None);
-    assert_eq!(g.postal_code_mismatch("1000-001", "0709"), None);
+    assert_eq!(g.postal_code_mismatch("1000-001", "0707"), None);
     // The record still gets a place, inside the municipality it states.
     let p = g
-        .locate(&q(Some("7000-200"), None, Some("0709")))
+        .locate(&q(Some("7000-200"), None, Some("0707")))
         .expect("placed");
     assert_eq!(
         (p.municipality.as_str(), p.precision),
-        ("0709", Precision::Municipality)
+        ("0707", Precision::Municipality)
     );
 }
 
@@ -232,7 +232,7 @@ fn postal_code_lookup_normalises_and_knows_the_main_town_of_an_area() {
     let e = g.postal_code("7490-100").expect("known");
     assert_eq!(
         (e.municipality.as_str(), e.municipality_name.as_deref()),
-        ("0709", Some("Mora"))
+        ("0707", Some("Mora"))
     );
     assert_eq!(g.postal_code("7000-999"), None);
     assert_eq!(g.postal_code("not a code"), None);
