@@ -17,6 +17,7 @@
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
+//! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -32,6 +33,7 @@ pub mod coverage;
 pub mod demo;
 pub mod distance;
 pub mod error;
+pub mod geocode;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -130,6 +130,8 @@ async fn high_zoom_tiles_hold_exactly_the_services_in_their_envelope() {
                 let s = cat.get(f.props["id"].as_str().unwrap()).unwrap();
                 assert_eq!(f.props["type"], s.type_code.as_str());
                 assert_eq!(f.props["name"], s.name.as_str());
+                // The demo's invented services stand at their locality, and the style says so.
+                assert_eq!(f.props["precision"], "locality");
             }
         }
         seen += got.len();

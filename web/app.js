@@ -731,7 +731,8 @@ function renderMapLegend() {
     groups.map((g) => h('li', {}, groupBadge(g.code), name(g))),
     h('li', {}, h('span', { class: 'circle-sample', 'aria-hidden': 'true' }, '12'), t('legend.cluster')),
     h('li', {}, h('span', { class: 'circle-sample rank-sample', 'aria-hidden': 'true' }, '1'), t('legend.result')),
-    h('li', {}, h('span', { class: 'circle-sample origin-sample', 'aria-hidden': 'true' }), t('legend.origin')));
+    h('li', {}, h('span', { class: 'circle-sample origin-sample', 'aria-hidden': 'true' }), t('legend.origin')),
+    h('li', {}, h('span', { class: 'circle-sample approx-sample', 'aria-hidden': 'true' }), t('legend.approximate')));
 }
 
 // ---------------------------------------------------------------- coverage

@@ -98,6 +98,7 @@ const STRINGS = {
     'legend.cluster': 'Círculo branco com número: vários serviços juntos',
     'legend.result': 'Número preto: resultado da sua procura',
     'legend.origin': 'Alvo: o sítio onde procurou',
+    'legend.approximate': 'Halo claro: posição aproximada (pelo código postal, localidade, freguesia ou concelho)',
 
     'cov.title': 'Onde faltam respostas',
     'cov.intro': 'Lugares disponíveis por cada 100 pessoas que podem precisar deles, em cada concelho.',
@@ -417,6 +418,7 @@ const STRINGS = {
     'legend.cluster': 'White circle with a number: several services together',
     'legend.result': 'Black number: a result of your search',
     'legend.origin': 'Target: the place you searched from',
+    'legend.approximate': 'Pale halo: approximate position (from the postcode, village, parish or municipality)',
 
     'cov.title': 'Where care is missing',
     'cov.intro': 'Places available for every 100 people who may need them, in each municipality.',

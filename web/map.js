@@ -10,7 +10,7 @@ const PAGE_COVERAGE_LAYERS = ['municipality-selected'];
 const PAGE_PLAN_LAYERS = ['plan-rings', 'plan-closed', 'plan-sites'];
 // The layers of the services style that the what-if view shows (to pick a service to close).
 const PLAN_BASE_LAYERS = ['municipalities-fill', 'municipalities-outline', 'municipality-labels',
-  'services-clusters', 'services-cluster-count', 'services-points', 'services-letters'];
+  'services-clusters', 'services-cluster-count', 'services-approximate', 'services-points', 'services-letters'];
 const RATE_LAYERS = ['coverage-fill', 'coverage-no-places', 'coverage-below-regional'];
 const SHARED_COVERAGE_LAYERS = ['coverage-municipalities-outline', 'coverage-municipality-labels'];
 

@@ -32,6 +32,90 @@ pub struct Manifest {
     /// How to build the population surface.
     #[serde(default)]
     pub surface: SurfaceSpec,
+    /// Where to place records that have an address but no coordinates (see [`crate::geocode`]).
+    #[serde(default)]
+    pub gazetteer: Option<GazetteerSpec>,
+}
+
+/// The files of a gazetteer: postal codes, places and parishes, all optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GazetteerSpec {
+    /// The postal code table (CSV, e.g. the CTT list).
+    #[serde(default)]
+    pub postal_codes: Option<PostalCodesFile>,
+    /// Named points of localities (e.g. GeoNames places).
+    #[serde(default)]
+    pub places: Option<PlacesFile>,
+    /// Named points of parishes (freguesias).
+    #[serde(default)]
+    pub parishes: Option<PlacesFile>,
+    /// An online geocoder (Nominatim) to ask first; off when absent.
+    #[serde(default)]
+    pub nominatim_url: Option<String>,
+}
+
+/// A postal code table (CSV) and its columns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostalCodesFile {
+    /// CSV file.
+    pub path: PathBuf,
+    /// Column of the whole code ("7000-123"), instead of `cp4` and `cp3`.
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    /// Column of the 4-digit area.
+    #[serde(default = "default_cp4")]
+    pub cp4: String,
+    /// Column of the 3-digit street part.
+    #[serde(default = "default_cp3")]
+    pub cp3: String,
+    /// Column of the locality.
+    #[serde(default = "default_localidade")]
+    pub locality: String,
+    /// Column of the municipality code (DICO; a 6-digit parish code is cut to its first 4).
+    #[serde(default = "default_code")]
+    pub code: String,
+    /// Column of the municipality's name, when the table has one.
+    #[serde(default = "default_name")]
+    pub municipality_name: String,
+}
+
+/// A file of named points (GeoJSON, FlatGeobuf, GeoPackage, or CSV with `lon`/`lat`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacesFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Field with the name.
+    #[serde(default = "default_place_name")]
+    pub name: String,
+    /// Field with the municipality code (DICO, or a 6-digit parish code); where a record has
+    /// none, its municipality is the one its point falls in.
+    #[serde(default = "default_code")]
+    pub code: String,
+    /// CSV longitude column.
+    #[serde(default = "default_lon")]
+    pub lon: String,
+    /// CSV latitude column.
+    #[serde(default = "default_lat")]
+    pub lat: String,
+    /// CRS to assume, overriding what the file declares.
+    #[serde(default)]
+    pub crs: Option<String>,
+}
+
+fn default_cp4() -> String {
+    "cp4".into()
+}
+fn default_cp3() -> String {
+    "cp3".into()
+}
+fn default_localidade() -> String {
+    "localidade".into()
+}
+fn default_place_name() -> String {
+    "name".into()
 }
 
 /// How to place the population of each municipality (see [`crate::surface`]).
@@ -277,6 +361,14 @@ impl Manifest {
         }
         if let Some(p) = &mut m.surface.points {
             p.path = dir.join(&p.path);
+        }
+        if let Some(g) = &mut m.gazetteer {
+            if let Some(p) = &mut g.postal_codes {
+                p.path = dir.join(&p.path);
+            }
+            for p in [&mut g.places, &mut g.parishes].into_iter().flatten() {
+                p.path = dir.join(&p.path);
+            }
         }
         Ok(m)
     }

@@ -268,6 +268,10 @@ impl TileSource for CatalogTiles {
             ),
             ("capacity", "Number: places"),
             ("demo", "Boolean: demonstration data"),
+            (
+                "precision",
+                "String: how precise the position is (building, address, postal_code, locality, parish, municipality, unknown)",
+            ),
         ] {
             service_fields.insert(k.into(), json!(v));
         }
