@@ -467,6 +467,11 @@ impl Catalog {
         Ok(plan)
     }
 
+    /// Every service (a copy).
+    pub fn all(&self) -> Result<Vec<Service>> {
+        Ok(self.read()?.iter().cloned().collect())
+    }
+
     /// Keeps a source's latest quality report (JSON).
     pub fn put_report(&self, source: &str, json: &str) -> Result<()> {
         self.store.put_report(source, json)

@@ -40,6 +40,42 @@ struct ServeArgs {
     assets: PathBuf,
 }
 
+/// Options of `import`.
+#[derive(Parser)]
+struct ImportArgs {
+    /// The files to import.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// What the files are: `file` (any GeoJSON, FlatGeobuf, GeoPackage, Shapefile or CSV,
+    /// mapped with --field), `carta-social`, `osm` or `hsds`.
+    #[arg(long, default_value = "file")]
+    source: String,
+    /// Source label kept as provenance (defaults to the --source, or the file name for `file`).
+    #[arg(long)]
+    label: Option<String>,
+    /// Field mapping for `file`: OURS=THEIRS (e.g. name=nome); repeatable.
+    #[arg(long = "field", value_name = "OURS=THEIRS")]
+    fields: Vec<String>,
+    /// A value for every record of a `file`: OURS=VALUE (e.g. type=CRECHE); repeatable.
+    #[arg(long = "constant", value_name = "OURS=VALUE")]
+    constants: Vec<String>,
+    /// CRS of a `file`, overriding what it declares (e.g. EPSG:3763).
+    #[arg(long)]
+    crs: Option<String>,
+    /// Region manifest.
+    #[arg(long, default_value = DEFAULT_REGION)]
+    region: PathBuf,
+    /// Folder of the database (as for `serve`).
+    #[arg(long, default_value = "data")]
+    data_dir: PathBuf,
+    /// Also write the report to this file (`.json` or `.html`).
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Check and report, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web service (API and map page); the default command.
@@ -70,6 +106,8 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Import service records into the region's database: idempotent, checked, with a report.
+    Import(ImportArgs),
     /// Regenerate the demo region's boundaries and services from its municipalities table.
     Demo {
         /// The region folder holding municipalities.csv.
@@ -144,6 +182,10 @@ async fn main() -> Result<()> {
             errors_only,
         } => check(&manifest, !errors_only),
         Command::Demo { dir } => demo(&dir),
+        Command::Import(mut a) => {
+            a.region = resolve(&a.region, DEFAULT_REGION);
+            import(&a)
+        }
         Command::Export {
             region,
             data_dir,
@@ -254,6 +296,101 @@ fn check(manifest: &Path, warnings: bool) -> Result<()> {
         bail!("{errors} errors in {}", manifest.display());
     }
     Ok(())
+}
+
+/// Splits `KEY=VALUE` options into a map, naming the option on error.
+fn pairs(option: &str, list: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    list.iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+            _ => bail!("--{option} '{kv}': expected KEY=VALUE"),
+        })
+        .collect()
+}
+
+fn import(a: &ImportArgs) -> Result<()> {
+    use bussola::ingest::{import::import_batch, Context, Locate};
+    let catalog = open_catalog(&a.region, &a.data_dir)?;
+    let fields = pairs("field", &a.fields)?;
+    let constants = pairs("constant", &a.constants)?;
+    let mut outcomes = Vec::new();
+    for file in &a.files {
+        let batch = read_source(a, file, &fields, &constants)?;
+        let region = catalog.region();
+        let cx = Context {
+            region,
+            source: &batch.source,
+            demo: false,
+            locate: region.gazetteer.as_ref().map(|g| g as &dyn Locate),
+        };
+        let outcome = if a.dry_run {
+            bussola::ingest::import::dry_run(
+                &catalog,
+                &batch,
+                &cx,
+                &bussola::ingest::import::same_place,
+            )?
+        } else {
+            import_batch(&catalog, &batch, &cx, &bussola::ingest::import::same_place)?
+        };
+        outcomes.push(outcome);
+    }
+    for o in &outcomes {
+        for i in &o.issues {
+            println!("{i}");
+        }
+        println!(
+            "{} ({}): {} records, {} accepted ({} added, {} updated, {} unchanged, {} merged), {} rejected",
+            o.file.display(),
+            o.source,
+            o.records,
+            o.accepted,
+            o.plan.added,
+            o.plan.updated - o.plan.merged.len().min(o.plan.updated),
+            o.plan.unchanged,
+            o.plan.merged.len(),
+            o.rejected
+        );
+    }
+    if !a.dry_run {
+        for o in &outcomes {
+            catalog.put_report(&o.source, &serde_json::to_string(o)?)?;
+        }
+    }
+    if let Some(path) = &a.report {
+        let body = serde_json::to_string_pretty(&outcomes)?;
+        std::fs::write(path, body).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Reads one file of the import as records.
+fn read_source(
+    a: &ImportArgs,
+    file: &Path,
+    fields: &std::collections::BTreeMap<String, String>,
+    constants: &std::collections::BTreeMap<String, String>,
+) -> Result<bussola::ingest::Batch> {
+    match a.source.as_str() {
+        "file" => {
+            let label = a.label.clone().unwrap_or_else(|| {
+                file.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "file".into())
+            });
+            let spec = bussola::region::manifest::ServiceFile {
+                path: file.to_path_buf(),
+                source: label,
+                demo: false,
+                crs: a.crs.clone(),
+                fields: fields.clone(),
+                constants: constants.clone(),
+                filter: None,
+            };
+            Ok(bussola::region::read_batch(&spec, file)?)
+        }
+        other => bail!("--source '{other}': expected file, carta-social, osm or hsds"),
+    }
 }
 
 fn demo(dir: &Path) -> Result<()> {

@@ -78,8 +78,37 @@ pub fn import_batch(
     })
 }
 
+/// Converts a batch and plans its import without writing anything.
+pub fn dry_run(
+    catalog: &crate::catalog::Catalog,
+    batch: &super::Batch,
+    cx: &super::Context<'_>,
+    same: SameService<'_>,
+) -> crate::Result<Outcome> {
+    let (services, issues) = super::convert_batch(batch, cx);
+    let accepted = services.len();
+    let stored = catalog.all()?;
+    let plan = plan(&stored, services, same);
+    Ok(Outcome {
+        source: batch.source.clone(),
+        file: batch.file.clone(),
+        records: batch.records.len(),
+        accepted,
+        rejected: batch.records.len() - accepted,
+        plan,
+        issues,
+    })
+}
+
 /// Whether two services are likely the same place: distance (m) and name similarity if so.
 pub type SameService<'a> = &'a dyn Fn(&Service, &Service) -> Option<(f64, f64)>;
+
+/// Likely the same service: within 100 m and names alike once folded.
+pub fn same_place(a: &Service, b: &Service) -> Option<(f64, f64)> {
+    let d = crate::distance::geodesic_m((a.lon, a.lat), (b.lon, b.lat));
+    let (x, y) = (crate::text::fold(&a.name), crate::text::fold(&b.name));
+    (d <= 100.0 && (x.contains(&y) || y.contains(&x))).then_some((d, 1.0))
+}
 
 fn entry(s: &Service) -> Option<&Provenance> {
     s.provenance.first()

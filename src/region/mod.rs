@@ -110,6 +110,8 @@ pub struct Region {
     pub taxonomy: Taxonomy,
     /// Where people live.
     pub surface: crate::surface::Surface,
+    /// Postal codes and places that records without coordinates are placed from.
+    pub gazetteer: Option<crate::geocode::Gazetteer>,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -163,11 +165,19 @@ impl Region {
             services: Vec::new(),
             targets: m.coverage,
             taxonomy,
+            gazetteer: None,
             bounds,
         };
+        let gazetteer = m
+            .gazetteer
+            .as_ref()
+            .map(|g| crate::geocode::Gazetteer::from_spec(g, &region.municipalities))
+            .transpose()?;
         for file in &m.services {
-            services::load(file, manifest_path, &mut region, &mut issues, None)?;
+            let locate = gazetteer.as_ref().map(|g| g as &dyn crate::ingest::Locate);
+            services::load(file, manifest_path, &mut region, &mut issues, locate)?;
         }
+        region.gazetteer = gazetteer;
         Ok(Loaded { region, issues })
     }
 
