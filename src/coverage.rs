@@ -88,6 +88,8 @@ pub struct CoverageRow {
     pub code: String,
     /// Name.
     pub name: String,
+    /// The id of the region the municipality belongs to (for the region row: the region's).
+    pub region: String,
     /// Which population the rate divides by.
     pub basis: Basis,
     /// The target population; `None` when the data does not give it ("no data").
@@ -128,6 +130,7 @@ impl CoverageRow {
         CoverageRow {
             code: code.to_string(),
             name: name.to_string(),
+            region: String::new(),
             basis,
             population,
             capacity: 0,
@@ -176,18 +179,21 @@ fn rate(capacity: u64, population: Option<u64>) -> Option<f64> {
 /// let r = compute(Indicator::Elderly, &[m], [&s], &tax, 12.0);
 /// assert_eq!(r.municipalities[0].rate, Some(15.0));
 /// ```
-pub fn compute<'a>(
+pub fn compute<'a, 'm>(
     indicator: Indicator,
-    municipalities: &[Municipality],
+    municipalities: impl IntoIterator<Item = &'m Municipality>,
     services: impl IntoIterator<Item = &'a Service>,
     taxonomy: &Taxonomy,
     target: f64,
 ) -> CoverageReport {
     let mut rows: Vec<CoverageRow> = municipalities
-        .iter()
+        .into_iter()
         .map(|m| {
             let (basis, population) = basis_and_population(indicator, m);
-            CoverageRow::empty(&m.code, &m.name, basis, population)
+            CoverageRow {
+                region: m.region.clone(),
+                ..CoverageRow::empty(&m.code, &m.name, basis, population)
+            }
         })
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
@@ -286,7 +292,7 @@ pub fn classify(capacity: u64, rate: Option<f64>, regional: Option<f64>, target:
 /// The report as CSV: one row per municipality, then the region.
 pub fn to_csv(report: &CoverageReport) -> String {
     let mut out = String::from(
-        "code,name,indicator,basis,population,capacity,services,services_without_capacity,rate,gap_class\n",
+        "code,name,indicator,basis,population,capacity,services,services_without_capacity,rate,gap_class,region\n",
     );
     for r in report
         .municipalities
@@ -299,7 +305,7 @@ pub fn to_csv(report: &CoverageReport) -> String {
             r.name.clone()
         };
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
             r.code,
             name,
             report.indicator.key(),
@@ -310,6 +316,7 @@ pub fn to_csv(report: &CoverageReport) -> String {
             r.services_without_capacity,
             r.rate.map(|v| format!("{v:.2}")).unwrap_or_default(),
             enum_str(&r.gap_class),
+            r.region,
         ));
     }
     out
@@ -431,7 +438,7 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
-            "A,MA,elderly,age_65_plus,400,30,1,0,7.50,below_target"
+            "A,MA,elderly,age_65_plus,400,30,1,0,7.50,below_target,alentejo-central"
         );
         assert!(lines[2].starts_with("region,"));
     }

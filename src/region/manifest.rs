@@ -224,7 +224,7 @@ pub struct ServiceFile {
 }
 
 /// Coverage targets (rates x100) below which a municipality is flagged.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     /// Older people.

@@ -3,7 +3,9 @@
 //! Loading never stops at the first bad record: every problem becomes an [`Issue`] naming the
 //! file, the place and the field, records with errors are left out, and `bussola check` prints
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
+pub mod add;
 pub mod manifest;
+pub mod merge;
 mod population;
 pub mod read;
 mod services;
@@ -15,6 +17,7 @@ use crate::Result;
 use geo::{BoundingRect, Intersects};
 use geo_types::{Geometry, MultiPolygon, Point, Rect};
 pub use manifest::{Manifest, Targets};
+pub use merge::{load_all, Part};
 use read::{read_any, text, CsvPoints, RawFeature};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -108,6 +111,8 @@ pub struct Region {
     pub taxonomy: Taxonomy,
     /// Where people live.
     pub surface: crate::surface::Surface,
+    /// The regions served together in this one (just itself for a single manifest).
+    pub parts: Vec<Part>,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -128,10 +133,27 @@ impl Loaded {
 }
 
 impl Region {
-    /// Loads a region from a manifest file.
+    /// Loads a region from a manifest file, or the regions a listing manifest names, merged.
     pub fn load(manifest_path: &Path) -> Result<Loaded> {
+        let text = std::fs::read_to_string(manifest_path).map_err(|source| crate::Error::Io {
+            path: manifest_path.to_path_buf(),
+            source,
+        })?;
+        if merge::is_listing(&text) {
+            return merge::load_listing(manifest_path, &text);
+        }
         let manifest = Manifest::load(manifest_path)?;
         Self::from_manifest(&manifest, manifest_path)
+    }
+
+    /// The ids of the regions served in this one.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|p| p.id.as_str())
+    }
+
+    /// One of the regions served in this one, by id.
+    pub fn part(&self, id: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.id == id)
     }
 
     /// Loads a region from a parsed manifest.
@@ -161,6 +183,11 @@ impl Region {
             services: Vec::new(),
             targets: m.coverage,
             taxonomy,
+            parts: vec![Part {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                targets: m.coverage,
+            }],
             bounds,
         };
         for file in &m.services {
