@@ -250,7 +250,8 @@ pub fn from_points(
                 municipality: m.code.clone(),
                 seat: false,
                 total: share * p.total as f64,
-                age_65_plus: frac(s.age_65_plus.unwrap_or(s.total), old) * p.age_65_plus.unwrap_or(0) as f64,
+                age_65_plus: frac(s.age_65_plus.unwrap_or(s.total), old)
+                    * p.age_65_plus.unwrap_or(0) as f64,
                 age_0_14: share * p.age_0_14.unwrap_or(0) as f64,
                 age_0_2: frac(s.age_0_2.unwrap_or(s.total), kids) * young,
             });

@@ -38,7 +38,9 @@ pub async fn coverage(
                             "attachment; filename=\"coverage-{r}-{}.csv\"",
                             indicator.key()
                         ),
-                        None => format!("attachment; filename=\"coverage-{}.csv\"", indicator.key()),
+                        None => {
+                            format!("attachment; filename=\"coverage-{}.csv\"", indicator.key())
+                        }
                     },
                 ),
             ],

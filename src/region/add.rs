@@ -376,7 +376,10 @@ pub fn relative(base: &Path, to: &Path) -> PathBuf {
     }
     let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
     // Sharing only the root, a relative path would climb to `/` and back: say it plainly.
-    if !b[..common].iter().any(|c| matches!(c, Component::Normal(_))) {
+    if !b[..common]
+        .iter()
+        .any(|c| matches!(c, Component::Normal(_)))
+    {
         return to.to_path_buf();
     }
     let mut out = PathBuf::new();

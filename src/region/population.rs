@@ -10,7 +10,11 @@ use crate::Result;
 use std::collections::BTreeSet;
 
 /// Reads the manifest's population table into the municipalities; every problem is an issue.
-pub(super) fn attach(m: &Manifest, munis: &mut [Municipality], issues: &mut Vec<Issue>) -> Result<()> {
+pub(super) fn attach(
+    m: &Manifest,
+    munis: &mut [Municipality],
+    issues: &mut Vec<Issue>,
+) -> Result<()> {
     let p = &m.population;
     let file = read::read_csv(&p.path, &CsvPoints::default())?;
     let mut log = Issues {
@@ -124,9 +128,8 @@ fn read_row(
         }
     };
     let total = num(&p.total, true, log);
-    let mut band = |col: &Option<String>, log: &mut Issues| {
-        col.as_deref().and_then(|c| num(c, false, log))
-    };
+    let mut band =
+        |col: &Option<String>, log: &mut Issues| col.as_deref().and_then(|c| num(c, false, log));
     let pop = Population {
         total: total.unwrap_or(0),
         age_0_14: band(&p.age_0_14, log),

@@ -291,7 +291,10 @@ impl TileSource for CatalogTiles {
             ("code", "String: municipality code (DICO)"),
             ("name", "String"),
             ("population", "Number: residents"),
-            ("population_65_plus", "Number: residents aged 65+ (absent when unknown)"),
+            (
+                "population_65_plus",
+                "Number: residents aged 65+ (absent when unknown)",
+            ),
             ("elderly_rate", "Number: coverage of older people (x100)"),
             ("elderly_gap_class", "String"),
             (
