@@ -153,6 +153,7 @@ pub fn build(municipalities: &[Municipality], rule: &Rule) -> Surface {
             .collect();
         let urban_each = (1.0 - rest) / (1 + towns.len()) as f64;
         let p = &m.population;
+        // Unknown bands weigh nothing here; `access` reports their municipalities as no data.
         let young = p.age_0_2.or(p.live_births.map(|b| 3 * b)).unwrap_or(0) as f64;
         let mut push = |lon: f64, lat: f64, seat: bool, w: f64| {
             points.push(SurfacePoint {
