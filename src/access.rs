@@ -52,6 +52,16 @@ impl Target {
         }
     }
 
+    /// Whether a municipality's data gives this population (else its indicators are no data).
+    pub fn known(self, p: &crate::model::Population) -> bool {
+        match self {
+            Target::Age65Plus => p.age_65_plus.is_some(),
+            Target::Age0To2 => p.age_0_2.is_some() || p.live_births.is_some(),
+            Target::Age0To14 => p.age_0_14.is_some(),
+            Target::Total => true,
+        }
+    }
+
     fn weight(self, p: &SurfacePoint) -> f64 {
         match self {
             Target::Age65Plus => p.age_65_plus,
@@ -87,8 +97,8 @@ pub struct GapRow {
     pub code: String,
     /// Name.
     pub name: String,
-    /// Target residents.
-    pub population: f64,
+    /// Target residents; `None` when the data does not give them ("no data").
+    pub population: Option<f64>,
     /// Services of the types in the municipality.
     pub services: usize,
     /// Places in those services.
@@ -98,8 +108,8 @@ pub struct GapRow {
     pub mean_km: Option<f64>,
     /// Weighted 90th-percentile distance, km.
     pub p90_km: Option<f64>,
-    /// Target residents farther than the threshold.
-    pub people_beyond: f64,
+    /// Target residents farther than the threshold; `None` without population data.
+    pub people_beyond: Option<f64>,
     /// Their share of the target residents (`None` without target residents).
     pub share_beyond: Option<f64>,
     /// Places reachable per 1,000 target residents (2SFCA).
@@ -251,12 +261,12 @@ fn row(
     GapRow {
         code: code.to_string(),
         name: name.to_string(),
-        population,
+        population: Some(population),
         services: 0,
         capacity: 0,
         mean_km,
         p90_km,
-        people_beyond,
+        people_beyond: Some(people_beyond),
         share_beyond: (population > 0.0).then(|| people_beyond / population),
         access_per_1000: (population > 0.0).then(|| reached / population * 1000.0),
     }
@@ -287,6 +297,17 @@ pub fn compute(
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let mut r = row(&m.code, &m.name, pts, target, params);
+            if !target.known(&m.population) {
+                r = GapRow {
+                    population: None,
+                    mean_km: None,
+                    p90_km: None,
+                    people_beyond: None,
+                    share_beyond: None,
+                    access_per_1000: None,
+                    ..r
+                };
+            }
             for s in services.iter().filter(|s| s.municipality == m.code) {
                 r.services += 1;
                 r.capacity += u64::from(s.capacity.unwrap_or(0));
@@ -319,7 +340,7 @@ pub fn to_csv(r: &GapReport) -> String {
         .unwrap_or_default();
     for row in r.municipalities.iter().chain(std::iter::once(&r.region)) {
         out.push_str(&format!(
-            "{},{},{},{},{:.0},{},{},{},{},{:.0},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
             row.code,
             if row.name.contains(',') {
                 format!("\"{}\"", row.name)
@@ -328,12 +349,12 @@ pub fn to_csv(r: &GapReport) -> String {
             },
             r.types.join(" "),
             target,
-            row.population,
+            opt(row.population, 0),
             row.services,
             row.capacity,
             opt(row.mean_km, 2),
             opt(row.p90_km, 2),
-            row.people_beyond,
+            opt(row.people_beyond, 0),
             opt(row.share_beyond, 4),
             opt(row.access_per_1000, 1),
         ));

@@ -96,11 +96,26 @@ impl std::fmt::Debug for Catalog {
 }
 
 impl Catalog {
-    /// Opens a catalog: seeds an empty, never-seeded store from the region's files, then builds
-    /// the index from the store.
+    /// Opens a catalog: seeds the store with the services of each of the region's parts it was
+    /// never seeded with (a region served later alongside gets its own), then builds the index
+    /// from the store.
     pub fn open(region: Region, store: Box<dyn Store>) -> Result<Self> {
-        if store.seeded()?.is_none() {
-            store.seed(&region.id, &region.services)?;
+        let seeded = store.seeded()?;
+        for part in &region.parts {
+            if seeded.contains(&part.id) {
+                continue;
+            }
+            let mine: Vec<Service> = region
+                .services
+                .iter()
+                .filter(|s| {
+                    region
+                        .municipality(&s.municipality)
+                        .is_some_and(|m| m.region == part.id)
+                })
+                .cloned()
+                .collect();
+            store.seed(&part.id, &mine)?;
         }
         let index = ServiceIndex::new(store.services()?);
         let version = AtomicU64::new(store.version()?);
@@ -398,8 +413,33 @@ impl Catalog {
         Ok(out)
     }
 
-    /// The coverage report for an indicator; the region's target unless one is given.
+    /// The coverage report for an indicator over the whole region; its target unless one is given.
     pub fn coverage(&self, indicator: Indicator, target: Option<f64>) -> Result<CoverageReport> {
+        self.coverage_of(indicator, target, None)
+    }
+
+    /// The coverage report of one of the regions served together (by id), or of them all: only
+    /// its municipalities, against its own targets and its own regional rate.
+    pub fn coverage_of(
+        &self,
+        indicator: Indicator,
+        target: Option<f64>,
+        part: Option<&str>,
+    ) -> Result<CoverageReport> {
+        let r = &self.region;
+        let (id, name, targets) = match part {
+            None => (r.id.as_str(), r.name.as_str(), r.targets),
+            Some(p) => {
+                let found = r.part(p).ok_or_else(|| {
+                    let ids: Vec<&str> = r.ids().collect();
+                    Error::param(
+                        "region",
+                        format!("unknown region '{p}'; one of {}", ids.join(", ")),
+                    )
+                })?;
+                (found.id.as_str(), found.name.as_str(), found.targets)
+            }
+        };
         let target = match target {
             Some(t) if !(t.is_finite() && t >= 0.0) => {
                 return Err(Error::param(
@@ -409,19 +449,22 @@ impl Catalog {
             }
             Some(t) => t,
             None => match indicator {
-                Indicator::Elderly => self.region.targets.elderly,
-                Indicator::EarlyChildhood => self.region.targets.early_childhood,
+                Indicator::Elderly => targets.elderly,
+                Indicator::EarlyChildhood => targets.early_childhood,
             },
         };
         let index = self.read()?;
         let mut report = coverage::compute(
             indicator,
-            &self.region.municipalities,
+            r.municipalities
+                .iter()
+                .filter(|m| part.is_none_or(|p| m.region == p)),
             index.iter(),
-            &self.region.taxonomy,
+            &r.taxonomy,
             target,
         );
-        report.region.name = self.region.name.clone();
+        report.region.name = name.to_string();
+        report.region.region = id.to_string();
         Ok(report)
     }
 

@@ -88,10 +88,12 @@ pub struct CoverageRow {
     pub code: String,
     /// Name.
     pub name: String,
+    /// The id of the region the municipality belongs to (for the region row: the region's).
+    pub region: String,
     /// Which population the rate divides by.
     pub basis: Basis,
-    /// The target population.
-    pub population: u64,
+    /// The target population; `None` when the data does not give it ("no data").
+    pub population: Option<u64>,
     /// Places in the indicator's responses.
     pub capacity: u64,
     /// Services of the indicator's responses.
@@ -124,10 +126,11 @@ pub struct CoverageReport {
 }
 
 impl CoverageRow {
-    fn empty(code: &str, name: &str, basis: Basis, population: u64) -> Self {
+    fn empty(code: &str, name: &str, basis: Basis, population: Option<u64>) -> Self {
         CoverageRow {
             code: code.to_string(),
             name: name.to_string(),
+            region: String::new(),
             basis,
             population,
             capacity: 0,
@@ -141,20 +144,25 @@ impl CoverageRow {
     }
 }
 
-fn basis_and_population(indicator: Indicator, m: &Municipality) -> (Basis, u64) {
+fn basis_and_population(indicator: Indicator, m: &Municipality) -> (Basis, Option<u64>) {
     let p = &m.population;
     match indicator {
-        Indicator::Elderly => (Basis::Age65Plus, p.age_65_plus),
+        Indicator::Elderly => match p.age_65_plus {
+            Some(n) => (Basis::Age65Plus, Some(n)),
+            None => (Basis::Missing, None),
+        },
         Indicator::EarlyChildhood => match (p.age_0_2, p.live_births) {
-            (Some(n), _) => (Basis::Age0To2, n),
-            (None, Some(b)) => (Basis::LiveBirthsTimes3, 3 * b),
-            (None, None) => (Basis::Missing, 0),
+            (Some(n), _) => (Basis::Age0To2, Some(n)),
+            (None, Some(b)) => (Basis::LiveBirthsTimes3, Some(3 * b)),
+            (None, None) => (Basis::Missing, None),
         },
     }
 }
 
-fn rate(capacity: u64, population: u64) -> Option<f64> {
-    (population > 0).then(|| capacity as f64 * 100.0 / population as f64)
+fn rate(capacity: u64, population: Option<u64>) -> Option<f64> {
+    population
+        .filter(|&p| p > 0)
+        .map(|p| capacity as f64 * 100.0 / p as f64)
 }
 
 /// Computes the report for `indicator` over the region's municipalities and services.
@@ -165,24 +173,27 @@ fn rate(capacity: u64, population: u64) -> Option<f64> {
 /// # use bussola::{coverage::*, model::*, taxonomy::Taxonomy};
 /// let tax = Taxonomy::default_taxonomy().unwrap();
 /// let mut m = bussola::demo::example_municipality();
-/// m.population.age_65_plus = 200;
+/// m.population.age_65_plus = Some(200);
 /// let mut s = bussola::demo::example_service();
 /// s.municipality = m.code.clone(); s.type_code = "ERPI".into(); s.capacity = Some(30);
 /// let r = compute(Indicator::Elderly, &[m], [&s], &tax, 12.0);
 /// assert_eq!(r.municipalities[0].rate, Some(15.0));
 /// ```
-pub fn compute<'a>(
+pub fn compute<'a, 'm>(
     indicator: Indicator,
-    municipalities: &[Municipality],
+    municipalities: impl IntoIterator<Item = &'m Municipality>,
     services: impl IntoIterator<Item = &'a Service>,
     taxonomy: &Taxonomy,
     target: f64,
 ) -> CoverageReport {
     let mut rows: Vec<CoverageRow> = municipalities
-        .iter()
+        .into_iter()
         .map(|m| {
             let (basis, population) = basis_and_population(indicator, m);
-            CoverageRow::empty(&m.code, &m.name, basis, population)
+            CoverageRow {
+                region: m.region.clone(),
+                ..CoverageRow::empty(&m.code, &m.name, basis, population)
+            }
         })
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
@@ -211,10 +222,16 @@ pub fn compute<'a>(
         }
     }
     let first_basis = rows.first().map_or(Basis::Missing, |r| r.basis);
-    let mut region = CoverageRow::empty("region", "", first_basis, 0);
+    let mut region = CoverageRow::empty("region", "", first_basis, None);
+    // The region's rate counts the municipalities with a population figure only: places where
+    // the target population is unknown would otherwise inflate it.
+    let mut counted = 0;
     for r in &mut rows {
         r.rate = rate(r.capacity, r.population);
-        region.population += r.population;
+        if let Some(p) = r.population {
+            region.population = Some(region.population.unwrap_or(0) + p);
+            counted += r.capacity;
+        }
         region.capacity += r.capacity;
         region.services += r.services;
         region.services_without_capacity += r.services_without_capacity;
@@ -226,7 +243,7 @@ pub fn compute<'a>(
             *region.capacity_by_group.entry(g.clone()).or_default() += n;
         }
     }
-    region.rate = rate(region.capacity, region.population);
+    region.rate = rate(counted, region.population);
     region.gap_class = classify(region.capacity, region.rate, region.rate, target);
     for r in &mut rows {
         r.gap_class = classify(r.capacity, r.rate, region.rate, target);
@@ -275,7 +292,7 @@ pub fn classify(capacity: u64, rate: Option<f64>, regional: Option<f64>, target:
 /// The report as CSV: one row per municipality, then the region.
 pub fn to_csv(report: &CoverageReport) -> String {
     let mut out = String::from(
-        "code,name,indicator,basis,population,capacity,services,services_without_capacity,rate,gap_class\n",
+        "code,name,indicator,basis,population,capacity,services,services_without_capacity,rate,gap_class,region\n",
     );
     for r in report
         .municipalities
@@ -288,17 +305,18 @@ pub fn to_csv(report: &CoverageReport) -> String {
             r.name.clone()
         };
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
             r.code,
             name,
             report.indicator.key(),
             enum_str(&r.basis),
-            r.population,
+            r.population.map(|p| p.to_string()).unwrap_or_default(),
             r.capacity,
             r.services,
             r.services_without_capacity,
             r.rate.map(|v| format!("{v:.2}")).unwrap_or_default(),
             enum_str(&r.gap_class),
+            r.region,
         ));
     }
     out
@@ -320,7 +338,7 @@ mod tests {
         let mut m = example_municipality();
         m.code = code.into();
         m.name = format!("M{code}");
-        m.population.age_65_plus = p65;
+        m.population.age_65_plus = Some(p65);
         m.population.live_births = births;
         m.population.age_0_2 = None;
         m
@@ -361,7 +379,7 @@ mod tests {
         let rates: Vec<Option<f64>> = r.municipalities.iter().map(|m| m.rate).collect();
         assert_eq!(rates, [Some(15.0), Some(5.0), Some(0.0)]);
         assert_eq!(r.region.capacity, 110);
-        assert_eq!(r.region.population, 1500);
+        assert_eq!(r.region.population, Some(1500));
         assert!((r.region.rate.unwrap() - 7.333_333).abs() < 1e-4);
         let gaps: Vec<GapClass> = r.municipalities.iter().map(|m| m.gap_class).collect();
         assert_eq!(
@@ -394,7 +412,7 @@ mod tests {
         let ss = [svc("A", "CRECHE", Some(12)), svc("A", "AMA", Some(3))];
         let r = compute(Indicator::EarlyChildhood, &[a.clone(), b], &ss, &tax, 33.0);
         assert_eq!(r.municipalities[0].basis, Basis::LiveBirthsTimes3);
-        assert_eq!(r.municipalities[0].population, 30);
+        assert_eq!(r.municipalities[0].population, Some(30));
         assert_eq!(r.municipalities[0].rate, Some(50.0));
         assert_eq!(r.municipalities[1].gap_class, GapClass::NoData);
         assert_eq!(r.region.basis, Basis::Missing);
@@ -420,7 +438,7 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
-            "A,MA,elderly,age_65_plus,400,30,1,0,7.50,below_target"
+            "A,MA,elderly,age_65_plus,400,30,1,0,7.50,below_target,alentejo-central"
         );
         assert!(lines[2].starts_with("region,"));
     }

@@ -29,9 +29,10 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Region manifest to serve.
+    /// Region manifest to serve; repeat to serve several regions together (or give a manifest
+    /// that lists regions).
     #[arg(long, default_value = DEFAULT_REGION)]
-    region: PathBuf,
+    region: Vec<PathBuf>,
     /// Folder for the database (created on first start).
     #[arg(long, default_value = "data")]
     data_dir: PathBuf,
@@ -62,9 +63,9 @@ struct ImportArgs {
     /// CRS of a `file`, overriding what it declares (e.g. EPSG:3763).
     #[arg(long)]
     crs: Option<String>,
-    /// Region manifest.
+    /// Region manifest; repeat for several regions served together (as for `serve`).
     #[arg(long, default_value = DEFAULT_REGION)]
-    region: PathBuf,
+    region: Vec<PathBuf>,
     /// Folder of the database (as for `serve`).
     #[arg(long, default_value = "data")]
     data_dir: PathBuf,
@@ -90,9 +91,9 @@ enum Command {
     },
     /// Write the region's data (as stored) as open data: GeoJSON or CSV.
     Export {
-        /// Region manifest.
+        /// Region manifest; repeat for several regions served together (as for `serve`).
         #[arg(long, default_value = DEFAULT_REGION)]
-        region: PathBuf,
+        region: Vec<PathBuf>,
         /// Folder of the database (as for `serve`).
         #[arg(long, default_value = "data")]
         data_dir: PathBuf,
@@ -108,12 +109,64 @@ enum Command {
     },
     /// Import service records into the region's database: idempotent, checked, with a report.
     Import(ImportArgs),
+    /// Region manifests: `region add` writes a new one.
+    #[command(subcommand)]
+    Region(RegionCommand),
     /// Regenerate the demo region's boundaries and services from its municipalities table.
     Demo {
         /// The region folder holding municipalities.csv.
         #[arg(long, default_value = "geodata/alentejo-central")]
         dir: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum RegionCommand {
+    /// Write a region's manifest from a boundary file, a population table and service files,
+    /// then load it and print a summary.
+    Add(AddArgs),
+}
+
+/// Options of `region add` (see `bussola::region::add`).
+#[derive(Parser)]
+struct AddArgs {
+    /// Stable id (names the folder and the database file).
+    #[arg(long)]
+    id: String,
+    /// Display name.
+    #[arg(long)]
+    name: String,
+    /// Municipality boundaries: GeoJSON, FlatGeobuf or GeoPackage.
+    #[arg(long)]
+    boundaries: PathBuf,
+    /// Boundary field with the municipality code [default: dico].
+    #[arg(long)]
+    code_field: Option<String>,
+    /// Boundary field with the municipality name [default: concelho].
+    #[arg(long)]
+    name_field: Option<String>,
+    /// Keep only the boundaries whose FIELD is VALUE (repeat for more values of one field).
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = bussola::region::add::parse_pair)]
+    filter: Vec<(String, String)>,
+    /// Population table (CSV, one row per municipality).
+    #[arg(long, value_name = "CSV")]
+    population: Option<PathBuf>,
+    /// Population column with the municipality code [default: the boundaries' code field].
+    #[arg(long)]
+    population_code_field: Option<String>,
+    /// A band's column: total, age_0_14, age_15_24, age_25_64, age_65_plus, age_0_2 or births.
+    #[arg(long, value_name = "BAND=COLUMN", value_parser = bussola::region::add::parse_pair)]
+    population_column: Vec<(String, String)>,
+    /// A services file (GeoJSON, FlatGeobuf, GeoPackage, CSV), or a TOML file whose
+    /// `[[services]]` entries (e.g. another manifest's) give the field mapping; repeatable.
+    #[arg(long, value_name = "FILE")]
+    services: Vec<PathBuf>,
+    /// Attribution of a source, shown on the map; repeatable.
+    #[arg(long)]
+    attribution: Vec<String>,
+    /// Where to write the manifest [default: geodata/<id>/region.toml].
+    #[arg(long, value_name = "MANIFEST")]
+    out: Option<PathBuf>,
 }
 
 /// Finds a default path in the repository when run from outside its root.
@@ -169,13 +222,12 @@ async fn main() -> Result<()> {
                 a.assets.clone()
             };
             let assets = bussola::api::Assets::under(&root);
-            serve(
-                a.addr,
-                &resolve(&a.region, DEFAULT_REGION),
-                &a.data_dir,
-                assets,
-            )
-            .await
+            let regions: Vec<PathBuf> = a
+                .region
+                .iter()
+                .map(|r| resolve(r, DEFAULT_REGION))
+                .collect();
+            serve(a.addr, &regions, &a.data_dir, assets).await
         }
         Command::Check {
             manifest,
@@ -183,9 +235,14 @@ async fn main() -> Result<()> {
         } => check(&manifest, !errors_only),
         Command::Demo { dir } => demo(&dir),
         Command::Import(mut a) => {
-            a.region = resolve(&a.region, DEFAULT_REGION);
+            a.region = a
+                .region
+                .iter()
+                .map(|r| resolve(r, DEFAULT_REGION))
+                .collect();
             import(&a)
         }
+        Command::Region(RegionCommand::Add(a)) => region_add(a),
         Command::Export {
             region,
             data_dir,
@@ -193,7 +250,10 @@ async fn main() -> Result<()> {
             format,
             out,
         } => export(
-            &resolve(&region, DEFAULT_REGION),
+            &region
+                .iter()
+                .map(|r| resolve(r, DEFAULT_REGION))
+                .collect::<Vec<_>>(),
             &data_dir,
             &layer,
             &format,
@@ -202,10 +262,13 @@ async fn main() -> Result<()> {
     }
 }
 
-/// Opens a region's catalog: its database in `data_dir`, seeded on first use.
-fn open_catalog(manifest: &Path, data_dir: &Path) -> Result<Catalog> {
-    let loaded =
-        Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
+/// Opens the catalog of one or more regions: the database `data_dir/<id>.sqlite` (several
+/// regions: their ids sorted and joined by `+`), seeding each region's services on first use.
+fn open_catalog(manifests: &[PathBuf], data_dir: &Path) -> Result<Catalog> {
+    let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
+    let manifest = names.join(" ");
+    let loaded = bussola::region::load_all(manifests)
+        .with_context(|| format!("loading region {manifest}"))?;
     let errors = loaded
         .issues
         .iter()
@@ -213,8 +276,7 @@ fn open_catalog(manifest: &Path, data_dir: &Path) -> Result<Catalog> {
         .count();
     if errors > 0 {
         tracing::warn!(
-            "{errors} records with errors were left out; run `bussola check {}`",
-            manifest.display()
+            "{errors} records with errors were left out; run `bussola check` on {manifest}"
         );
     }
     let region = loaded.region;
@@ -224,7 +286,7 @@ fn open_catalog(manifest: &Path, data_dir: &Path) -> Result<Catalog> {
 }
 
 fn export(
-    manifest: &Path,
+    manifest: &[PathBuf],
     data_dir: &Path,
     layer: &str,
     format: &str,
@@ -244,7 +306,7 @@ fn export(
 
 async fn serve(
     addr: SocketAddr,
-    manifest: &Path,
+    manifest: &[PathBuf],
     data_dir: &Path,
     assets: bussola::api::Assets,
 ) -> Result<()> {
@@ -391,6 +453,37 @@ fn read_source(
         }
         other => bail!("--source '{other}': expected file, carta-social, osm or hsds"),
     }
+}
+
+fn region_add(a: AddArgs) -> Result<()> {
+    let out = a
+        .out
+        .unwrap_or_else(|| Path::new("geodata").join(&a.id).join("region.toml"));
+    let opts = bussola::region::add::AddOptions {
+        id: a.id,
+        name: a.name,
+        boundaries: a.boundaries,
+        code_field: a.code_field,
+        name_field: a.name_field,
+        filters: a.filter,
+        population: a.population,
+        population_code_field: a.population_code_field,
+        population_columns: a.population_column,
+        services: a.services,
+        attribution: a.attribution,
+        out,
+    };
+    let added = bussola::region::add::add(&opts)?;
+    for issue in added
+        .loaded
+        .issues
+        .iter()
+        .filter(|i| i.severity == bussola::region::Severity::Error)
+    {
+        println!("{issue}");
+    }
+    println!("{}", added.summary());
+    Ok(())
 }
 
 fn demo(dir: &Path) -> Result<()> {

@@ -146,18 +146,21 @@ pub struct Provenance {
 }
 
 /// Resident population of a municipality by age band (Census).
+///
+/// Only the total is required: a band the region's data does not give is `None`, and every
+/// indicator that needs it says "no data" rather than counting it as zero.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Population {
     /// All residents.
     pub total: u64,
-    /// Aged 0 to 14.
-    pub age_0_14: u64,
-    /// Aged 15 to 24.
-    pub age_15_24: u64,
-    /// Aged 25 to 64.
-    pub age_25_64: u64,
-    /// Aged 65 or more.
-    pub age_65_plus: u64,
+    /// Aged 0 to 14, where published.
+    pub age_0_14: Option<u64>,
+    /// Aged 15 to 24, where published.
+    pub age_15_24: Option<u64>,
+    /// Aged 25 to 64, where published.
+    pub age_25_64: Option<u64>,
+    /// Aged 65 or more, where published.
+    pub age_65_plus: Option<u64>,
     /// Aged 0 to 2, where published.
     pub age_0_2: Option<u64>,
     /// Live births in a recent year, where published.
@@ -181,4 +184,6 @@ pub struct Municipality {
     pub approximate: bool,
     /// Population.
     pub population: Population,
+    /// The id of the region it belongs to (several regions can be served together).
+    pub region: String,
 }

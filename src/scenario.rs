@@ -182,7 +182,8 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
             } else {
                 before.name.clone()
             },
-            people_gaining_access: before.people_beyond - after.people_beyond,
+            people_gaining_access: before.people_beyond.unwrap_or(0.0)
+                - after.people_beyond.unwrap_or(0.0),
             before: before.clone(),
             after: after.clone(),
         })

@@ -121,7 +121,7 @@ pub fn seat_shares_from_parishes(
 /// let m = bussola::demo::example_municipality();
 /// let s = bussola::surface::build(std::slice::from_ref(&m), &Default::default());
 /// let total: f64 = s.points.iter().map(|p| p.age_65_plus).sum();
-/// assert!((total - m.population.age_65_plus as f64).abs() < 1e-6);
+/// assert!((total - m.population.age_65_plus.unwrap() as f64).abs() < 1e-6);
 /// ```
 pub fn build(municipalities: &[Municipality], rule: &Rule) -> Surface {
     let mut points = Vec::new();
@@ -153,6 +153,7 @@ pub fn build(municipalities: &[Municipality], rule: &Rule) -> Surface {
             .collect();
         let urban_each = (1.0 - rest) / (1 + towns.len()) as f64;
         let p = &m.population;
+        // Unknown bands weigh nothing here; `access` reports their municipalities as no data.
         let young = p.age_0_2.or(p.live_births.map(|b| 3 * b)).unwrap_or(0) as f64;
         let mut push = |lon: f64, lat: f64, seat: bool, w: f64| {
             points.push(SurfacePoint {
@@ -161,8 +162,8 @@ pub fn build(municipalities: &[Municipality], rule: &Rule) -> Surface {
                 municipality: m.code.clone(),
                 seat,
                 total: w * p.total as f64,
-                age_65_plus: w * p.age_65_plus as f64,
-                age_0_14: w * p.age_0_14 as f64,
+                age_65_plus: w * p.age_65_plus.unwrap_or(0) as f64,
+                age_0_14: w * p.age_0_14.unwrap_or(0) as f64,
                 age_0_2: w * young,
             });
         };
@@ -231,8 +232,8 @@ pub fn from_points(
                 municipality: m.code.clone(),
                 seat: true,
                 total: p.total as f64,
-                age_65_plus: p.age_65_plus as f64,
-                age_0_14: p.age_0_14 as f64,
+                age_65_plus: p.age_65_plus.unwrap_or(0) as f64,
+                age_0_14: p.age_0_14.unwrap_or(0) as f64,
                 age_0_2: young,
             });
             continue;
@@ -250,8 +251,9 @@ pub fn from_points(
                 municipality: m.code.clone(),
                 seat: false,
                 total: share * p.total as f64,
-                age_65_plus: frac(s.age_65_plus.unwrap_or(s.total), old) * p.age_65_plus as f64,
-                age_0_14: share * p.age_0_14 as f64,
+                age_65_plus: frac(s.age_65_plus.unwrap_or(s.total), old)
+                    * p.age_65_plus.unwrap_or(0) as f64,
+                age_0_14: share * p.age_0_14.unwrap_or(0) as f64,
                 age_0_2: frac(s.age_0_2.unwrap_or(s.total), kids) * young,
             });
         }

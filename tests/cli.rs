@@ -116,7 +116,7 @@ fn check_reports_a_broken_manifest_with_its_line() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["serve", "check", "demo", "export"] {
+    for sub in ["serve", "check", "demo", "export", "region"] {
         let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();
         assert!(out.status.success());
         assert!(

@@ -79,7 +79,7 @@ fn all_58_municipalities_and_osm_creches_agree_with_point_in_polygon() {
     let old: u64 = r
         .municipalities
         .iter()
-        .map(|m| m.population.age_65_plus)
+        .map(|m| m.population.age_65_plus.unwrap_or(0))
         .sum();
     assert_eq!(
         (total, old),

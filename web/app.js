@@ -1,6 +1,6 @@
 // Bússola map page: find care near a place, and see where care is missing.
 // Plain ES modules, no framework. The list works without the map (and before it loads).
-import { t, lang, setLang, name, plainName, num, distance, date, fold, translateDom } from './i18n.js';
+import { t, lang, setLang, name, plainName, num, numOrNoData, distance, date, fold, translateDom } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $, narrow } from './dom.js';
 import { BussolaMap, preload } from './map.js';
@@ -833,7 +833,7 @@ function renderTable(report) {
   }, r.name)),
   cell('cov.table.rate', 'num', r.rate == null ? '—' : num(r.rate, 1)),
   cell('cov.table.situation', '', gapBadge(r.gap_class)),
-  cell('cov.table.population', 'num', num(r.population)),
+  cell('cov.table.population', 'num', numOrNoData(r.population)),
   cell('cov.table.capacity', 'num', num(r.capacity)))));
 }
 
@@ -884,7 +884,7 @@ function renderFigures(report) {
       h('dt', {}, t('cov.fig.population')), dd(num(m?.props?.population?.total)),
       h('dt', {}, t(`cov.fig.target.${ind}`),
         row.basis ? h('span', { class: 'help' }, ` (${t(`cov.fig.basis.${row.basis}`)})`) : null),
-      dd(num(row.population)),
+      dd(numOrNoData(row.population)),
       h('dt', {}, t('cov.fig.capacity')), dd(num(row.capacity)),
       h('dt', {}, t('cov.fig.rate')), dd(row.rate == null ? '—' : n1(row.rate))),
     standing ? h('p', { class: 'standing' }, standing) : null,

@@ -1,7 +1,7 @@
 // The coverage view measured by distance: for a response type, how far people live from the
 // nearest service (GET /api/gaps), on the map (a choropleth, optionally the population points),
 // in a legend, in a ranked table sortable by every column, and per municipality.
-import { t, lang, name, plainName, num, pct, km } from './i18n.js';
+import { t, lang, name, plainName, num, numOrNoData, pct, km } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 import { renderSortable, dirWords } from './table.js';
@@ -271,11 +271,11 @@ function columns(report) {
   return [
     { key: 'name', label: t('gap.col.name'), value: (r) => r.name },
     { key: 'share_beyond', label: t('gap.col.share_beyond', { km: T }), num: true, cell: (r) => pct(r.share_beyond) },
-    { key: 'people_beyond', label: t('gap.col.people_beyond', { km: T }), num: true, cell: v('people_beyond') },
+    { key: 'people_beyond', label: t('gap.col.people_beyond', { km: T }), num: true, cell: (r) => numOrNoData(r.people_beyond) },
     { key: 'mean_km', label: t('gap.col.mean_km'), num: true, cell: v('mean_km', 1) },
     { key: 'p90_km', label: t('gap.col.p90_km'), num: true, cell: v('p90_km', 1) },
     { key: 'access_per_1000', label: t('gap.col.access_per_1000'), num: true, cell: v('access_per_1000') },
-    { key: 'population', label: cap(targetWords(report.target)), num: true, cell: v('population') },
+    { key: 'population', label: cap(targetWords(report.target)), num: true, cell: (r) => numOrNoData(r.population) },
     { key: 'services', label: t('gap.col.services'), num: true, cell: v('services') },
     { key: 'capacity', label: t('gap.col.capacity'), num: true, cell: v('capacity') },
   ];
@@ -353,12 +353,12 @@ export function renderGapFigures() {
     none ? h('p', { class: 'note note-warn' }, t('gap.fig.none')) : null,
     !none && row.services === 0 ? h('p', { class: 'note note-warn' }, t('gap.fig.outside')) : null,
     h('dl', {},
-      h('dt', {}, cap(targetWords(report.target))), dd(num(row.population), 'population'),
+      h('dt', {}, cap(targetWords(report.target))), dd(numOrNoData(row.population), 'population'),
       h('dt', {}, t('gap.fig.services')), dd(num(row.services), 'services'),
       h('dt', {}, t('gap.fig.capacity')), dd(num(row.capacity), 'capacity'),
       h('dt', {}, t('gap.fig.mean')), dd(km(row.mean_km), 'mean_km'),
       h('dt', {}, t('gap.fig.p90')), dd(km(row.p90_km), 'p90_km'),
-      h('dt', {}, t('gap.fig.beyond', { km: T })), dd(num(row.people_beyond), 'people_beyond'),
+      h('dt', {}, t('gap.fig.beyond', { km: T })), dd(numOrNoData(row.people_beyond), 'people_beyond'),
       h('dt', {}, t('gap.fig.share', { km: T })), dd(pct(row.share_beyond), 'share_beyond'),
       h('dt', {}, t('gap.fig.access')), dd(row.access_per_1000 == null ? '—' : num(row.access_per_1000), 'access_per_1000')),
     reg.mean_km != null ? h('p', { class: 'standing' }, t('gap.fig.region', { share: pct(reg.share_beyond), km: T, mean: km(reg.mean_km) })) : null,

@@ -690,6 +690,11 @@ export function num(n, digits = 0) {
   }).format(x);
 }
 
+/** A count the data may not give: "Sem dados" / "No data" when unknown, never 0. */
+export function numOrNoData(n, digits = 0) {
+  return n === null || n === undefined ? t('cov.legend.nodata') : num(n, digits);
+}
+
 /** A share (0..1) as a percentage: "16%" (never "-0%"). */
 export function pct(share, digits = 0) {
   if (share === null || share === undefined || Number.isNaN(Number(share))) return '—';

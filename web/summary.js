@@ -1,7 +1,7 @@
 // A municipality's one-page summary, to print: population, Carta Social's coverage, the
 // distance indicators of the main responses and the list of its services.
 // /summary.html?code=0705[&type=ERPI][&threshold_km=10][&lang=pt|en][&print=1]
-import { t, lang, setLang, name, num, pct, km, date, translateDom } from './i18n.js';
+import { t, lang, setLang, name, num, numOrNoData, pct, km, date, translateDom } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 
@@ -133,9 +133,9 @@ function render(sheet, d, muni) {
     h('h2', { id: 's-pop' }, t('summary.population')),
     dl([
       [t('summary.pop.total'), num(pop.total), 'total'],
-      [t('summary.pop.age_65_plus'), num(pop.age_65_plus), 'age_65_plus'],
+      [t('summary.pop.age_65_plus'), numOrNoData(pop.age_65_plus), 'age_65_plus'],
       [early?.basis === 'live_births_x3' ? t('summary.pop.age_0_2.estimate') : t('summary.pop.age_0_2'),
-        num(pop.age_0_2 ?? early?.population), 'age_0_2'],
+        numOrNoData(pop.age_0_2 ?? early?.population), 'age_0_2'],
       pop.age_0_14 != null ? [t('summary.pop.age_0_14'), num(pop.age_0_14), 'age_0_14'] : null,
     ]));
 
@@ -151,7 +151,7 @@ function render(sheet, d, muni) {
         h('th', { scope: 'col' }, t('summary.cov.situation')))),
       h('tbody', {}, covRows.map(({ report, row }) => h('tr', { dataset: { indicator: report.indicator } },
         h('th', { scope: 'row' }, t(`cov.${report.indicator}`)),
-        h('td', { class: 'num' }, num(row?.population)),
+        h('td', { class: 'num' }, numOrNoData(row?.population)),
         h('td', { class: 'num' }, num(row?.capacity)),
         h('td', { class: 'num', dataset: { key: 'rate' } }, row?.rate == null ? '—' : num(row.rate, 1)),
         h('td', { class: 'num' }, report.region.rate == null ? '—' : num(report.region.rate, 1)),

@@ -1,4 +1,4 @@
-//! `GET /api/coverage?indicator=elderly|early_childhood[&format=csv][&target=]`.
+//! `GET /api/coverage?indicator=elderly|early_childhood[&format=csv][&target=][&region=ID]`.
 use super::error::ApiError;
 use super::params::Params;
 use super::AppState;
@@ -14,7 +14,7 @@ pub async fn coverage(
     State(app): State<AppState>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = Params::parse(q.as_deref(), &["indicator", "format", "target"])?;
+    let p = Params::parse(q.as_deref(), &["indicator", "format", "target", "region"])?;
     let name = p.text("indicator").unwrap_or_else(|| "elderly".into());
     let indicator = Indicator::parse(&name).ok_or_else(|| {
         Error::param(
@@ -22,7 +22,10 @@ pub async fn coverage(
             format!("unknown indicator '{name}'; one of elderly, early_childhood"),
         )
     })?;
-    let report = app.catalog.coverage(indicator, p.f64("target")?)?;
+    let region = p.text("region");
+    let report = app
+        .catalog
+        .coverage_of(indicator, p.f64("target")?, region.as_deref())?;
     match p.text("format").as_deref() {
         None | Some("json") => Ok(Json(report).into_response()),
         Some("csv") => Ok((
@@ -30,7 +33,15 @@ pub async fn coverage(
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"coverage-{}.csv\"", indicator.key()),
+                    match &region {
+                        Some(r) => format!(
+                            "attachment; filename=\"coverage-{r}-{}.csv\"",
+                            indicator.key()
+                        ),
+                        None => {
+                            format!("attachment; filename=\"coverage-{}.csv\"", indicator.key())
+                        }
+                    },
                 ),
             ],
             to_csv(&report),

@@ -169,16 +169,20 @@ pub fn export(cat: &Catalog, layer: &str, format: &str) -> Result<Export> {
                     m.nuts3.clone().unwrap_or_default(),
                     m.approximate.to_string(),
                     p.total.to_string(),
-                    p.age_0_14.to_string(),
-                    p.age_15_24.to_string(),
-                    p.age_25_64.to_string(),
-                    p.age_65_plus.to_string(),
+                    p.age_0_14.map(|v| v.to_string()).unwrap_or_default(),
+                    p.age_15_24.map(|v| v.to_string()).unwrap_or_default(),
+                    p.age_25_64.map(|v| v.to_string()).unwrap_or_default(),
+                    p.age_65_plus.map(|v| v.to_string()).unwrap_or_default(),
                     p.live_births.map(|b| b.to_string()).unwrap_or_default(),
                 ];
                 for r in &reports {
                     let row = r.municipalities.iter().find(|x| x.code == m.code);
                     let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
-                    rec.push(row.map(|x| x.population.to_string()).unwrap_or_default());
+                    rec.push(
+                        row.and_then(|x| x.population)
+                            .map(|p| p.to_string())
+                            .unwrap_or_default(),
+                    );
                     rec.push(row.map(|x| x.capacity.to_string()).unwrap_or_default());
                     rec.push(
                         row.and_then(|x| x.rate)

@@ -58,6 +58,7 @@ pub fn municipality_feature(m: &Municipality, reports: &[CoverageReport]) -> Val
     props.insert("code".into(), json!(m.code));
     props.insert("name".into(), json!(m.name));
     props.insert("nuts3".into(), json!(m.nuts3));
+    props.insert("region".into(), json!(m.region));
     props.insert("seat".into(), json!(m.seat.as_ref().map(|s| s.0.clone())));
     props.insert("seat_lon".into(), json!(m.seat.as_ref().map(|s| s.1)));
     props.insert("seat_lat".into(), json!(m.seat.as_ref().map(|s| s.2)));

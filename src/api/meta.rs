@@ -26,6 +26,15 @@ pub async fn region(State(app): State<AppState>) -> Result<Json<Value>, ApiError
     let r = cat.region();
     let (demo, total) =
         cat.with_services(|it| it.fold((0, 0), |(d, t), s| (d + usize::from(s.demo), t + 1)))?;
+    // The regions served together (one for a single manifest), for `?region=` on coverage.
+    let regions: Vec<Value> = r
+        .parts
+        .iter()
+        .map(|p| {
+            let n = r.municipalities.iter().filter(|m| m.region == p.id).count();
+            json!({"id": p.id, "name": p.name, "municipalities": n, "targets": p.targets})
+        })
+        .collect();
     Ok(Json(json!({
         "id": r.id,
         "name": r.name,
@@ -36,6 +45,7 @@ pub async fn region(State(app): State<AppState>) -> Result<Json<Value>, ApiError
         "services": total,
         "demo_services": demo,
         "targets": {"elderly": r.targets.elderly, "early_childhood": r.targets.early_childhood},
+        "regions": regions,
     })))
 }
 

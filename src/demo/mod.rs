@@ -226,12 +226,13 @@ pub fn example_municipality() -> Municipality {
         approximate: true,
         population: Population {
             total: 53577,
-            age_0_14: 7084,
-            age_15_24: 5616,
-            age_25_64: 28248,
-            age_65_plus: 12629,
+            age_0_14: Some(7084),
+            age_15_24: Some(5616),
+            age_25_64: Some(28248),
+            age_65_plus: Some(12629),
             age_0_2: None,
             live_births: Some(438),
         },
+        region: "alentejo-central".into(),
     }
 }

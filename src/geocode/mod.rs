@@ -102,6 +102,25 @@ fn dico(code: &str) -> String {
 }
 
 impl Gazetteer {
+    /// Takes another region's gazetteer in (regions served together): what was known first
+    /// stays.
+    pub fn absorb(&mut self, other: Gazetteer) {
+        for (k, v) in other.munis {
+            self.munis.entry(k).or_insert(v);
+        }
+        for (k, v) in other.muni_names {
+            self.muni_names.entry(k).or_insert(v);
+        }
+        self.postal.absorb(other.postal);
+        for (k, v) in other.places {
+            self.places.entry(k).or_insert(v);
+        }
+        for (k, v) in other.parishes {
+            self.parishes.entry(k).or_insert(v);
+        }
+        self.refused += other.refused;
+    }
+
     /// An empty gazetteer over a region's municipalities (boundaries and seats).
     pub fn new(municipalities: &[Municipality]) -> Self {
         let mut g = Gazetteer::default();

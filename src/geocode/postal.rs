@@ -87,6 +87,19 @@ pub(super) struct PostalTable {
 }
 
 impl PostalTable {
+    /// Takes another table's codes; codes seen before keep their first row.
+    pub(super) fn absorb(&mut self, other: PostalTable) {
+        for (k, v) in other.exact {
+            self.exact.entry(k).or_insert(v);
+        }
+        for (cp4, localities) in other.areas {
+            let mine = self.areas.entry(cp4).or_default();
+            for (k, n) in localities {
+                mine.entry(k).or_insert(n);
+            }
+        }
+    }
+
     /// Adds one row; a code seen before keeps its first row.
     pub(super) fn add(&mut self, pc: PostalCode, entry: PostalEntry) {
         *self

@@ -1,12 +1,12 @@
 //! The region manifest: a TOML file naming a region's boundary, population and service files,
 //! with the field names each file uses. See `geodata/README.md` for the format.
 use crate::{Error, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A parsed manifest; paths are resolved against the manifest's folder.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Stable id (names the database file).
@@ -14,17 +14,17 @@ pub struct Manifest {
     /// Display name.
     pub name: String,
     /// Attribution of every source, shown on the map.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attribution: Vec<String>,
     /// Taxonomy file; the embedded default when absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxonomy: Option<PathBuf>,
     /// Municipality boundaries.
     pub boundaries: Boundaries,
     /// Population by municipality.
     pub population: PopulationFile,
     /// Service files.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceFile>,
     /// Coverage targets.
     #[serde(default)]
@@ -33,12 +33,12 @@ pub struct Manifest {
     #[serde(default)]
     pub surface: SurfaceSpec,
     /// Where to place records that have an address but no coordinates (see [`crate::geocode`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gazetteer: Option<GazetteerSpec>,
 }
 
 /// The files of a gazetteer: postal codes, places and parishes, all optional.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GazetteerSpec {
     /// The postal code table (CSV, e.g. the CTT list).
@@ -56,7 +56,7 @@ pub struct GazetteerSpec {
 }
 
 /// A postal code table (CSV) and its columns.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostalCodesFile {
     /// CSV file.
@@ -82,7 +82,7 @@ pub struct PostalCodesFile {
 }
 
 /// A file of named points (GeoJSON, FlatGeobuf, GeoPackage, or CSV with `lon`/`lat`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlacesFile {
     /// The file.
@@ -119,7 +119,7 @@ fn default_place_name() -> String {
 }
 
 /// How to place the population of each municipality (see [`crate::surface`]).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurfaceSpec {
     /// Grid spacing, km.
@@ -129,18 +129,18 @@ pub struct SurfaceSpec {
     #[serde(default = "default_seat_share")]
     pub seat_share: f64,
     /// A parish table giving each municipality's urban share.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parishes: Option<Parishes>,
     /// Settlements (points, e.g. GeoNames places) that share the urban part with the seat.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub places: Option<PathBuf>,
     /// The region's own surface (points with weights), used instead of the rule.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<SurfacePoints>,
 }
 
 /// A file of weighted points (GeoJSON, FlatGeobuf, GeoPackage, or CSV with `lon`/`lat`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurfacePoints {
     /// The file.
@@ -148,10 +148,10 @@ pub struct SurfacePoints {
     /// Field with the residents.
     pub total: String,
     /// Field with the residents aged 65+, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_65_plus: Option<String>,
     /// Field with the children aged 0–2, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_0_2: Option<String>,
     /// CSV longitude column.
     #[serde(default = "default_lon")]
@@ -188,7 +188,7 @@ impl Default for SurfaceSpec {
 }
 
 /// A parish table (CSV): municipality code, population and a rural flag (`S` = rural).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parishes {
     /// CSV file.
@@ -203,7 +203,7 @@ pub struct Parishes {
 }
 
 /// Which features of a file to keep: those whose `field` is one of `values`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     /// The property to test.
@@ -213,7 +213,7 @@ pub struct Filter {
 }
 
 /// The boundaries file and its fields.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Boundaries {
     /// GeoJSON, FlatGeobuf or GeoPackage with (Multi)Polygons.
@@ -225,13 +225,13 @@ pub struct Boundaries {
     #[serde(default = "default_name")]
     pub name: String,
     /// Field holding the NUTS3 name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nuts3: Option<String>,
     /// Keep only some features.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Filter>,
     /// CRS to assume, overriding what the file declares.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crs: Option<String>,
     /// The boundaries are approximations, not official ones.
     #[serde(default)]
@@ -246,7 +246,7 @@ fn default_name() -> String {
 }
 
 /// The population table (CSV, one row per municipality) and its columns.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PopulationFile {
     /// CSV file.
@@ -256,30 +256,34 @@ pub struct PopulationFile {
     pub code: String,
     /// Column of total residents.
     pub total: String,
-    /// Column of residents aged 0–14.
-    pub age_0_14: String,
-    /// Column of residents aged 15–24.
-    pub age_15_24: String,
-    /// Column of residents aged 25–64.
-    pub age_25_64: String,
-    /// Column of residents aged 65+.
-    pub age_65_plus: String,
+    /// Column of residents aged 0–14, where published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_0_14: Option<String>,
+    /// Column of residents aged 15–24, where published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_15_24: Option<String>,
+    /// Column of residents aged 25–64, where published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_25_64: Option<String>,
+    /// Column of residents aged 65+, where published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_65_plus: Option<String>,
     /// Column of residents aged 0–2, where published.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_0_2: Option<String>,
     /// Column of live births in a year.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_births: Option<String>,
     /// Columns of the seat: name, longitude, latitude.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat: Option<[String; 3]>,
     /// Keep only some rows.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Filter>,
 }
 
 /// A file of services, its fields and constants.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceFile {
     /// GeoJSON, FlatGeobuf, GeoPackage or CSV.
@@ -290,21 +294,21 @@ pub struct ServiceFile {
     #[serde(default)]
     pub demo: bool,
     /// CRS to assume, overriding what the file declares.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crs: Option<String>,
     /// Our field name -> the file's field name (see [`crate::region::SERVICE_FIELDS`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
     /// Our field name -> a value for every record (e.g. `type = "CRECHE"`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub constants: BTreeMap<String, String>,
     /// Keep only some records.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Filter>,
 }
 
 /// Coverage targets (rates x100) below which a municipality is flagged.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     /// Older people.

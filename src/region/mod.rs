@@ -3,7 +3,10 @@
 //! Loading never stops at the first bad record: every problem becomes an [`Issue`] naming the
 //! file, the place and the field, records with errors are left out, and `bussola check` prints
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
+pub mod add;
 pub mod manifest;
+pub mod merge;
+mod population;
 pub mod read;
 mod services;
 
@@ -14,9 +17,10 @@ use crate::Result;
 use geo::{BoundingRect, Intersects};
 use geo_types::{Geometry, MultiPolygon, Point, Rect};
 pub use manifest::{Manifest, Targets};
+pub use merge::{load_all, Part};
 use read::{read_any, text, CsvPoints, RawFeature};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use services::{read_batch, SERVICE_FIELDS};
@@ -112,6 +116,8 @@ pub struct Region {
     pub surface: crate::surface::Surface,
     /// Postal codes and places that records without coordinates are placed from.
     pub gazetteer: Option<crate::geocode::Gazetteer>,
+    /// The regions served together in this one (just itself for a single manifest).
+    pub parts: Vec<Part>,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -132,10 +138,27 @@ impl Loaded {
 }
 
 impl Region {
-    /// Loads a region from a manifest file.
+    /// Loads a region from a manifest file, or the regions a listing manifest names, merged.
     pub fn load(manifest_path: &Path) -> Result<Loaded> {
+        let text = std::fs::read_to_string(manifest_path).map_err(|source| crate::Error::Io {
+            path: manifest_path.to_path_buf(),
+            source,
+        })?;
+        if merge::is_listing(&text) {
+            return merge::load_listing(manifest_path, &text);
+        }
         let manifest = Manifest::load(manifest_path)?;
         Self::from_manifest(&manifest, manifest_path)
+    }
+
+    /// The ids of the regions served in this one.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|p| p.id.as_str())
+    }
+
+    /// One of the regions served in this one, by id.
+    pub fn part(&self, id: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.id == id)
     }
 
     /// Loads a region from a parsed manifest.
@@ -146,7 +169,7 @@ impl Region {
         };
         let mut issues = Vec::new();
         let mut municipalities = load_boundaries(m, &mut issues)?;
-        attach_population(m, &mut municipalities, &mut issues)?;
+        population::attach(m, &mut municipalities, &mut issues)?;
         let bounds = municipalities
             .iter()
             .map(|mu| {
@@ -166,6 +189,11 @@ impl Region {
             targets: m.coverage,
             taxonomy,
             gazetteer: None,
+            parts: vec![Part {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                targets: m.coverage,
+            }],
             bounds,
         };
         let gazetteer = m
@@ -371,6 +399,7 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
             geometry,
             approximate,
             population: Population::default(),
+            region: m.id.clone(),
         });
     }
     if out.is_empty() {
@@ -383,111 +412,4 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
-}
-
-fn attach_population(
-    m: &Manifest,
-    munis: &mut [Municipality],
-    issues: &mut Vec<Issue>,
-) -> Result<()> {
-    let p = &m.population;
-    let file = read::read_csv(&p.path, &CsvPoints::default())?;
-    let mut log = Issues {
-        file: &p.path,
-        list: issues,
-    };
-    let mut found: BTreeMap<String, ()> = BTreeMap::new();
-    for row in file.features.iter().filter(|f| keep(&p.filter, f)) {
-        let Some(code) = text(&row.props, &p.code) else {
-            log.push(
-                Severity::Error,
-                &row.place,
-                Some(&p.code),
-                "no municipality code",
-            );
-            continue;
-        };
-        let Some(muni) = munis.iter_mut().find(|x| x.code == code) else {
-            log.push(
-                Severity::Warning,
-                &row.place,
-                Some(&p.code),
-                format!("municipality {code} is not in the boundaries; row ignored"),
-            );
-            continue;
-        };
-        let mut bad = false;
-        let mut num = |col: &str, log: &mut Issues| -> Option<u64> {
-            match text(&row.props, col) {
-                None => {
-                    log.push(Severity::Error, &row.place, Some(col), "missing");
-                    bad = true;
-                    None
-                }
-                Some(s) => match s.parse::<u64>() {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        log.push(
-                            Severity::Error,
-                            &row.place,
-                            Some(col),
-                            format!("'{s}' is not a whole number"),
-                        );
-                        bad = true;
-                        None
-                    }
-                },
-            }
-        };
-        let pop = Population {
-            total: num(&p.total, &mut log).unwrap_or(0),
-            age_0_14: num(&p.age_0_14, &mut log).unwrap_or(0),
-            age_15_24: num(&p.age_15_24, &mut log).unwrap_or(0),
-            age_25_64: num(&p.age_25_64, &mut log).unwrap_or(0),
-            age_65_plus: num(&p.age_65_plus, &mut log).unwrap_or(0),
-            age_0_2: p.age_0_2.as_deref().and_then(|c| num(c, &mut log)),
-            live_births: p.live_births.as_deref().and_then(|c| num(c, &mut log)),
-        };
-        if bad {
-            continue;
-        }
-        let sum = pop.age_0_14 + pop.age_15_24 + pop.age_25_64 + pop.age_65_plus;
-        if sum != pop.total {
-            log.push(
-                Severity::Warning,
-                &row.place,
-                Some(&p.total),
-                format!("age bands sum to {sum}, total says {}", pop.total),
-            );
-        }
-        if let Some([name, lon, lat]) = &p.seat {
-            let coord = |c: &str| text(&row.props, c).and_then(|s| s.parse::<f64>().ok());
-            match (text(&row.props, name), coord(lon), coord(lat)) {
-                (Some(n), Some(x), Some(y)) => muni.seat = Some((n, x, y)),
-                _ => log.push(
-                    Severity::Warning,
-                    &row.place,
-                    Some(name),
-                    "seat name or position missing",
-                ),
-            }
-        }
-        muni.population = pop;
-        found.insert(code, ());
-    }
-    for muni in munis.iter() {
-        if !found.contains_key(&muni.code) {
-            log.list.push(Issue {
-                severity: Severity::Error,
-                file: p.path.clone(),
-                place: None,
-                field: Some(p.code.clone()),
-                message: format!(
-                    "no population row for municipality {} ({})",
-                    muni.code, muni.name
-                ),
-            });
-        }
-    }
-    Ok(())
 }

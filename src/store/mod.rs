@@ -15,10 +15,11 @@ pub trait Store: Send + Sync {
     fn services(&self) -> Result<Vec<Service>>;
     /// How many services are stored.
     fn count(&self) -> Result<usize>;
-    /// Whether the store was ever seeded (so an emptied store is not seeded again).
-    fn seeded(&self) -> Result<Option<String>>;
-    /// Stores a region's services in one transaction and records which source seeded it.
-    fn seed(&self, source: &str, services: &[Service]) -> Result<()>;
+    /// The regions whose services were seeded, in id order (so an emptied store is not seeded
+    /// again, and a region served later alongside gets its own services).
+    fn seeded(&self) -> Result<Vec<String>>;
+    /// Stores a region's services in one transaction and records that region as seeded.
+    fn seed(&self, region: &str, services: &[Service]) -> Result<()>;
     /// Inserts or replaces one service (and its provider), in one transaction.
     fn upsert(&self, service: &Service) -> Result<()>;
     /// Inserts or replaces several services in one transaction (all or none).

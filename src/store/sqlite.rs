@@ -2,7 +2,7 @@
 use super::Store;
 use crate::model::{Provider, Service};
 use crate::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -157,26 +157,27 @@ impl Store for SqliteStore {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    fn seeded(&self) -> Result<Option<String>> {
-        Ok(self
-            .lock()?
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'seeded_from'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+    fn seeded(&self) -> Result<Vec<String>> {
+        let conn = self.lock()?;
+        // `seeded_from` is how databases made before several regions recorded their one seed.
+        let mut stmt = conn.prepare(
+            "SELECT value FROM meta WHERE key LIKE 'seeded:%' OR key = 'seeded_from' ORDER BY value",
+        )?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = ids.collect::<rusqlite::Result<Vec<_>>>()?;
+        out.dedup();
+        Ok(out)
     }
 
-    fn seed(&self, source: &str, services: &[Service]) -> Result<()> {
+    fn seed(&self, region: &str, services: &[Service]) -> Result<()> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
         for s in services {
             put(&tx, s)?;
         }
         tx.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('seeded_from', ?1)",
-            [source],
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('seeded:' || ?1, ?1)",
+            [region],
         )?;
         bump(&tx)?;
         tx.commit()?;
@@ -251,13 +252,13 @@ mod tests {
     #[test]
     fn round_trips_and_versions_writes() {
         let store = SqliteStore::in_memory().unwrap();
-        assert_eq!(store.seeded().unwrap(), None);
+        assert!(store.seeded().unwrap().is_empty());
         let mut a = example_service();
         a.id = "a".into();
         let mut b = a.clone();
         b.id = "b".into();
         store.seed("test", &[a.clone(), b.clone()]).unwrap();
-        assert_eq!(store.seeded().unwrap().as_deref(), Some("test"));
+        assert_eq!(store.seeded().unwrap(), ["test"]);
         assert_eq!(store.services().unwrap(), vec![a.clone(), b.clone()]);
         let v = store.version().unwrap();
         b.capacity = Some(99);
@@ -283,7 +284,12 @@ mod tests {
         assert!(store.seed("again", &[other, bad]).is_err());
         assert_eq!(store.services().unwrap(), vec![good]);
         assert_eq!(store.version().unwrap(), v);
-        assert_eq!(store.seeded().unwrap().as_deref(), Some("test"));
+        assert_eq!(store.seeded().unwrap(), ["test"]);
+        let mut c = example_service();
+        c.id = "c".into();
+        store.seed("another", &[c]).unwrap();
+        assert_eq!(store.seeded().unwrap(), ["another", "test"]);
+        assert_eq!(store.count().unwrap(), 2);
     }
 
     #[test]

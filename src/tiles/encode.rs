@@ -129,7 +129,10 @@ impl TileBuilder {
         f.add_tag_string("code", &p.code);
         f.add_tag_string("name", &p.name);
         f.add_tag_uint("population", p.population);
-        f.add_tag_uint("population_65_plus", p.population_65_plus);
+        // An unknown band is left out (no data), never written as 0.
+        if let Some(n) = p.population_65_plus {
+            f.add_tag_uint("population_65_plus", n);
+        }
         f.add_tag_bool("approximate", p.approximate);
         for d in &p.distances {
             let round = |v: f64, k: f64| (v * k).round() / k;

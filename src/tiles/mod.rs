@@ -52,7 +52,7 @@ struct MuniProps {
     code: String,
     name: String,
     population: u64,
-    population_65_plus: u64,
+    population_65_plus: Option<u64>,
     approximate: bool,
     /// (indicator key, rate, gap class) per indicator.
     indicators: Vec<(&'static str, Option<f64>, String)>,
@@ -295,7 +295,10 @@ impl TileSource for CatalogTiles {
             ("code", "String: municipality code (DICO)"),
             ("name", "String"),
             ("population", "Number: residents"),
-            ("population_65_plus", "Number: residents aged 65+"),
+            (
+                "population_65_plus",
+                "Number: residents aged 65+ (absent when unknown)",
+            ),
             ("elderly_rate", "Number: coverage of older people (x100)"),
             ("elderly_gap_class", "String"),
             (

@@ -1,0 +1,188 @@
+//! Several regions served together as one: `serve --region A --region B`, or a listing
+//! manifest naming the regions' manifests:
+//!
+//! ```toml
+//! id = "alentejo"                       # names the database file, as for one region
+//! name = "Alentejo"
+//! regions = ["../alentejo-central/region.toml", "baixo-alentejo/region.toml"]
+//! attribution = ["..."]                 # optional, added to the regions' own
+//! ```
+//!
+//! Municipalities come from every region (a code in two regions is an error naming both
+//! manifests), each keeping its region's id; the taxonomy must be the same in all; the
+//! attribution is the union; the surfaces are joined; each region keeps its own targets (the
+//! first region's serve as the merged region's).
+use super::manifest::Targets;
+use super::{Loaded, Region};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One of the regions served together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    /// The region's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its coverage targets.
+    pub targets: Targets,
+}
+
+/// A listing manifest: the regions to serve together.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listing {
+    /// Stable id (names the database file).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The regions' manifests, relative to this file.
+    pub regions: Vec<PathBuf>,
+    /// Attribution added to the regions' own.
+    #[serde(default)]
+    pub attribution: Vec<String>,
+}
+
+/// Whether a manifest's text is a listing (it has `regions`) rather than one region.
+pub(super) fn is_listing(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("regions"))
+}
+
+/// Loads a listing manifest's regions and merges them under its id and name.
+pub(super) fn load_listing(path: &Path, text: &str) -> Result<Loaded> {
+    let listing: Listing =
+        toml::from_str(text).map_err(|e| Error::data(path, None, None, e.message()))?;
+    if listing.regions.is_empty() {
+        return Err(Error::data(
+            path,
+            None,
+            Some("regions"),
+            "lists no region manifest",
+        ));
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut parts = Vec::new();
+    for p in &listing.regions {
+        let p = dir.join(p);
+        if is_listing(&std::fs::read_to_string(&p).unwrap_or_default()) {
+            return Err(Error::data(
+                path,
+                None,
+                Some("regions"),
+                format!("{} is itself a listing; name region manifests", p.display()),
+            ));
+        }
+        parts.push((p.clone(), Region::load(&p)?));
+    }
+    let mut loaded = merge(parts, &listing.id, &listing.name)?;
+    for a in listing.attribution {
+        if !loaded.region.attribution.contains(&a) {
+            loaded.region.attribution.push(a);
+        }
+    }
+    Ok(loaded)
+}
+
+/// Loads one or more manifests; several are merged under their ids joined by `+` (sorted, so
+/// the same set always opens the same database) and their names joined by ` + `.
+pub fn load_all(paths: &[PathBuf]) -> Result<Loaded> {
+    match paths {
+        [] => Err(Error::param("region", "no region manifest given")),
+        [one] => Region::load(one),
+        _ => {
+            let mut parts = Vec::new();
+            for p in paths {
+                parts.push((p.clone(), Region::load(p)?));
+            }
+            let mut ids: Vec<String> = parts.iter().map(|(_, l)| l.region.id.clone()).collect();
+            ids.sort();
+            let names: Vec<String> = parts.iter().map(|(_, l)| l.region.name.clone()).collect();
+            merge(parts, &ids.join("+"), &names.join(" + "))
+        }
+    }
+}
+
+/// Merges loaded regions (each with the manifest it came from) into one.
+pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Loaded> {
+    let mut it = parts.into_iter();
+    let Some((first_path, first)) = it.next() else {
+        return Err(Error::param("region", "no region to merge"));
+    };
+    let mut region = first.region;
+    let mut issues = first.issues;
+    // Which manifest each code came from, to name both when one repeats.
+    let mut origin: std::collections::HashMap<String, PathBuf> = region
+        .municipalities
+        .iter()
+        .map(|m| (m.code.clone(), first_path.clone()))
+        .collect();
+    for (path, loaded) in it {
+        let r = loaded.region;
+        if r.taxonomy.groups() != region.taxonomy.groups()
+            || r.taxonomy.responses() != region.taxonomy.responses()
+        {
+            return Err(Error::data(
+                &path,
+                None,
+                Some("taxonomy"),
+                format!(
+                    "differs from the taxonomy of {}; regions served together share one",
+                    first_path.display()
+                ),
+            ));
+        }
+        for m in &r.municipalities {
+            if let Some(other) = origin.insert(m.code.clone(), path.clone()) {
+                return Err(Error::data(
+                    &path,
+                    None,
+                    None,
+                    format!(
+                        "municipality {} ({}) is also in {}",
+                        m.code,
+                        m.name,
+                        other.display()
+                    ),
+                ));
+            }
+        }
+        if region.ids().any(|i| i == r.id) {
+            return Err(Error::data(
+                &path,
+                None,
+                Some("id"),
+                format!("region id '{}' is used twice", r.id),
+            ));
+        }
+        for a in r.attribution {
+            if !region.attribution.contains(&a) {
+                region.attribution.push(a);
+            }
+        }
+        region.parts.extend(r.parts);
+        region.services.extend(r.services);
+        match (&mut region.gazetteer, r.gazetteer) {
+            (Some(g), Some(other)) => g.absorb(other),
+            (g @ None, other) => *g = other,
+            _ => {}
+        }
+        region.surface.points.extend(r.surface.points);
+        if region.surface.method != r.surface.method {
+            region.surface.method = format!("{}; {}", region.surface.method, r.surface.method);
+        }
+        region.municipalities.extend(r.municipalities);
+        region.bounds.extend(r.bounds);
+        issues.extend(loaded.issues);
+    }
+    let mut both: Vec<_> = std::mem::take(&mut region.municipalities)
+        .into_iter()
+        .zip(std::mem::take(&mut region.bounds))
+        .collect();
+    both.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+    (region.municipalities, region.bounds) = both.into_iter().unzip();
+    region.id = id.to_string();
+    region.name = name.to_string();
+    Ok(Loaded { region, issues })
+}
