@@ -258,16 +258,15 @@ fn record(
         Some(found)
     });
     r.set("type", type_code.unwrap_or(name));
-    match (get(location, "latitude"), get(location, "longitude")) {
-        (Some(lat), Some(lon)) => match (norm::coordinate(&lon), norm::coordinate(&lat)) {
+    if let (Some(lat), Some(lon)) = (get(location, "latitude"), get(location, "longitude")) {
+        match (norm::coordinate(&lon), norm::coordinate(&lat)) {
             (Some(x), Some(y)) => r.point = Some((x, y)),
             _ => {
                 let msg = format!("'{lat}', '{lon}' are not coordinates");
                 batch.issue(Severity::Error, place, Some("latitude"), msg);
                 return None;
             }
-        },
-        _ => {}
+        }
     }
     Some(r)
 }

@@ -44,9 +44,26 @@ fn reads_the_flat_form_and_reports_what_it_cannot_join() {
     assert_eq!(r.get("opening_hours"), Some("Mo-Fr 07:30-19:00"));
     assert_eq!(r.point, Some((-7.9, 38.57)));
     let msgs: Vec<String> = b.issues.iter().map(|i| i.to_string()).collect();
-    assert_eq!(b.issues.iter().filter(|i| i.severity == Severity::Error).count(), 2, "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("service_at_locations[1]") && m.contains("'service_id'") && m.contains("s9")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("service_at_locations[2]") && m.contains("'latitude'") && m.contains("norte")), "{msgs:?}");
+    assert_eq!(
+        b.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count(),
+        2,
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("service_at_locations[1]")
+            && m.contains("'service_id'")
+            && m.contains("s9")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("service_at_locations[2]")
+            && m.contains("'latitude'")
+            && m.contains("norte")),
+        "{msgs:?}"
+    );
 }
 
 #[test]
@@ -54,14 +71,23 @@ fn without_our_type_the_name_is_matched_against_the_taxonomy() {
     let text = r#"[{"id": "s", "name": "Centro de Dia de Mora", "service_at_locations": [{"id": "a", "location": {"id": "l", "latitude": 38.94, "longitude": -8.16}}]},
                    {"id": "t", "name": "Biblioteca de Mora", "service_at_locations": [{"id": "b", "location_id": "l"}]}]"#;
     let taxonomy = crate::taxonomy::Taxonomy::default_taxonomy().expect("taxonomy");
-    let with = ReadOptions { municipalities: &[], taxonomy: Some(&taxonomy) };
+    let with = ReadOptions {
+        municipalities: &[],
+        taxonomy: Some(&taxonomy),
+    };
     let b = read_json_text("names.json", text, &with);
     let types: Vec<_> = b.records.iter().map(|r| r.get("type")).collect();
     // The library keeps its name, for the conversion to report as an unknown response.
     assert_eq!(types, [Some("CENTRO_DIA"), Some("Biblioteca de Mora")]);
-    assert!(b.issues.iter().any(|i| i.severity == Severity::Warning && i.message.contains("CENTRO_DIA")));
+    assert!(b
+        .issues
+        .iter()
+        .any(|i| i.severity == Severity::Warning && i.message.contains("CENTRO_DIA")));
     let without = read_json_text("names2.json", text, &ReadOptions::default());
-    assert_eq!(without.records[0].get("type"), Some("Centro de Dia de Mora"));
+    assert_eq!(
+        without.records[0].get("type"),
+        Some("Centro de Dia de Mora")
+    );
 }
 
 #[test]
@@ -69,6 +95,9 @@ fn a_folder_without_services_is_refused() {
     let dir = std::env::temp_dir().join(format!("bussola-hsds-empty-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let err = read(&dir, &ReadOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("services.csv") || err.contains("service_at_locations.csv"), "{err}");
+    assert!(
+        err.contains("services.csv") || err.contains("service_at_locations.csv"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
