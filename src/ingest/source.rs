@@ -128,7 +128,6 @@ pub fn detect(path: &Path) -> Result<SourceKind> {
     ]
     .iter()
     .any(|k| first.get(k).is_some())
-        || first.get("service_at_locations").is_some()
     {
         return Ok(SourceKind::Hsds);
     }
