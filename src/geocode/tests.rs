@@ -13,6 +13,7 @@ fn square(code: &str, name: &str, west: f64, east: f64, seat: Option<(f64, f64)>
             (x: west, y: 38.5), (x: east, y: 38.5), (x: east, y: 38.7), (x: west, y: 38.7)
         ]]),
         approximate: false,
+        region: "test".into(),
         population: Population::default(),
     }
 }

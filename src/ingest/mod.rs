@@ -6,8 +6,21 @@
 //! records without coordinates with a [`Locate`] (the offline gazetteer), and keeps what the
 //! source said as [`Provenance`]. A record with errors is left out, never silently: the
 //! reason is an [`Issue`].
+//!
+//! | reader | reads |
+//! |---|---|
+//! | [`carta_social`] | Carta Social listings of equipment and responses (CSV) |
+//! | [`osm`] | OpenStreetMap social facilities and kindergartens (GeoJSON from Overpass) |
+//! | [`hsds`] | Open Referral HSDS 3.0 (JSON, or the CSV datapackage) |
+//!
+//! [`read_source`] picks the reader for a [`SourceKind`] (`carta-social`, `osm`, `hsds`, `auto`).
+pub mod carta_social;
 mod convert;
+pub mod hsds;
 pub mod import;
+mod norm;
+pub mod osm;
+mod source;
 
 use crate::model::Precision;
 use crate::region::{Issue, Severity};
@@ -15,6 +28,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use convert::{convert, Context};
+pub use source::{detect, read_source, ReadOptions, SourceKind};
 
 /// One record of a source, in our field names, before it is checked.
 #[derive(Debug, Clone, Default, PartialEq)]
