@@ -4,8 +4,10 @@
 //! file, the place and the field, records with errors are left out, and `bussola check` prints
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod manifest;
+pub mod prj;
 pub mod read;
 mod services;
+pub mod shapefile;
 
 use crate::model::{Municipality, Population, Service};
 use crate::reproject::{reproject_geometry, transformer, Crs};
@@ -14,7 +16,7 @@ use crate::Result;
 use geo::{BoundingRect, Intersects};
 use geo_types::{Geometry, MultiPolygon, Point, Rect};
 pub use manifest::{Manifest, Targets};
-use read::{read_any, text, CsvPoints, RawFeature};
+use read::{read_any, read_with_crs, text, CsvPoints, RawFeature};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -295,11 +297,9 @@ fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
 
 fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipality>> {
     let b = &m.boundaries;
-    let file = read_any(&b.path, &CsvPoints::default())?;
-    let crs = match &b.crs {
-        Some(c) => Crs::parse(c)?,
-        None => file.crs,
-    };
+    let crs = b.crs.as_deref().map(Crs::parse).transpose()?;
+    let file = read_with_crs(&b.path, &CsvPoints::default(), crs)?;
+    let crs = file.crs;
     let t = transformer(crs)?;
     let mut out: Vec<Municipality> = Vec::new();
     let mut seen = HashSet::new();

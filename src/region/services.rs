@@ -1,6 +1,6 @@
 //! Service records: field mapping, conversion and checks.
 use super::manifest::ServiceFile;
-use super::read::{read_any, text, CsvPoints, RawFeature};
+use super::read::{read_with_crs, text, CsvPoints, RawFeature};
 use super::{keep, Issues, Region, Severity};
 use crate::model::{Contact, LegalNature, Precision, Provider, Service};
 use crate::reproject::{transformer, Crs};
@@ -79,12 +79,9 @@ pub(super) fn load(
         x: Some(fields.key("lon").to_string()),
         y: Some(fields.key("lat").to_string()),
     };
-    let raw = read_any(&file.path, &points)?;
-    let crs = match &file.crs {
-        Some(c) => Crs::parse(c)?,
-        None => raw.crs,
-    };
-    let t = transformer(crs)?;
+    let crs = file.crs.as_deref().map(Crs::parse).transpose()?;
+    let raw = read_with_crs(&file.path, &points, crs)?;
+    let t = transformer(raw.crs)?;
     let mut log = Issues {
         file: &file.path,
         list: issues,
