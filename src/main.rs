@@ -51,6 +51,10 @@ enum Command {
         /// Print only errors, not warnings.
         #[arg(long)]
         errors_only: bool,
+        /// Override a manifest value before loading, e.g. `--set boundaries.code=DICO` or
+        /// `--set services.0.fields.name=nome`; repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
+        set: Vec<(String, String)>,
     },
     /// Write the region's data (as stored) as open data: GeoJSON or CSV.
     Export {
@@ -142,7 +146,8 @@ async fn main() -> Result<()> {
         Command::Check {
             manifest,
             errors_only,
-        } => check(&manifest, !errors_only),
+            set,
+        } => check(&manifest, !errors_only, &set),
         Command::Demo { dir } => demo(&dir),
         Command::Export {
             region,
@@ -228,9 +233,18 @@ async fn serve(
     Ok(())
 }
 
-fn check(manifest: &Path, warnings: bool) -> Result<()> {
-    let loaded =
-        Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
+/// Parses `KEY=VALUE` for `--set`.
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got '{s}'")),
+    }
+}
+
+fn check(manifest: &Path, warnings: bool, set: &[(String, String)]) -> Result<()> {
+    let loaded = bussola::region::Manifest::load_with(manifest, set)
+        .and_then(|m| Region::from_manifest(&m, manifest))
+        .with_context(|| format!("loading region {}", manifest.display()))?;
     let r = &loaded.region;
     for issue in &loaded.issues {
         if warnings || issue.severity == bussola::region::Severity::Error {

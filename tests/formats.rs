@@ -67,9 +67,7 @@ fn load(manifest: &Path) -> BTreeMap<String, (String, f64)> {
         .region
         .municipalities
         .iter()
-        .map(|m| {
-            (m.code.clone(), (m.name.clone(), km2(&m.geometry)))
-        })
+        .map(|m| (m.code.clone(), (m.name.clone(), km2(&m.geometry))))
         .collect()
 }
 

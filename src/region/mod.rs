@@ -361,11 +361,19 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
         });
     }
     if out.is_empty() {
+        // Say which fields there are: a wrong `code` is the usual cause.
+        let fields = file
+            .features
+            .first()
+            .map(|f| f.props.keys().cloned().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
         return Err(crate::Error::data(
             &b.path,
             None,
-            None,
-            "no municipality boundaries (check the filter)",
+            Some(&b.code),
+            format!(
+                "no municipality boundaries (check the filter, and `code`: the fields are {fields})"
+            ),
         ));
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));

@@ -111,8 +111,9 @@ fn read_dbf(dbf: &Path, cpg: &Path) -> Result<Vec<Map<String, Value>>> {
                 Ok(records) => Ok(records),
                 Err(_) => {
                     let fallback = match mark {
-                        Some(dbase::CodePageMark::Undefined | dbase::CodePageMark::Utf8)
-                        | None => None,
+                        Some(dbase::CodePageMark::Undefined | dbase::CodePageMark::Utf8) | None => {
+                            None
+                        }
                         Some(m) => m.to_encoding(),
                     };
                     open(fallback.unwrap_or_else(|| to_dbase(encoding_rs::WINDOWS_1252)))
