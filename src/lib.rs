@@ -16,6 +16,7 @@
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
+//! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -31,6 +32,7 @@ pub mod coverage;
 pub mod demo;
 pub mod distance;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod model;
 pub mod places;

@@ -56,7 +56,7 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
         set: Vec<(String, String)>,
     },
-    /// Write the region's data (as stored) as open data: GeoJSON or CSV.
+    /// Write the region's data (as stored) as open data: GeoJSON, CSV, FlatGeobuf or HSDS.
     Export {
         /// Region manifest.
         #[arg(long, default_value = DEFAULT_REGION)]
@@ -67,7 +67,7 @@ enum Command {
         /// `services` or `municipalities`.
         #[arg(long, default_value = "services")]
         layer: String,
-        /// `geojson` or `csv`.
+        /// `geojson`, `csv`, `fgb` (FlatGeobuf) or `hsds` (Open Referral HSDS 3.0, services only).
         #[arg(long, default_value = "geojson")]
         format: String,
         /// File to write; standard output when absent.
@@ -194,13 +194,20 @@ fn export(
     out: Option<&Path>,
 ) -> Result<()> {
     let catalog = open_catalog(manifest, data_dir)?;
-    let e = bussola::api::export::export(&catalog, layer, format)?;
+    let e = bussola::export::export(&catalog, layer, format)?;
     match out {
         Some(path) => {
             std::fs::write(path, &e.body).with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {} ({})", path.display(), e.content_type);
         }
-        None => print!("{}", e.body),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&e.body)
+                .context("writing to standard output")?;
+            stdout.flush().context("writing to standard output")?;
+        }
     }
     Ok(())
 }

@@ -61,7 +61,9 @@ fn km2(g: &MultiPolygon) -> f64 {
 }
 
 /// code -> (name, geodesic area in km²).
-fn load(manifest: &Path) -> BTreeMap<String, (String, f64)> {
+type Loaded = BTreeMap<String, (String, f64)>;
+
+fn load(manifest: &Path) -> Loaded {
     let loaded = Region::load(manifest).unwrap_or_else(|e| panic!("{}: {e}", manifest.display()));
     loaded
         .region
@@ -111,7 +113,7 @@ fn four_formats_give_the_same_municipalities_and_areas() {
         ("gpkg", gpkg.clone(), ""),
         ("shp", shp, "code = \"DICO\"\nname = \"Concelho\""),
     ];
-    let results: Vec<(&str, BTreeMap<String, (String, f64)>)> = runs
+    let results: Vec<(&str, Loaded)> = runs
         .iter()
         .map(|(name, path, extra)| (*name, load(&manifest(&dir, name, path, extra, &population))))
         .collect();
