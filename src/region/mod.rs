@@ -4,6 +4,7 @@
 //! file, the place and the field, records with errors are left out, and `bussola check` prints
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod manifest;
+mod overrides;
 pub mod prj;
 pub mod read;
 mod services;
