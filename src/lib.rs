@@ -18,6 +18,7 @@
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
+//! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -34,6 +35,7 @@ pub mod demo;
 pub mod distance;
 pub mod error;
 pub mod geocode;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod model;

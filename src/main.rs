@@ -88,8 +88,12 @@ enum Command {
         /// Print only errors, not warnings.
         #[arg(long)]
         errors_only: bool,
+        /// Override a manifest value before loading, e.g. `--set boundaries.code=DICO` or
+        /// `--set services.0.fields.name=nome`; repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
+        set: Vec<(String, String)>,
     },
-    /// Write the region's data (as stored) as open data: GeoJSON or CSV.
+    /// Write the region's data (as stored) as open data: GeoJSON, CSV, FlatGeobuf or HSDS.
     Export {
         /// Region manifest; repeat for several regions served together (as for `serve`).
         #[arg(long, default_value = DEFAULT_REGION)]
@@ -100,7 +104,7 @@ enum Command {
         /// `services` or `municipalities`.
         #[arg(long, default_value = "services")]
         layer: String,
-        /// `geojson` or `csv`.
+        /// `geojson`, `csv`, `fgb` (FlatGeobuf) or `hsds` (Open Referral HSDS 3.0, services only).
         #[arg(long, default_value = "geojson")]
         format: String,
         /// File to write; standard output when absent.
@@ -232,7 +236,8 @@ async fn main() -> Result<()> {
         Command::Check {
             manifest,
             errors_only,
-        } => check(&manifest, !errors_only),
+            set,
+        } => check(&manifest, !errors_only, &set),
         Command::Demo { dir } => demo(&dir),
         Command::Import(mut a) => {
             a.region = a
@@ -293,13 +298,20 @@ fn export(
     out: Option<&Path>,
 ) -> Result<()> {
     let catalog = open_catalog(manifest, data_dir)?;
-    let e = bussola::api::export::export(&catalog, layer, format)?;
+    let e = bussola::export::export(&catalog, layer, format)?;
     match out {
         Some(path) => {
             std::fs::write(path, &e.body).with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {} ({})", path.display(), e.content_type);
         }
-        None => print!("{}", e.body),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&e.body)
+                .context("writing to standard output")?;
+            stdout.flush().context("writing to standard output")?;
+        }
     }
     Ok(())
 }
@@ -332,9 +344,18 @@ async fn serve(
     Ok(())
 }
 
-fn check(manifest: &Path, warnings: bool) -> Result<()> {
-    let loaded =
-        Region::load(manifest).with_context(|| format!("loading region {}", manifest.display()))?;
+/// Parses `KEY=VALUE` for `--set`.
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got '{s}'")),
+    }
+}
+
+fn check(manifest: &Path, warnings: bool, set: &[(String, String)]) -> Result<()> {
+    let loaded = bussola::region::Manifest::load_with(manifest, set)
+        .and_then(|m| Region::from_manifest(&m, manifest))
+        .with_context(|| format!("loading region {}", manifest.display()))?;
     let r = &loaded.region;
     for issue in &loaded.issues {
         if warnings || issue.severity == bussola::region::Severity::Error {

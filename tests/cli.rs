@@ -150,3 +150,76 @@ fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {
         "database created in --data-dir"
     );
 }
+
+#[test]
+fn check_set_maps_fields_without_editing_the_manifest() {
+    let dir = tempdir("set");
+    // The boundaries name their fields DICO and Concelho, as a Shapefile would.
+    let text = std::fs::read_to_string(root().join("geodata/alentejo-central/boundaries.geojson"))
+        .unwrap()
+        .replace("\"dico\":", "\"DICO\":")
+        .replace("\"concelho\":", "\"Concelho\":");
+    write(&dir, "b.geojson", &text);
+    std::fs::copy(
+        root().join("geodata/alentejo-central/municipalities.csv"),
+        dir.join("pop.csv"),
+    )
+    .unwrap();
+    write(
+        &dir,
+        "s.csv",
+        "id,nome,resposta,lon,lat\na,Lar A,ERPI,-7.9,38.57\n",
+    );
+    write(
+        &dir,
+        "region.toml",
+        "id = \"t\"\nname = \"T\"\n[boundaries]\npath = \"b.geojson\"\n\
+         [population]\npath = \"pop.csv\"\ntotal = \"total\"\nage_0_14 = \"idade_0_14\"\nage_15_24 = \"idade_15_24\"\n\
+         age_25_64 = \"idade_25_64\"\nage_65_plus = \"idade_65_mais\"\n\
+         [[services]]\npath = \"s.csv\"\nsource = \"test\"\n",
+    );
+    let check = |set: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("check").arg(dir.join("region.toml"));
+        for s in set {
+            cmd.args(["--set", s]);
+        }
+        let out = cmd.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+
+    let (ok, text) = check(&[]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("field 'dico': no municipality boundaries")
+            && text.contains("the fields are Concelho, DICO"),
+        "{text}"
+    );
+
+    let mapped = [
+        "boundaries.code=DICO",
+        "boundaries.name=Concelho",
+        "services.0.fields.name=nome",
+        "services.0.fields.type=resposta",
+    ];
+    let (ok, text) = check(&mapped);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("14 municipalities, 1 services loaded; 0 errors"),
+        "{text}"
+    );
+
+    let (ok, text) = check(&["boundaries.cod=DICO"]);
+    assert!(!ok && text.contains("field 'boundaries.cod'"), "{text}");
+    assert!(text.contains("unknown field `cod`"), "{text}");
+    let (ok, text) = check(&["services.1.path=x.csv"]);
+    assert!(!ok && text.contains("field 'services.1.path'"), "{text}");
+    let (ok, text) = check(&["boundaries.code"]);
+    assert!(!ok && text.contains("expected KEY=VALUE"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -338,16 +338,48 @@ impl Default for Targets {
 impl Manifest {
     /// Reads a manifest and resolves its paths against its folder.
     pub fn load(path: &Path) -> Result<Self> {
+        Self::load_with(path, &[])
+    }
+
+    /// Reads a manifest with some values replaced first: each override is a dotted key
+    /// (`boundaries.code`, `services.0.fields.name`; numbers index `[[services]]`) and a value,
+    /// read as TOML when it parses as a number, boolean or array, as text otherwise. A key the
+    /// manifest format does not have is an error naming it.
+    pub fn load_with(path: &Path, overrides: &[(String, String)]) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut m: Manifest = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| format!("line {}", text[..s.start].matches('\n').count() + 1));
-            Error::data(path, line, None, e.message().to_string())
-        })?;
+        let mut m: Manifest = if overrides.is_empty() {
+            toml::from_str(&text).map_err(|e| {
+                let line = e
+                    .span()
+                    .map(|s| format!("line {}", text[..s.start].matches('\n').count() + 1));
+                Error::data(path, line, None, e.message().to_string())
+            })?
+        } else {
+            let mut root: toml::Value = toml::from_str(&text)
+                .map_err(|e| Error::data(path, None, None, e.message().to_string()))?;
+            for (key, value) in overrides {
+                super::overrides::set(&mut root, key, value)
+                    .map_err(|msg| Error::data(path, None, Some(key), format!("--set: {msg}")))?;
+            }
+            serde_path_to_error::deserialize(root).map_err(|e| {
+                let at = e.path().to_string();
+                let named = overrides
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .find(|k| at.starts_with(k) || k.starts_with(&at))
+                    .unwrap_or(&at)
+                    .to_string();
+                Error::data(
+                    path,
+                    None,
+                    Some(&named),
+                    e.into_inner().message().to_string(),
+                )
+            })?
+        };
         let dir = path.parent().unwrap_or(Path::new("."));
         m.boundaries.path = dir.join(&m.boundaries.path);
         m.population.path = dir.join(&m.population.path);

@@ -7,8 +7,11 @@ pub mod add;
 pub mod manifest;
 pub mod merge;
 mod population;
+mod overrides;
+pub mod prj;
 pub mod read;
 mod services;
+pub mod shapefile;
 
 use crate::model::{Municipality, Population, Service};
 use crate::reproject::{reproject_geometry, transformer, Crs};
@@ -18,7 +21,7 @@ use geo::{BoundingRect, Intersects};
 use geo_types::{Geometry, MultiPolygon, Point, Rect};
 pub use manifest::{Manifest, Targets};
 pub use merge::{load_all, Part};
-use read::{read_any, text, CsvPoints, RawFeature};
+use read::{read_any, read_with_crs, text, CsvPoints, RawFeature};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -336,11 +339,9 @@ fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
 
 fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipality>> {
     let b = &m.boundaries;
-    let file = read_any(&b.path, &CsvPoints::default())?;
-    let crs = match &b.crs {
-        Some(c) => Crs::parse(c)?,
-        None => file.crs,
-    };
+    let crs = b.crs.as_deref().map(Crs::parse).transpose()?;
+    let file = read_with_crs(&b.path, &CsvPoints::default(), crs)?;
+    let crs = file.crs;
     let t = transformer(crs)?;
     let mut out: Vec<Municipality> = Vec::new();
     let mut seen = HashSet::new();
@@ -403,11 +404,19 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
         });
     }
     if out.is_empty() {
+        // Say which fields there are: a wrong `code` is the usual cause.
+        let fields = file
+            .features
+            .first()
+            .map(|f| f.props.keys().cloned().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
         return Err(crate::Error::data(
             &b.path,
             None,
-            None,
-            "no municipality boundaries (check the filter)",
+            Some(&b.code),
+            format!(
+                "no municipality boundaries (check the filter, and `code`: the fields are {fields})"
+            ),
         ));
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));

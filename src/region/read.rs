@@ -38,25 +38,36 @@ pub struct CsvPoints {
     pub y: Option<String>,
 }
 
-/// Reads a file by its extension: `.geojson`/`.json`, `.fgb`, `.gpkg` or `.csv`.
+/// Reads a file by its extension: `.geojson`/`.json`, `.fgb`, `.gpkg`, `.shp` or `.csv`.
 pub fn read_any(path: &Path, csv_points: &CsvPoints) -> Result<RawFile> {
+    read_with_crs(path, csv_points, None)
+}
+
+/// Like [`read_any`], with the CRS the manifest sets (`crs = "EPSG:NNNN"`), which wins over
+/// the file's own; a Shapefile without a usable `.prj` needs it.
+pub fn read_with_crs(path: &Path, csv_points: &CsvPoints, crs: Option<Crs>) -> Result<RawFile> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    match ext.as_str() {
+    let mut file = match ext.as_str() {
         "geojson" | "json" => read_geojson(path),
         "fgb" => read_fgb(path),
         "gpkg" => read_gpkg(path),
+        "shp" => super::shapefile::read_shp(path, crs),
         "csv" => read_csv(path, csv_points),
         _ => Err(Error::data(
             path,
             None,
             None,
-            "unknown file type: expected .geojson, .json, .fgb, .gpkg or .csv",
+            "unknown file type: expected .geojson, .json, .fgb, .gpkg, .shp or .csv",
         )),
+    }?;
+    if let Some(crs) = crs {
+        file.crs = crs;
     }
+    Ok(file)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {

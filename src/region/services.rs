@@ -1,6 +1,6 @@
 //! Service records: field mapping, conversion and checks.
 use super::manifest::ServiceFile;
-use super::read::{read_any, text, CsvPoints, RawFeature};
+use super::read::{read_with_crs, text, CsvPoints, RawFeature};
 use super::{keep, Issues, Region, Severity};
 use crate::ingest::{convert_batch, Batch, Context, Locate, Record};
 use crate::reproject::{transformer, Crs};
@@ -58,12 +58,9 @@ pub fn read_batch(file: &ServiceFile, manifest_path: &Path) -> Result<Batch> {
         x: Some(key(file, "lon")),
         y: Some(key(file, "lat")),
     };
-    let raw = read_any(&file.path, &points)?;
-    let crs = match &file.crs {
-        Some(c) => Crs::parse(c)?,
-        None => raw.crs,
-    };
-    let t = transformer(crs)?;
+    let crs = file.crs.as_deref().map(Crs::parse).transpose()?;
+    let raw = read_with_crs(&file.path, &points, crs)?;
+    let t = transformer(raw.crs)?;
     let mut batch = Batch::new(&file.source, &file.path);
     let mut log = Issues {
         file: &file.path,
