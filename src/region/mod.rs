@@ -120,6 +120,20 @@ pub struct Loaded {
     pub region: Region,
     /// Everything found wrong.
     pub issues: Vec<Issue>,
+    /// What each service file gave (records read, accepted, rejected, warnings).
+    pub sources: Vec<crate::quality::SourceSummary>,
+}
+
+/// What loading may use besides the manifest: all optional.
+#[derive(Default, Clone, Copy)]
+pub struct LoadOptions<'a> {
+    /// Places records without coordinates (the offline gazetteer).
+    pub locate: Option<&'a dyn crate::ingest::Locate>,
+    /// Finds the municipality of a postal code, to check the one a record declares.
+    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    /// Today (YYYY-MM-DD), to report records not updated for the manifest's
+    /// `[quality] stale_after_days`; `None` skips that check.
+    pub today: Option<&'a str>,
 }
 
 impl Loaded {
@@ -138,6 +152,15 @@ impl Region {
 
     /// Loads a region from a parsed manifest.
     pub fn from_manifest(m: &Manifest, manifest_path: &Path) -> Result<Loaded> {
+        Self::from_manifest_with(m, manifest_path, LoadOptions::default())
+    }
+
+    /// Loads a region from a parsed manifest with a locator, postal look-up or date.
+    pub fn from_manifest_with(
+        m: &Manifest,
+        manifest_path: &Path,
+        opts: LoadOptions<'_>,
+    ) -> Result<Loaded> {
         let taxonomy = match &m.taxonomy {
             Some(p) => Taxonomy::load(p)?,
             None => Taxonomy::default_taxonomy()?,
@@ -165,10 +188,38 @@ impl Region {
             taxonomy,
             bounds,
         };
+        let mut sources = Vec::new();
         for file in &m.services {
-            services::load(file, manifest_path, &mut region, &mut issues, None)?;
+            let before = issues.len();
+            let (records, accepted) = services::load(
+                file,
+                manifest_path,
+                &mut region,
+                &mut issues,
+                &services::Checks {
+                    locate: opts.locate,
+                    postal: opts.postal,
+                    today: opts.today,
+                    stale_after_days: m.quality.stale_after_days,
+                },
+            )?;
+            sources.push(crate::quality::SourceSummary {
+                source: file.source.clone(),
+                file: file.path.clone(),
+                records,
+                accepted,
+                rejected: records - accepted,
+                warnings: issues[before..]
+                    .iter()
+                    .filter(|i| i.severity == Severity::Warning)
+                    .count(),
+            });
         }
-        Ok(Loaded { region, issues })
+        Ok(Loaded {
+            region,
+            issues,
+            sources,
+        })
     }
 
     /// The municipality whose boundary holds (lon, lat), if any.

@@ -38,13 +38,22 @@ pub const SERVICE_FIELDS: &[&str] = &[
     "lat",
 ];
 
+/// What the record checks may use besides the region.
+pub(super) struct Checks<'a> {
+    pub locate: Option<&'a dyn Locate>,
+    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    pub today: Option<&'a str>,
+    pub stale_after_days: u32,
+}
+
+/// Loads one service file into `region`; returns the records read and the services accepted.
 pub(super) fn load(
     file: &ServiceFile,
     manifest_path: &Path,
     region: &mut Region,
     issues: &mut Vec<crate::region::Issue>,
-    locate: Option<&dyn Locate>,
-) -> Result<()> {
+    checks: &Checks<'_>,
+) -> Result<(usize, usize)> {
     for k in file.fields.keys().chain(file.constants.keys()) {
         if !SERVICE_FIELDS.contains(&k.as_str()) {
             return Err(Error::data(
@@ -80,16 +89,20 @@ pub(super) fn load(
     };
     let mut ids: HashSet<String> = region.services.iter().map(|s| s.id.clone()).collect();
     let mut accepted = Vec::new();
+    let mut records = 0;
     for f in raw.features.iter().filter(|f| keep(&file.filter, f)) {
+        records += 1;
         let Some(record) = record(file, f, t.as_ref(), &mut log) else {
             continue;
         };
         let before = log.list.len();
         let cx = Context {
-            region,
-            source: &file.source,
             demo: file.demo,
-            locate,
+            locate: checks.locate,
+            postal: checks.postal,
+            today: checks.today,
+            stale_after_days: checks.stale_after_days,
+            ..Context::new(region, &file.source)
         };
         let service = convert(&record, &cx, &mut log);
         let errors = log.list[before..]
@@ -110,8 +123,9 @@ pub(super) fn load(
         }
         accepted.push(service);
     }
+    let n = accepted.len();
     region.services.extend(accepted);
-    Ok(())
+    Ok((records, n))
 }
 
 /// A file's feature in our field names: mapped fields, constants, and the point in WGS84.
