@@ -17,9 +17,7 @@ use rstar::RTree;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-#[path = "names.rs"]
-mod names;
-pub use names::{key_similarity, name_key, similarity, NameKey};
+pub use super::names::{key_similarity, name_key, similarity, NameKey};
 
 /// Services further apart than this are never duplicates (metres).
 pub const MAX_DISTANCE_M: f64 = 100.0;

@@ -1,6 +1,6 @@
 //! The report as one self-contained, accessible HTML page: no scripts or external assets; the
 //! severity filter is radio buttons and CSS (`:has`), so without it every row simply shows.
-use super::{Lang, Report};
+use super::report::{Lang, Report};
 use crate::region::Severity;
 use std::fmt::Write;
 

@@ -7,6 +7,8 @@
 //! dropped silently: a rejected record is an error issue that says why.
 pub mod checks;
 pub mod duplicates;
+mod html;
+mod names;
 pub mod report;
 
 pub use checks::PostalLookup;

@@ -6,9 +6,8 @@ use serde::Serialize;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-#[path = "html.rs"]
-mod html;
-pub use html::escape;
+use super::html;
+pub use super::html::escape;
 
 /// What one source file gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
