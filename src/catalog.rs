@@ -12,6 +12,10 @@ use crate::{Error, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
+/// The key of the region's own load report among the stored reports (sources are keyed by
+/// their label).
+pub const REGION_REPORT: &str = "(region)";
+
 /// Largest k for nearest search.
 pub const MAX_K: usize = 100;
 /// Largest page for listing.

@@ -14,6 +14,7 @@
 //! | [`scenario`] | what-if openings and closures, on a copy of the data |
 //! | [`ingest`] | records from any source, checked, placed and converted into services |
 //! | [`region`] | region manifests: loading boundaries, population and services, with checks |
+//! | [`quality`] | field validators, cross-source duplicates and the quality report |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
@@ -34,12 +35,13 @@ pub mod coverage;
 pub mod demo;
 pub mod distance;
 pub mod error;
-pub mod geocode;
 pub mod export;
+pub mod geocode;
 pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod places;
+pub mod quality;
 pub mod region;
 pub mod reproject;
 pub mod scenario;

@@ -48,7 +48,7 @@ struct ImportArgs {
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// What the files are: `file` (any GeoJSON, FlatGeobuf, GeoPackage, Shapefile or CSV,
-    /// mapped with --field), `carta-social`, `osm` or `hsds`.
+    /// mapped with --field), `carta-social`, `osm`, `hsds`, or `auto` (guessed from each file).
     #[arg(long, default_value = "file")]
     source: String,
     /// Source label kept as provenance (defaults to the --source, or the file name for `file`).
@@ -92,6 +92,9 @@ enum Command {
         /// `--set services.0.fields.name=nome`; repeatable.
         #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
         set: Vec<(String, String)>,
+        /// Also write the quality report to this file (`.json` or `.html`).
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
     /// Write the region's data (as stored) as open data: GeoJSON, CSV, FlatGeobuf or HSDS.
     Export {
@@ -237,7 +240,8 @@ async fn main() -> Result<()> {
             manifest,
             errors_only,
             set,
-        } => check(&manifest, !errors_only, &set),
+            report,
+        } => check(&manifest, !errors_only, &set, report.as_deref()),
         Command::Demo { dir } => demo(&dir),
         Command::Import(mut a) => {
             a.region = a
@@ -272,13 +276,11 @@ async fn main() -> Result<()> {
 fn open_catalog(manifests: &[PathBuf], data_dir: &Path) -> Result<Catalog> {
     let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
     let manifest = names.join(" ");
-    let loaded = bussola::region::load_all(manifests)
+    let today = bussola::quality::checks::today();
+    let mut loaded = bussola::region::load_all_on(manifests, Some(&today))
         .with_context(|| format!("loading region {manifest}"))?;
-    let errors = loaded
-        .issues
-        .iter()
-        .filter(|i| i.severity == bussola::region::Severity::Error)
-        .count();
+    let report = bussola::quality::review(&mut loaded, &today);
+    let errors = report.errors;
     if errors > 0 {
         tracing::warn!(
             "{errors} records with errors were left out; run `bussola check` on {manifest}"
@@ -287,7 +289,13 @@ fn open_catalog(manifests: &[PathBuf], data_dir: &Path) -> Result<Catalog> {
     let region = loaded.region;
     let db = data_dir.join(format!("{}.sqlite", region.id));
     let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    Ok(Catalog::open(region, Box::new(store))?)
+    let catalog = Catalog::open(region, Box::new(store))?;
+    // The load's report is what `/quality` shows for the region's own files.
+    catalog.put_report(
+        bussola::catalog::REGION_REPORT,
+        &serde_json::to_string(&report)?,
+    )?;
+    Ok(catalog)
 }
 
 fn export(
@@ -352,32 +360,63 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
-fn check(manifest: &Path, warnings: bool, set: &[(String, String)]) -> Result<()> {
-    let loaded = bussola::region::Manifest::load_with(manifest, set)
-        .and_then(|m| Region::from_manifest(&m, manifest))
-        .with_context(|| format!("loading region {}", manifest.display()))?;
+fn check(
+    manifest: &Path,
+    warnings: bool,
+    set: &[(String, String)],
+    out: Option<&Path>,
+) -> Result<()> {
+    let today = bussola::quality::checks::today();
+    let loaded = if set.is_empty() {
+        Region::load_on(manifest, Some(&today))
+    } else {
+        bussola::region::Manifest::load_with(manifest, set).and_then(|m| {
+            let opts = bussola::region::LoadOptions {
+                today: Some(&today),
+                ..Default::default()
+            };
+            Region::from_manifest_with(&m, manifest, opts)
+        })
+    };
+    let mut loaded = loaded.with_context(|| format!("loading region {}", manifest.display()))?;
+    let report = bussola::quality::review(&mut loaded, &today);
+    let shown = if warnings {
+        report.clone()
+    } else {
+        let errors = report
+            .issues
+            .iter()
+            .filter(|i| i.severity == bussola::region::Severity::Error)
+            .cloned()
+            .collect();
+        bussola::quality::Report::from_issues(&today, report.sources.clone(), errors, Vec::new())
+    };
+    print!("{}", shown.to_text());
+    write_report(&report, out)?;
     let r = &loaded.region;
-    for issue in &loaded.issues {
-        if warnings || issue.severity == bussola::region::Severity::Error {
-            println!("{issue}");
-        }
-    }
-    let errors = loaded
-        .issues
-        .iter()
-        .filter(|i| i.severity == bussola::region::Severity::Error)
-        .count();
     println!(
         "{}: {} municipalities, {} services loaded; {} errors, {} warnings",
         r.name,
         r.municipalities.len(),
         r.services.len(),
-        errors,
-        loaded.issues.len() - errors
+        report.errors,
+        report.warnings
     );
-    if errors > 0 {
-        bail!("{errors} errors in {}", manifest.display());
+    if report.errors > 0 {
+        bail!("{} errors in {}", report.errors, manifest.display());
     }
+    Ok(())
+}
+
+/// Writes a quality report as JSON, or as HTML for a `.html` file.
+fn write_report(report: &bussola::quality::Report, out: Option<&Path>) -> Result<()> {
+    let Some(path) = out else { return Ok(()) };
+    let body = match path.extension().and_then(|e| e.to_str()) {
+        Some("html" | "htm") => report.to_html(bussola::quality::Lang::default()),
+        _ => serde_json::to_string_pretty(report)?,
+    };
+    std::fs::write(path, body).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote the quality report to {}", path.display());
     Ok(())
 }
 
@@ -394,34 +433,36 @@ fn pairs(option: &str, list: &[String]) -> Result<std::collections::BTreeMap<Str
 fn import(a: &ImportArgs) -> Result<()> {
     use bussola::ingest::{import::import_batch, Context, Locate};
     let catalog = open_catalog(&a.region, &a.data_dir)?;
+    let today = bussola::quality::checks::today();
     let fields = pairs("field", &a.fields)?;
     let constants = pairs("constant", &a.constants)?;
     let mut outcomes = Vec::new();
     for file in &a.files {
-        let batch = read_source(a, file, &fields, &constants)?;
+        let batch = read_source(&catalog, a, file, &fields, &constants)?;
         let region = catalog.region();
         let cx = Context {
-            region,
-            source: &batch.source,
-            demo: false,
             locate: region.gazetteer.as_ref().map(|g| g as &dyn Locate),
+            postal: region
+                .gazetteer
+                .as_ref()
+                .map(|g| g as &dyn bussola::quality::PostalLookup),
+            today: Some(&today),
+            stale_after_days: region.quality.stale_after_days,
+            ..Context::new(region, &batch.source)
         };
+        let same = &bussola::quality::likely_same;
         let outcome = if a.dry_run {
-            bussola::ingest::import::dry_run(
-                &catalog,
-                &batch,
-                &cx,
-                &bussola::ingest::import::same_place,
-            )?
+            bussola::ingest::import::dry_run(&catalog, &batch, &cx, same)?
         } else {
-            import_batch(&catalog, &batch, &cx, &bussola::ingest::import::same_place)?
+            import_batch(&catalog, &batch, &cx, same)?
         };
         outcomes.push(outcome);
     }
+    let reports: Vec<bussola::quality::Report> =
+        outcomes.iter().map(|o| o.report(&today)).collect();
+    let all = bussola::quality::Report::combine(reports.clone());
+    print!("{}", all.to_text());
     for o in &outcomes {
-        for i in &o.issues {
-            println!("{i}");
-        }
         println!(
             "{} ({}): {} records, {} accepted ({} added, {} updated, {} unchanged, {} merged), {} rejected",
             o.file.display(),
@@ -435,20 +476,19 @@ fn import(a: &ImportArgs) -> Result<()> {
             o.rejected
         );
     }
-    if !a.dry_run {
-        for o in &outcomes {
-            catalog.put_report(&o.source, &serde_json::to_string(o)?)?;
+    if a.dry_run {
+        println!("dry run: nothing was written");
+    } else {
+        for (o, r) in outcomes.iter().zip(&reports) {
+            catalog.put_report(&o.source, &serde_json::to_string(r)?)?;
         }
     }
-    if let Some(path) = &a.report {
-        let body = serde_json::to_string_pretty(&outcomes)?;
-        std::fs::write(path, body).with_context(|| format!("writing {}", path.display()))?;
-    }
-    Ok(())
+    write_report(&all, a.report.as_deref())
 }
 
 /// Reads one file of the import as records.
 fn read_source(
+    catalog: &Catalog,
     a: &ImportArgs,
     file: &Path,
     fields: &std::collections::BTreeMap<String, String>,
@@ -472,7 +512,19 @@ fn read_source(
             };
             Ok(bussola::region::read_batch(&spec, file)?)
         }
-        other => bail!("--source '{other}': expected file, carta-social, osm or hsds"),
+        kind => {
+            let kind: bussola::ingest::SourceKind = kind.parse()?;
+            let region = catalog.region();
+            let mut batch = bussola::ingest::read_source(
+                kind,
+                file,
+                &bussola::ingest::ReadOptions::for_region(region),
+            )?;
+            if let Some(label) = &a.label {
+                batch.source.clone_from(label);
+            }
+            Ok(batch)
+        }
     }
 }
 

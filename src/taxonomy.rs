@@ -42,6 +42,10 @@ pub struct Response {
     /// Old or alternative names that resolve to this code.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The largest plausible capacity of one service (a generous limit that catches typing
+    /// errors; see `geodata/taxonomy.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<u32>,
 }
 
 #[derive(Deserialize)]

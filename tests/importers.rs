@@ -2,38 +2,16 @@
 //! HSDS samples, read and converted against a region.
 mod common;
 
-use bussola::ingest::{convert, read_source, Batch, Context, ReadOptions, SourceKind};
+use bussola::ingest::{read_source, Batch, Context, ReadOptions, SourceKind};
 use bussola::model::Service;
-use bussola::region::{Issue, Issues, Region, Severity};
+use bussola::region::{Issue, Region, Severity};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// Converts a batch as a region's service file is loaded: a record with any error is left out.
 fn convert_all(batch: &Batch, region: &Region) -> (Vec<Service>, Vec<Issue>) {
-    let mut list = batch.issues.clone();
-    let mut log = Issues {
-        file: &batch.file,
-        list: &mut list,
-    };
-    let cx = Context {
-        region,
-        source: &batch.source,
-        demo: false,
-        locate: None,
-    };
-    let mut out = Vec::new();
-    for r in &batch.records {
-        let before = log.list.len();
-        let s = convert(r, &cx, &mut log);
-        let failed = log.list[before..]
-            .iter()
-            .any(|i| i.severity == Severity::Error);
-        if let (Some(s), false) = (s, failed) {
-            out.push(s);
-        }
-    }
-    (out, list)
+    bussola::ingest::convert_batch(batch, &Context::new(region, &batch.source))
 }
 
 fn errors(issues: &[Issue]) -> Vec<String> {

@@ -427,3 +427,12 @@ impl crate::ingest::Locate for Gazetteer {
         })
     }
 }
+
+impl crate::quality::PostalLookup for Gazetteer {
+    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
+        // Only a whole code names one municipality; a CP4 area may span several.
+        PostalCode::parse(postal_code)?.cp3?;
+        self.postal_code(postal_code)
+            .map(|e| (e.municipality, e.locality))
+    }
+}

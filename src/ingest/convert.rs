@@ -1,6 +1,8 @@
 //! The checks every record goes through, and its conversion into a [`Service`].
 use super::{Locate, Record};
 use crate::model::{Contact, LegalNature, Precision, Provenance, Provider, Service};
+use crate::quality::checks::{self, PostalLookup};
+use crate::region::manifest::DEFAULT_STALE_AFTER_DAYS;
 use crate::region::{Issues, Region, Severity};
 use crate::text::fold;
 
@@ -14,6 +16,27 @@ pub struct Context<'a> {
     pub demo: bool,
     /// Places records that have no coordinates.
     pub locate: Option<&'a dyn Locate>,
+    /// Today (YYYY-MM-DD), for the stale check; `None` skips it.
+    pub today: Option<&'a str>,
+    /// A record whose `updated` date is older than this many days is stale.
+    pub stale_after_days: u32,
+    /// Finds the municipality of a postal code; `None` skips that check.
+    pub postal: Option<&'a dyn PostalLookup>,
+}
+
+impl<'a> Context<'a> {
+    /// A context with no locator, no postal look-up and no stale check.
+    pub fn new(region: &'a Region, source: &'a str) -> Self {
+        Context {
+            region,
+            source,
+            demo: false,
+            locate: None,
+            today: None,
+            stale_after_days: DEFAULT_STALE_AFTER_DAYS,
+            postal: None,
+        }
+    }
 }
 
 /// A record's fields, with the source's own names for messages.
@@ -138,22 +161,20 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
     };
     let mut count = |key: &str| -> Option<u32> {
         let raw = fields.get(key)?;
-        match raw.parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                log.push(
-                    Severity::Error,
-                    place,
-                    Some(fields.key(key)),
-                    format!("'{raw}' is not a whole number of places"),
-                );
-                None
-            }
-        }
+        checks::count(&raw, key)
+            .map_err(|m| log.push(Severity::Error, place, Some(fields.key(key)), m))
+            .ok()
     };
     let capacity = count("capacity");
     let users = count("users");
     let vacancies = count("vacancies");
+    let opening_hours = fields.get("opening_hours");
+    if let (Some(c), Some(resp)) = (capacity, region.taxonomy.get(&type_code)) {
+        let closed = checks::says_closed(opening_hours.as_deref());
+        if let Some(m) = checks::plausible_capacity(c, resp, closed) {
+            log.push(Severity::Warning, place, Some(fields.key("capacity")), m);
+        }
+    }
     if let (Some(c), Some(u)) = (capacity, users) {
         if u > c {
             log.push(
@@ -175,46 +196,40 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
         }
     }
     let email = fields.get("email");
-    if let Some(e) = &email {
-        if !e.contains('@') || e.contains(' ') {
-            log.push(
-                Severity::Warning,
-                place,
-                Some(fields.key("email")),
-                format!("'{e}' does not look like an e-mail address"),
-            );
-        }
-    }
     let phone = fields.get("phone");
-    if let Some(p) = &phone {
-        let digits = p.chars().filter(char::is_ascii_digit).count();
-        if digits < 9
-            || p.chars()
-                .any(|c| !(c.is_ascii_digit() || " +-()/;.".contains(c)))
-        {
-            log.push(
-                Severity::Warning,
-                place,
-                Some(fields.key("phone")),
-                format!("'{p}' does not look like a phone number"),
-            );
-        }
-    }
+    let website = fields.get("website");
     let postal_code = fields.get("postal_code");
     let updated = fields.get("updated");
-    for (key, value, shape, what) in [
-        ("postal_code", &postal_code, "NNNN-NNN", "a postal code"),
-        ("updated", &updated, "NNNN-NN-NN", "a date YYYY-MM-DD"),
-    ] {
-        if let Some(v) = value {
-            if !has_shape(v, shape) {
-                log.push(
-                    Severity::Warning,
-                    place,
-                    Some(fields.key(key)),
-                    format!("'{v}' is not {what}"),
-                );
-            }
+    let mut warn = |key: &str, m: String| {
+        log.push(Severity::Warning, place, Some(fields.key(key)), m);
+    };
+    if let Some(Err(m)) = email.as_deref().map(checks::email) {
+        warn("email", m);
+    }
+    if let Some(Err(m)) = phone.as_deref().map(checks::phone) {
+        warn("phone", m);
+    }
+    if let Some(Err(p)) = website.as_deref().map(checks::url) {
+        warn("website", p.to_string());
+    }
+    if let Some(pc) = &postal_code {
+        if !has_shape(pc, "NNNN-NNN") {
+            warn("postal_code", format!("'{pc}' is not a postal code"));
+        } else if let Some(m) = cx
+            .postal
+            .and_then(|l| checks::postal_code(pc, &municipality, l))
+        {
+            warn("postal_code", m);
+        }
+    }
+    if let Some(u) = &updated {
+        if !has_shape(u, "NNNN-NN-NN") || checks::days_from_iso(u).is_none() {
+            warn("updated", format!("'{u}' is not a date YYYY-MM-DD"));
+        } else if let Some(m) = cx
+            .today
+            .and_then(|t| checks::stale(u, t, cx.stale_after_days))
+        {
+            warn("updated", m);
         }
     }
     let nature_raw = fields.get("provider_nature");
@@ -267,11 +282,11 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
         capacity,
         users,
         vacancies,
-        opening_hours: fields.get("opening_hours"),
+        opening_hours,
         contact: Contact {
             phone,
             email,
-            website: fields.get("website"),
+            website,
         },
         address: fields.get("address"),
         postal_code,

@@ -9,19 +9,6 @@ use crate::model::{Provenance, Service};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// A record merged into a service from another source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Merged {
-    /// The stored service it was merged into.
-    pub into: String,
-    /// The incoming record's id.
-    pub record: String,
-    /// How far apart they are, metres.
-    pub distance_m: f64,
-    /// How similar the names are (0–1).
-    pub similarity: f64,
-}
-
 /// What an import does: the services to write and the counts.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Plan {
@@ -35,7 +22,7 @@ pub struct Plan {
     /// Records that said nothing new.
     pub unchanged: usize,
     /// Records merged into a service from another source.
-    pub merged: Vec<Merged>,
+    pub merged: Vec<crate::quality::Merge>,
 }
 
 /// What importing one file did.
@@ -55,6 +42,30 @@ pub struct Outcome {
     pub plan: Plan,
     /// Everything found wrong.
     pub issues: Vec<crate::region::Issue>,
+}
+
+impl Outcome {
+    /// The quality report of this import: its counts, issues and merges.
+    pub fn report(&self, generated: &str) -> crate::quality::Report {
+        let warnings = self
+            .issues
+            .iter()
+            .filter(|i| i.severity == crate::region::Severity::Warning)
+            .count();
+        crate::quality::Report::from_issues(
+            generated,
+            vec![crate::quality::SourceSummary {
+                source: self.source.clone(),
+                file: self.file.clone(),
+                records: self.records,
+                accepted: self.accepted,
+                rejected: self.rejected,
+                warnings,
+            }],
+            self.issues.clone(),
+            self.plan.merged.clone(),
+        )
+    }
 }
 
 /// Converts a batch and imports what passed into the catalog.
@@ -103,13 +114,6 @@ pub fn dry_run(
 /// Whether two services are likely the same place: distance (m) and name similarity if so.
 pub type SameService<'a> = &'a dyn Fn(&Service, &Service) -> Option<(f64, f64)>;
 
-/// Likely the same service: within 100 m and names alike once folded.
-pub fn same_place(a: &Service, b: &Service) -> Option<(f64, f64)> {
-    let d = crate::distance::geodesic_m((a.lon, a.lat), (b.lon, b.lat));
-    let (x, y) = (crate::text::fold(&a.name), crate::text::fold(&b.name));
-    (d <= 100.0 && (x.contains(&y) || y.contains(&x))).then_some((d, 1.0))
-}
-
 fn entry(s: &Service) -> Option<&Provenance> {
     s.provenance.first()
 }
@@ -146,9 +150,12 @@ pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -
                     .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0));
                 match candidate {
                     Some((c, (distance_m, similarity))) => {
-                        plan.merged.push(Merged {
-                            into: c.id.clone(),
-                            record: s.id.clone(),
+                        plan.merged.push(crate::quality::Merge {
+                            kept_id: c.id.clone(),
+                            merged_id: s.id.clone(),
+                            type_code: s.type_code.clone(),
+                            names: [c.name.clone(), s.name.clone()],
+                            sources: [c.source.clone(), p.source.clone()],
                             distance_m,
                             similarity,
                         });
@@ -284,7 +291,7 @@ mod tests {
         other.contact.website = Some("https://lar-a.pt".into());
         let m = plan(&p.writes, vec![other.clone()], &near);
         assert_eq!(m.merged.len(), 1);
-        assert_eq!(m.merged[0].into, "a");
+        assert_eq!(m.merged[0].kept_id, "a");
         let merged = &m.writes[0];
         assert_eq!(merged.id, "a");
         assert_eq!(merged.name, "Lar A", "the first source keeps its name");

@@ -211,6 +211,7 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         coverage: Targets::default(),
         surface: SurfaceSpec::default(),
         gazetteer: None,
+        quality: Default::default(),
     })
 }
 

@@ -32,6 +32,9 @@ pub struct Manifest {
     /// How to build the population surface.
     #[serde(default)]
     pub surface: SurfaceSpec,
+    /// Settings of the quality checks.
+    #[serde(default)]
+    pub quality: QualitySettings,
     /// Where to place records that have an address but no coordinates (see [`crate::geocode`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gazetteer: Option<GazetteerSpec>,
@@ -116,6 +119,30 @@ fn default_localidade() -> String {
 }
 fn default_place_name() -> String {
     "name".into()
+}
+
+/// Settings of the quality checks (`[quality]`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct QualitySettings {
+    /// A record whose `updated` date is older than this many days is reported as stale.
+    #[serde(default = "default_stale_after_days")]
+    pub stale_after_days: u32,
+}
+
+/// Two years: Carta Social is refreshed yearly, so a record missed by two refreshes is suspect.
+pub const DEFAULT_STALE_AFTER_DAYS: u32 = 730;
+
+fn default_stale_after_days() -> u32 {
+    DEFAULT_STALE_AFTER_DAYS
+}
+
+impl Default for QualitySettings {
+    fn default() -> Self {
+        QualitySettings {
+            stale_after_days: DEFAULT_STALE_AFTER_DAYS,
+        }
+    }
 }
 
 /// How to place the population of each municipality (see [`crate::surface`]).

@@ -51,7 +51,7 @@ pub(super) fn is_listing(text: &str) -> bool {
 }
 
 /// Loads a listing manifest's regions and merges them under its id and name.
-pub(super) fn load_listing(path: &Path, text: &str) -> Result<Loaded> {
+pub(super) fn load_listing(path: &Path, text: &str, today: Option<&str>) -> Result<Loaded> {
     let listing: Listing =
         toml::from_str(text).map_err(|e| Error::data(path, None, None, e.message()))?;
     if listing.regions.is_empty() {
@@ -74,7 +74,7 @@ pub(super) fn load_listing(path: &Path, text: &str) -> Result<Loaded> {
                 format!("{} is itself a listing; name region manifests", p.display()),
             ));
         }
-        parts.push((p.clone(), Region::load(&p)?));
+        parts.push((p.clone(), Region::load_on(&p, today)?));
     }
     let mut loaded = merge(parts, &listing.id, &listing.name)?;
     for a in listing.attribution {
@@ -88,13 +88,18 @@ pub(super) fn load_listing(path: &Path, text: &str) -> Result<Loaded> {
 /// Loads one or more manifests; several are merged under their ids joined by `+` (sorted, so
 /// the same set always opens the same database) and their names joined by ` + `.
 pub fn load_all(paths: &[PathBuf]) -> Result<Loaded> {
+    load_all_on(paths, None)
+}
+
+/// [`load_all`], reporting records not updated for `stale_after_days` before `today`.
+pub fn load_all_on(paths: &[PathBuf], today: Option<&str>) -> Result<Loaded> {
     match paths {
         [] => Err(Error::param("region", "no region manifest given")),
-        [one] => Region::load(one),
+        [one] => Region::load_on(one, today),
         _ => {
             let mut parts = Vec::new();
             for p in paths {
-                parts.push((p.clone(), Region::load(p)?));
+                parts.push((p.clone(), Region::load_on(p, today)?));
             }
             let mut ids: Vec<String> = parts.iter().map(|(_, l)| l.region.id.clone()).collect();
             ids.sort();
@@ -112,6 +117,7 @@ pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Load
     };
     let mut region = first.region;
     let mut issues = first.issues;
+    let mut sources = first.sources;
     // Which manifest each code came from, to name both when one repeats.
     let mut origin: std::collections::HashMap<String, PathBuf> = region
         .municipalities
@@ -175,6 +181,7 @@ pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Load
         region.municipalities.extend(r.municipalities);
         region.bounds.extend(r.bounds);
         issues.extend(loaded.issues);
+        sources.extend(loaded.sources);
     }
     let mut both: Vec<_> = std::mem::take(&mut region.municipalities)
         .into_iter()
@@ -184,5 +191,9 @@ pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Load
     (region.municipalities, region.bounds) = both.into_iter().unzip();
     region.id = id.to_string();
     region.name = name.to_string();
-    Ok(Loaded { region, issues })
+    Ok(Loaded {
+        region,
+        issues,
+        sources,
+    })
 }

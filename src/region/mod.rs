@@ -6,8 +6,8 @@
 pub mod add;
 pub mod manifest;
 pub mod merge;
-mod population;
 mod overrides;
+mod population;
 pub mod prj;
 pub mod read;
 mod services;
@@ -20,7 +20,7 @@ use crate::Result;
 use geo::{BoundingRect, Intersects};
 use geo_types::{Geometry, MultiPolygon, Point, Rect};
 pub use manifest::{Manifest, Targets};
-pub use merge::{load_all, Part};
+pub use merge::{load_all, load_all_on, Part};
 use read::{read_any, read_with_crs, text, CsvPoints, RawFeature};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub use services::{read_batch, SERVICE_FIELDS};
 
 /// How serious a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth a look; the record is kept.
@@ -39,7 +39,7 @@ pub enum Severity {
 }
 
 /// One problem found in a region's data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Issue {
     /// How serious it is.
     pub severity: Severity,
@@ -119,6 +119,8 @@ pub struct Region {
     pub surface: crate::surface::Surface,
     /// Postal codes and places that records without coordinates are placed from.
     pub gazetteer: Option<crate::geocode::Gazetteer>,
+    /// Settings of the quality checks.
+    pub quality: manifest::QualitySettings,
     /// The regions served together in this one (just itself for a single manifest).
     pub parts: Vec<Part>,
     bounds: Vec<Rect<f64>>,
@@ -131,6 +133,20 @@ pub struct Loaded {
     pub region: Region,
     /// Everything found wrong.
     pub issues: Vec<Issue>,
+    /// What each service file gave (records read, accepted, rejected, warnings).
+    pub sources: Vec<crate::quality::SourceSummary>,
+}
+
+/// What loading may use besides the manifest: all optional.
+#[derive(Default, Clone, Copy)]
+pub struct LoadOptions<'a> {
+    /// Places records without coordinates (the offline gazetteer).
+    pub locate: Option<&'a dyn crate::ingest::Locate>,
+    /// Finds the municipality of a postal code, to check the one a record declares.
+    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    /// Today (YYYY-MM-DD), to report records not updated for the manifest's
+    /// `[quality] stale_after_days`; `None` skips that check.
+    pub today: Option<&'a str>,
 }
 
 impl Loaded {
@@ -143,15 +159,28 @@ impl Loaded {
 impl Region {
     /// Loads a region from a manifest file, or the regions a listing manifest names, merged.
     pub fn load(manifest_path: &Path) -> Result<Loaded> {
+        Self::load_on(manifest_path, None)
+    }
+
+    /// Loads a region from a manifest file, reporting records not updated for the manifest's
+    /// `[quality] stale_after_days` before `today` (YYYY-MM-DD).
+    pub fn load_on(manifest_path: &Path, today: Option<&str>) -> Result<Loaded> {
         let text = std::fs::read_to_string(manifest_path).map_err(|source| crate::Error::Io {
             path: manifest_path.to_path_buf(),
             source,
         })?;
         if merge::is_listing(&text) {
-            return merge::load_listing(manifest_path, &text);
+            return merge::load_listing(manifest_path, &text, today);
         }
         let manifest = Manifest::load(manifest_path)?;
-        Self::from_manifest(&manifest, manifest_path)
+        Self::from_manifest_with(
+            &manifest,
+            manifest_path,
+            LoadOptions {
+                today,
+                ..Default::default()
+            },
+        )
     }
 
     /// The ids of the regions served in this one.
@@ -166,6 +195,15 @@ impl Region {
 
     /// Loads a region from a parsed manifest.
     pub fn from_manifest(m: &Manifest, manifest_path: &Path) -> Result<Loaded> {
+        Self::from_manifest_with(m, manifest_path, LoadOptions::default())
+    }
+
+    /// Loads a region from a parsed manifest with a locator, postal look-up or date.
+    pub fn from_manifest_with(
+        m: &Manifest,
+        manifest_path: &Path,
+        opts: LoadOptions<'_>,
+    ) -> Result<Loaded> {
         let taxonomy = match &m.taxonomy {
             Some(p) => Taxonomy::load(p)?,
             None => Taxonomy::default_taxonomy()?,
@@ -192,6 +230,7 @@ impl Region {
             targets: m.coverage,
             taxonomy,
             gazetteer: None,
+            quality: m.quality,
             parts: vec![Part {
                 id: m.id.clone(),
                 name: m.name.clone(),
@@ -204,12 +243,43 @@ impl Region {
             .as_ref()
             .map(|g| crate::geocode::Gazetteer::from_spec(g, &region.municipalities))
             .transpose()?;
+        let mut sources = Vec::new();
         for file in &m.services {
-            let locate = gazetteer.as_ref().map(|g| g as &dyn crate::ingest::Locate);
-            services::load(file, manifest_path, &mut region, &mut issues, locate)?;
+            let before = issues.len();
+            let (records, accepted) = services::load(
+                file,
+                manifest_path,
+                &mut region,
+                &mut issues,
+                &services::Checks {
+                    locate: opts
+                        .locate
+                        .or(gazetteer.as_ref().map(|g| g as &dyn crate::ingest::Locate)),
+                    postal: opts.postal.or(gazetteer
+                        .as_ref()
+                        .map(|g| g as &dyn crate::quality::PostalLookup)),
+                    today: opts.today,
+                    stale_after_days: m.quality.stale_after_days,
+                },
+            )?;
+            sources.push(crate::quality::SourceSummary {
+                source: file.source.clone(),
+                file: file.path.clone(),
+                records,
+                accepted,
+                rejected: records - accepted,
+                warnings: issues[before..]
+                    .iter()
+                    .filter(|i| i.severity == Severity::Warning)
+                    .count(),
+            });
         }
         region.gazetteer = gazetteer;
-        Ok(Loaded { region, issues })
+        Ok(Loaded {
+            region,
+            issues,
+            sources,
+        })
     }
 
     /// The municipality whose boundary holds (lon, lat), if any.

@@ -38,6 +38,14 @@ pub const SERVICE_FIELDS: &[&str] = &[
     "lat",
 ];
 
+/// What the record checks may use besides the region.
+pub(super) struct Checks<'a> {
+    pub locate: Option<&'a dyn Locate>,
+    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    pub today: Option<&'a str>,
+    pub stale_after_days: u32,
+}
+
 /// Reads a mapped service file (as a manifest's `[[services]]` entry describes it) into
 /// records in our field names, with points in WGS84.
 pub fn read_batch(file: &ServiceFile, manifest_path: &Path) -> Result<Batch> {
@@ -81,19 +89,22 @@ fn key(file: &ServiceFile, ours: &str) -> String {
         .to_string()
 }
 
+/// Loads one service file into `region`; returns the records read and the services accepted.
 pub(super) fn load(
     file: &ServiceFile,
     manifest_path: &Path,
     region: &mut Region,
     issues: &mut Vec<crate::region::Issue>,
-    locate: Option<&dyn Locate>,
-) -> Result<()> {
+    checks: &Checks<'_>,
+) -> Result<(usize, usize)> {
     let batch = read_batch(file, manifest_path)?;
     let cx = Context {
-        region,
-        source: &file.source,
         demo: file.demo,
-        locate,
+        locate: checks.locate,
+        postal: checks.postal,
+        today: checks.today,
+        stale_after_days: checks.stale_after_days,
+        ..Context::new(region, &file.source)
     };
     let (services, found) = convert_batch(&batch, &cx);
     issues.extend(found);
@@ -113,8 +124,9 @@ pub(super) fn load(
             });
         }
     }
+    let n = accepted.len();
     region.services.extend(accepted);
-    Ok(())
+    Ok((batch.records.len(), n))
 }
 
 /// A file's feature in our field names: mapped fields, constants, and the point in WGS84.
