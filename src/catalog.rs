@@ -529,6 +529,23 @@ impl Catalog {
         self.store.reports()
     }
 
+    /// The quality report of the data served: the region's own load (see [`REGION_REPORT`])
+    /// and each source's latest import, as one report.
+    pub fn quality(&self) -> Result<crate::quality::Report> {
+        let mut reports = Vec::new();
+        for (source, json) in self.reports()? {
+            let r: crate::quality::Report = serde_json::from_str(&json)
+                .map_err(|e| Error::Store(format!("report of {source}: {e}")))?;
+            // The region's own files first, then sources by label.
+            let rank = usize::from(source != REGION_REPORT);
+            reports.push((rank, source, r));
+        }
+        reports.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        Ok(crate::quality::Report::combine(
+            reports.into_iter().map(|(_, _, r)| r).collect(),
+        ))
+    }
+
     /// Deletes a service: the store first, then the index.
     pub fn delete(&self, id: &str) -> Result<()> {
         let mut index = self

@@ -1,7 +1,7 @@
 //! The `bussola` binary: `check` names file, place and field; `serve` starts and answers.
 mod common;
 use common::{default_manifest, root};
-use std::io::{Read, Write};
+
 use std::path::Path;
 use std::process::Command;
 
@@ -126,13 +126,7 @@ fn every_subcommand_has_help() {
     }
 }
 
-fn http_get(addr: &str, path: &str) -> String {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut body = String::new();
-    s.read_to_string(&mut body).unwrap();
-    body
-}
+use common::http_get;
 
 #[test]
 fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {

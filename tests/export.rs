@@ -234,7 +234,7 @@ async fn hsds_links_every_service_to_its_organization_location_and_phone() {
     for s in &services {
         assert_eq!(s["status"], "active");
         assert!(organizations.contains(s["organization_id"].as_str().unwrap()));
-        assert!(s["x-bussola"]["type"].is_string() && s["x-bussola"]["demo"] == true);
+        assert!(s["x-bussola"]["type_code"].is_string() && s["x-bussola"]["demo"] == true);
     }
     let links = arr("service_at_locations");
     assert_eq!(links.len(), services.len());
@@ -284,7 +284,7 @@ async fn hsds_links_every_service_to_its_organization_location_and_phone() {
         .iter()
         .find(|t| t["id"] == attr["taxonomy_term_id"])
         .unwrap();
-    assert_eq!(term["code"], first["x-bussola"]["type"]);
+    assert_eq!(term["code"], first["x-bussola"]["type_code"]);
 }
 
 #[tokio::test]

@@ -357,14 +357,7 @@ fn region_add_through_the_binary_then_serve_two_regions() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn http_get(addr: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut body = String::new();
-    s.read_to_string(&mut body).unwrap();
-    body
-}
+use common::http_get;
 
 #[test]
 fn a_listing_manifest_merges_and_a_region_added_later_is_seeded() {

@@ -31,6 +31,7 @@ pub fn service_feature(s: &Service, region: &Region, distance_m: Option<f64>) ->
         "source": s.source,
         "updated": s.updated,
         "demo": s.demo,
+        "provenance": s.provenance,
     });
     if let (Some(d), Some(obj)) = (distance_m, props.as_object_mut()) {
         obj.insert("distance_m".into(), json!((d * 10.0).round() / 10.0));

@@ -7,6 +7,7 @@
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
+//! | `GET /quality`, `GET /api/quality` | [`quality`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
@@ -17,6 +18,7 @@ pub mod features;
 pub mod gaps;
 pub mod meta;
 pub mod params;
+pub mod quality;
 pub mod services;
 pub mod tiles;
 pub mod web;
@@ -57,6 +59,8 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
         .route("/api/export", get(export::download))
+        .route("/api/quality", get(quality::json))
+        .route("/quality", get(quality::page))
         .route("/api/scenarios", axum::routing::post(gaps::scenario))
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))

@@ -90,12 +90,13 @@ pub(crate) fn document(d: &Data) -> Value {
         let muni = region.municipality(&s.municipality);
         let mut extra = json!({
             "id": s.id,
-            "type": s.type_code,
+            "type_code": s.type_code,
             "group": response.map(|r| r.group.clone()),
             "capacity": s.capacity,
             "users": s.users,
             "vacancies": s.vacancies,
-            "municipality": {"code": s.municipality, "name": muni.map(|m| m.name.clone())},
+            "municipality": s.municipality,
+            "municipality_name": muni.map(|m| m.name.clone()),
             "precision": s.precision,
             "source": s.source,
             "updated": s.updated,
@@ -179,6 +180,7 @@ pub(crate) fn document(d: &Data) -> Value {
             "name": g.pt,
             "description": g.en,
             "taxonomy_id": taxonomy_id,
+            "vocabulary": crate::ingest::hsds::VOCABULARY,
             "language": "pt",
         })
     });
@@ -190,6 +192,7 @@ pub(crate) fn document(d: &Data) -> Value {
             "description": r.en,
             "parent_id": uuid("taxonomy_term", &format!("group:{}", r.group)),
             "taxonomy_id": taxonomy_id,
+            "vocabulary": crate::ingest::hsds::VOCABULARY,
             "language": "pt",
         })
     });

@@ -91,12 +91,19 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
                 return None;
             }
             Some(r) => {
-                if r.code != raw {
+                // The code or the current name is fine; an old or other name is worth a word.
+                let current = [r.code.as_str(), r.pt.as_str(), r.en.as_str()]
+                    .iter()
+                    .any(|n| fold(n) == fold(&raw));
+                if !current {
                     log.push(
                         Severity::Warning,
                         place,
                         Some(fields.key("type")),
-                        format!("'{raw}' read as {}", r.code),
+                        format!(
+                            "'{raw}' read as {} ({}): an old or other name",
+                            r.code, r.pt
+                        ),
                     );
                 }
                 r.code.clone()

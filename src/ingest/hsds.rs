@@ -5,6 +5,8 @@
 //! keys set), so the same code ([`build`]) turns either into records.
 mod build;
 
+pub use build::VOCABULARY;
+
 use super::norm;
 use super::{Batch, ReadOptions};
 use crate::{Error, Result};

@@ -238,11 +238,11 @@ impl Region {
             }],
             bounds,
         };
-        let gazetteer = m
-            .gazetteer
-            .as_ref()
-            .map(|g| crate::geocode::Gazetteer::from_spec(g, &region.municipalities))
-            .transpose()?;
+        // Without a `[gazetteer]`, records are still placed at their municipality's seat.
+        let gazetteer = Some(match &m.gazetteer {
+            Some(g) => crate::geocode::Gazetteer::from_spec(g, &region.municipalities)?,
+            None => crate::geocode::Gazetteer::new(&region.municipalities),
+        });
         let mut sources = Vec::new();
         for file in &m.services {
             let before = issues.len();

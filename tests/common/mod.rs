@@ -127,9 +127,14 @@ pub struct Server {
 impl Server {
     /// Starts the binary with extra arguments and waits for the URL it logs.
     pub fn start(name: &str, extra: &[&str]) -> Server {
-        use std::io::BufRead;
         let data_dir = std::env::temp_dir().join(format!("bussola-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
+        Server::start_in(data_dir, extra)
+    }
+
+    /// Starts the binary on a database folder that may already hold data (removed on drop).
+    pub fn start_in(data_dir: PathBuf, extra: &[&str]) -> Server {
+        use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
             .arg(&data_dir)
@@ -158,6 +163,16 @@ impl Server {
             data_dir,
         }
     }
+}
+
+/// A plain HTTP/1.0 GET to a running server: the whole response, headers and body.
+pub fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("the server accepts");
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("request sent");
+    let mut body = String::new();
+    s.read_to_string(&mut body).expect("response read");
+    body
 }
 
 impl Drop for Server {
