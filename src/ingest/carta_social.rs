@@ -164,14 +164,7 @@ pub fn read(path: &Path, options: &ReadOptions<'_>) -> Result<Batch> {
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::data(path, Some("line 1".into()), None, e.to_string()))?
-        .clone();
+    let (mut reader, headers) = norm::csv_reader(&text, delimiter, path)?;
     let mut batch = Batch::new("carta-social", path);
     // Column index → our field; the first column naming a field wins.
     let mut columns: Vec<(usize, &'static str)> = Vec::new();
@@ -298,17 +291,7 @@ fn record(
         r.set("locality", get("locality").unwrap_or_default());
     }
     if let Some(m) = get("municipality") {
-        match norm::municipality_code(options.municipalities, m) {
-            Some(code) => {
-                r.set("municipality", code);
-            }
-            None => batch.issue(
-                Severity::Warning,
-                place,
-                Some(r.name_of("municipality")),
-                format!("municipality '{m}' is not one of the region's; placed by its coordinates"),
-            ),
-        }
+        norm::set_municipality(&mut r, batch, options.municipalities, m);
     }
     r.set("updated", norm::date(get("updated").unwrap_or_default()));
     if r.get("id").is_none() {

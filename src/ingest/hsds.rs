@@ -59,15 +59,7 @@ pub fn read(path: &Path, options: &ReadOptions<'_>) -> Result<Batch> {
 }
 
 fn read_json(path: &Path) -> Result<Tables> {
-    let text = norm::decode_text(&norm::read_bytes(path)?);
-    let root: Value = serde_json::from_str(&text).map_err(|e| {
-        Error::data(
-            path,
-            Some(format!("line {}", e.line())),
-            None,
-            e.to_string(),
-        )
-    })?;
+    let root = norm::read_json(path)?;
     let mut tables = Tables::new();
     match &root {
         Value::Array(services) => add_all(&mut tables, "services", "services", services, &[]),
@@ -282,13 +274,7 @@ fn read_package(dir: &Path) -> Result<Tables> {
 
 fn read_table(path: &Path) -> Result<Vec<Row>> {
     let text = norm::decode_text(&norm::read_bytes(path)?);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::data(path, Some("line 1".into()), None, e.to_string()))?
-        .clone();
+    let (mut reader, headers) = norm::csv_reader(&text, b',', path)?;
     let file = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -75,18 +75,7 @@ pub fn import_batch(
     cx: &super::Context<'_>,
     same: SameService<'_>,
 ) -> crate::Result<Outcome> {
-    let (services, issues) = super::convert_batch(batch, cx);
-    let accepted = services.len();
-    let plan = catalog.import(services, same)?;
-    Ok(Outcome {
-        source: batch.source.clone(),
-        file: batch.file.clone(),
-        records: batch.records.len(),
-        accepted,
-        rejected: batch.records.len() - accepted,
-        plan,
-        issues,
-    })
+    run(batch, cx, |services| catalog.import(services, same))
 }
 
 /// Converts a batch and plans its import without writing anything.
@@ -96,17 +85,25 @@ pub fn dry_run(
     cx: &super::Context<'_>,
     same: SameService<'_>,
 ) -> crate::Result<Outcome> {
+    run(batch, cx, |services| {
+        Ok(plan(&catalog.all()?, services, same))
+    })
+}
+
+fn run(
+    batch: &super::Batch,
+    cx: &super::Context<'_>,
+    apply: impl FnOnce(Vec<Service>) -> crate::Result<Plan>,
+) -> crate::Result<Outcome> {
     let (services, issues) = super::convert_batch(batch, cx);
     let accepted = services.len();
-    let stored = catalog.all()?;
-    let plan = plan(&stored, services, same);
     Ok(Outcome {
         source: batch.source.clone(),
         file: batch.file.clone(),
         records: batch.records.len(),
         accepted,
         rejected: batch.records.len() - accepted,
-        plan,
+        plan: apply(services)?,
         issues,
     })
 }

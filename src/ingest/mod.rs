@@ -158,12 +158,10 @@ impl Batch {
         field: Option<&str>,
         message: impl Into<String>,
     ) {
-        self.issues.push(Issue {
-            severity,
-            file: self.file.clone(),
-            place: Some(place.to_string()),
-            field: field.map(str::to_string),
-            message: message.into(),
-        });
+        crate::region::Issues {
+            file: &self.file,
+            list: &mut self.issues,
+        }
+        .push(severity, place, field, message);
     }
 }

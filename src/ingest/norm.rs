@@ -16,6 +16,54 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// Text from UTF-8 (with or without a byte-order mark) or, when it is not valid UTF-8,
 /// Windows-1252 (what spreadsheet programs in Portugal save as "CSV"), with `\n` line ends
 /// (the CSV reader numbers CRLF lines one short).
+/// Reads a JSON file in any of the encodings [`decode_text`] knows.
+pub(crate) fn read_json(path: &Path) -> Result<serde_json::Value> {
+    crate::region::read::parse_json(&decode_text(&read_bytes(path)?), path)
+}
+
+/// A CSV reader over decoded text, and its header row (an error names the file's line 1).
+pub(crate) fn csv_reader<'t>(
+    text: &'t str,
+    delimiter: u8,
+    path: &Path,
+) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::data(path, Some("line 1".into()), None, e.to_string()))?
+        .clone();
+    Ok((reader, headers))
+}
+
+/// Sets a record's municipality from a code or name; a name not in the region is a warning
+/// and the municipality is left for the coordinates to decide.
+pub(crate) fn set_municipality(
+    r: &mut crate::ingest::Record,
+    batch: &mut crate::ingest::Batch,
+    municipalities: &[Municipality],
+    value: &str,
+) {
+    match municipality_code(municipalities, value) {
+        Some(code) => {
+            r.set("municipality", code);
+        }
+        None => {
+            let place = r.place.clone();
+            batch.issue(
+                crate::region::Severity::Warning,
+                &place,
+                Some(r.name_of("municipality")),
+                format!(
+                    "municipality '{value}' is not one of the region's; placed by its coordinates"
+                ),
+            );
+        }
+    }
+}
+
 pub(crate) fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text: String = match std::str::from_utf8(bytes) {

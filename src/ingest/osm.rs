@@ -20,15 +20,7 @@ type Tags = BTreeMap<String, String>;
 
 /// Reads an OSM GeoJSON FeatureCollection into records (source label `osm`).
 pub fn read(path: &Path, _options: &ReadOptions<'_>) -> Result<Batch> {
-    let text = norm::decode_text(&norm::read_bytes(path)?);
-    let root: Value = serde_json::from_str(&text).map_err(|e| {
-        Error::data(
-            path,
-            Some(format!("line {}", e.line())),
-            None,
-            e.to_string(),
-        )
-    })?;
+    let root = norm::read_json(path)?;
     let Some(features) = root.get("features").and_then(Value::as_array) else {
         return Err(Error::data(
             path,

@@ -83,16 +83,21 @@ pub fn read_geojson(path: &Path) -> Result<RawFile> {
     parse_geojson(&text, path)
 }
 
-/// Parses GeoJSON text; `path` names it in errors.
-pub fn parse_geojson(text: &str, path: &Path) -> Result<RawFile> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+/// Parses JSON text; an error names `path` and the line.
+pub fn parse_json(text: &str, path: &Path) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
         Error::data(
             path,
             Some(format!("line {}", e.line())),
             None,
             e.to_string(),
         )
-    })?;
+    })
+}
+
+/// Parses GeoJSON text; `path` names it in errors.
+pub fn parse_geojson(text: &str, path: &Path) -> Result<RawFile> {
+    let root = parse_json(text, path)?;
     let crs = match root.pointer("/crs/properties/name").and_then(Value::as_str) {
         Some(name) => Crs::parse(name)?,
         None => Crs::Wgs84,

@@ -238,17 +238,7 @@ fn record(
     }
     if let Some(m) = r.get("municipality").map(str::to_string) {
         r.fields.remove("municipality");
-        match norm::municipality_code(options.municipalities, &m) {
-            Some(code) => {
-                r.set("municipality", code);
-            }
-            None => batch.issue(
-                Severity::Warning,
-                place,
-                Some(r.name_of("municipality")),
-                format!("municipality '{m}' is not one of the region's; placed by its coordinates"),
-            ),
-        }
+        norm::set_municipality(&mut r, batch, options.municipalities, &m);
     }
     let name = r.get("name").unwrap_or_default().to_string();
     let type_code = type_code.or_else(|| {
