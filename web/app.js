@@ -177,6 +177,7 @@ function applyLang() {
   translateDom();
   const sw = $('lang-switch');
   sw.setAttribute('lang', lang() === 'pt' ? 'en' : 'pt');
+  $('quality-link').href = `/quality?lang=${lang()}`;
 }
 
 /** Everything built from data, again in the new language. */

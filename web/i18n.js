@@ -154,6 +154,10 @@ const STRINGS = {
     'unit.m': '{n} m',
     'footer.about': 'Bússola é um serviço aberto. Os dados vêm das fontes indicadas no canto do mapa.',
     'footer.sources': 'Fontes dos dados',
+    'footer.open': 'Dados abertos',
+    'footer.quality': 'Qualidade dos dados: o que está errado ou em falta',
+    'footer.services': 'Serviços:',
+    'footer.municipalities': 'Concelhos e indicadores:',
 
     'view.plan': 'E se…?',
     'cov.measure': 'O que quer medir?',
@@ -474,6 +478,10 @@ const STRINGS = {
     'unit.m': '{n} m',
     'footer.about': 'Bússola is an open service. The data comes from the sources listed in the corner of the map.',
     'footer.sources': 'Data sources',
+    'footer.open': 'Open data',
+    'footer.quality': 'Data quality: what is wrong or missing',
+    'footer.services': 'Services:',
+    'footer.municipalities': 'Municipalities and indicators:',
 
     'view.plan': 'What if…?',
     'cov.measure': 'What do you want to measure?',

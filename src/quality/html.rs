@@ -41,6 +41,7 @@ struct Words {
     file: &'static str,
     records: &'static str,
     accepted: &'static str,
+    warnings_col: &'static str,
     rejected: &'static str,
     issues: &'static str,
     show: &'static str,
@@ -63,6 +64,7 @@ struct Words {
     distance: &'static str,
     similarity: &'static str,
     language: &'static str,
+    back: &'static str,
 }
 
 const PT: Words = Words {
@@ -78,6 +80,7 @@ const PT: Words = Words {
     file: "Ficheiro",
     records: "Registos",
     accepted: "Aceites",
+    warnings_col: "Avisos",
     rejected: "Rejeitados",
     issues: "Problemas encontrados",
     show: "Mostrar",
@@ -101,6 +104,7 @@ const PT: Words = Words {
     distance: "Distância",
     similarity: "Semelhança dos nomes",
     language: "Língua",
+    back: "Voltar ao mapa",
 };
 
 const EN: Words = Words {
@@ -116,6 +120,7 @@ const EN: Words = Words {
     file: "File",
     records: "Records",
     accepted: "Accepted",
+    warnings_col: "Warnings",
     rejected: "Rejected",
     issues: "Problems found",
     show: "Show",
@@ -139,6 +144,7 @@ const EN: Words = Words {
     distance: "Distance",
     similarity: "Name similarity",
     language: "Language",
+    back: "Back to the map",
 };
 
 /// Colours from `web/app.css`.
@@ -171,15 +177,19 @@ pub(super) fn page(r: &Report, lang: Lang) -> String {
         h,
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">\
          <title>{} — Bússola</title><style>{STYLE}</style></head><body>\
          <a class=\"skip\" href=\"#main\">{}</a><header><h1>{}</h1>\
-         <nav aria-label=\"{}\"><a href=\"?lang=pt\" lang=\"pt\"{}>Português</a> · \
+         <nav aria-label=\"{}\"><a href=\"/?lang={}\">{}</a> · \
+         <a href=\"?lang=pt\" lang=\"pt\"{}>Português</a> · \
          <a href=\"?lang=en\" lang=\"en\"{}>English</a></nav></header><main id=\"main\">",
         w.lang,
         w.title,
         w.skip,
         w.title,
         w.language,
+        w.lang,
+        w.back,
         if lang == Lang::Pt {
             " aria-current=\"page\""
         } else {
@@ -232,7 +242,12 @@ fn sources(h: &mut String, r: &Report, w: &Words) {
     head_row(
         h,
         &[
-            w.source, w.file, w.records, w.accepted, w.rejected, w.warnings,
+            w.source,
+            w.file,
+            w.records,
+            w.accepted,
+            w.rejected,
+            w.warnings_col,
         ],
     );
     for s in &r.sources {

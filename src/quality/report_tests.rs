@@ -114,8 +114,11 @@ fn html_escapes_data_and_switches_language() {
     assert!(en.contains("<html lang=\"en\">") && en.contains("Data quality report"));
     assert!(en.contains("<a href=\"?lang=en\" lang=\"en\" aria-current=\"page\">"));
     assert_eq!(Lang::from_param(Some("fr")), Lang::Pt);
-    // No external assets.
-    assert!(!pt.contains("src=") && !pt.contains("<link"));
+    // No scripts and no style sheet to fetch; the only link is the site's own icon.
+    assert!(!pt.contains("src=") && !pt.contains("stylesheet"));
+    assert_eq!(pt.matches("<link").count(), 1);
+    assert!(pt.contains("<link rel=\"icon\" href=\"/icon.svg\""));
+    assert!(pt.contains("<a href=\"/?lang=pt\">Voltar ao mapa</a>"));
 }
 
 #[test]

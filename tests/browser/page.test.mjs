@@ -527,4 +527,29 @@ describe('the map page', () => {
     await shot(page, 'desktop-no-map');
     await context.close();
   });
+
+  it('(i) the footer leads to the data quality report and the open data, in the page\'s language', async () => {
+    const { context, page, errors } = await openPage(browser);
+    await page.click('#lang-switch');
+    assert.equal(await page.getAttribute('#quality-link', 'href'), '/quality?lang=en');
+    const downloads = await page.$$eval('.open-data a[download]', (as) => as.map((a) => a.getAttribute('href')));
+    assert.equal(downloads.length, 7, downloads.join(' '));
+    for (const href of downloads) {
+      const status = await page.evaluate(async (u) => (await fetch(u)).status, href);
+      assert.equal(status, 200, href);
+    }
+    await page.click('#quality-link');
+    await page.waitForSelector('h1');
+    assert.equal(await page.textContent('h1'), 'Data quality report');
+    // The region's own service file is in the report, and the way back to the map is there.
+    const sources = await page.$$eval('table', (ts) => ts[0].innerText);
+    assert.match(sources, /services\.geojson/);
+    await shot(page, 'desktop-quality');
+    await page.click('text=Back to the map');
+    await page.waitForURL(/\/\?lang=en$/);
+    await waitForMap(page);
+    assert.equal(await page.textContent('#lang-switch').then((t) => t.trim().length > 0), true);
+    assert.deepEqual(errors, [], 'no errors in the page');
+    await context.close();
+  });
 });
