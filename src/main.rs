@@ -44,8 +44,8 @@ struct ServeArgs {
 /// Options of `import`.
 #[derive(Parser)]
 struct ImportArgs {
-    /// The files to import.
-    #[arg(required = true)]
+    /// The files to import; none: the region manifests' own service files again (after a new
+    /// edition of them), with their mappings.
     files: Vec<PathBuf>,
     /// What the files are: `file` (any GeoJSON, FlatGeobuf, GeoPackage, Shapefile or CSV,
     /// mapped with --field), `carta-social`, `osm`, `hsds`, or `auto` (guessed from each file).
@@ -436,9 +436,15 @@ fn import(a: &ImportArgs) -> Result<()> {
     let today = bussola::quality::checks::today();
     let fields = pairs("field", &a.fields)?;
     let constants = pairs("constant", &a.constants)?;
-    let mut outcomes = Vec::new();
+    let mut batches = Vec::new();
     for file in &a.files {
-        let batch = read_source(&catalog, a, file, &fields, &constants)?;
+        batches.push((read_source(&catalog, a, file, &fields, &constants)?, false));
+    }
+    if a.files.is_empty() {
+        batches = manifest_batches(&a.region)?;
+    }
+    let mut outcomes = Vec::new();
+    for (batch, demo) in batches {
         let region = catalog.region();
         let cx = Context {
             locate: region.gazetteer.as_ref().map(|g| g as &dyn Locate),
@@ -448,6 +454,7 @@ fn import(a: &ImportArgs) -> Result<()> {
                 .map(|g| g as &dyn bussola::quality::PostalLookup),
             today: Some(&today),
             stale_after_days: region.quality.stale_after_days,
+            demo,
             ..Context::new(region, &batch.source)
         };
         let same = &bussola::quality::likely_same;
@@ -484,6 +491,23 @@ fn import(a: &ImportArgs) -> Result<()> {
         }
     }
     write_report(&all, a.report.as_deref())
+}
+
+/// The service files of region manifests, read as records (with whether they are demo data).
+fn manifest_batches(manifests: &[PathBuf]) -> Result<Vec<(bussola::ingest::Batch, bool)>> {
+    let mut out = Vec::new();
+    for path in manifests {
+        let m = bussola::region::Manifest::load(path).with_context(|| {
+            format!(
+                "{}: name the files to import, or a region manifest (not a listing) to import its own service files again",
+                path.display()
+            )
+        })?;
+        for spec in &m.services {
+            out.push((bussola::region::read_batch(spec, path)?, spec.demo));
+        }
+    }
+    Ok(out)
 }
 
 /// Reads one file of the import as records.

@@ -111,7 +111,9 @@ fn four_formats_give_the_same_municipalities_and_areas() {
         ("geojson", data.join("municipios.geojson"), ""),
         ("fgb", data.join("municipios.fgb"), ""),
         ("gpkg", gpkg.clone(), ""),
-        ("shp", shp, "code = \"DICO\"\nname = \"Concelho\""),
+        ("shp", shp.clone(), "code = \"DICO\"\nname = \"Concelho\""),
+        // Left at their defaults, the fields are found under the file's own names.
+        ("shp-defaults", shp.clone(), ""),
     ];
     let results: Vec<(&str, Loaded)> = runs
         .iter()
@@ -119,6 +121,13 @@ fn four_formats_give_the_same_municipalities_and_areas() {
         .collect();
     let (_, reference) = &results[0];
     assert_eq!(reference.len(), 58);
+    let defaults = Region::load(&dir.join("shp-defaults.toml")).unwrap();
+    let said: Vec<String> = defaults.issues.iter().map(|i| i.to_string()).collect();
+    assert!(
+        said.iter()
+            .any(|i| i.contains("no field 'dico'; reading 'DICO' instead")),
+        "{said:?}"
+    );
     let (evora, area) = &reference["0705"];
     assert_eq!(evora, "Évora");
     // CAOP gives Évora 1,307 km²; the simplified boundaries come close.

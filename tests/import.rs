@@ -146,6 +146,53 @@ fn reimporting_changes_nothing_a_newer_file_updates_and_quality_shows_the_report
 }
 
 #[test]
+fn without_files_import_reads_the_regions_own_files_again() {
+    let dir = tempdir("own");
+    let region = dir.join("region");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in [
+        "region.toml",
+        "boundaries.geojson",
+        "municipalities.csv",
+        "services.geojson",
+    ] {
+        std::fs::copy(
+            root().join("geodata/alentejo-central").join(f),
+            region.join(f),
+        )
+        .unwrap();
+    }
+    let manifest = region.join("region.toml");
+    let m = manifest.to_str().unwrap();
+    let data = dir.join("data");
+    // The first start seeds the database; the same files again change nothing.
+    let same = import(&data, &["--region", m]);
+    assert_eq!(counts(&same), (0, 0, 378, 0, 0), "{same}");
+    // A new edition of the services file: one capacity changed, one service added.
+    let text = std::fs::read_to_string(region.join("services.geojson")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let features = doc["features"].as_array_mut().unwrap();
+    features[0]["properties"]["capacity"] = 999.into();
+    let id = features[0]["properties"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut extra = features[1].clone();
+    extra["properties"]["id"] = "new-one".into();
+    extra["properties"]["name"] = "Serviço novo".into();
+    features.push(extra);
+    std::fs::write(region.join("services.geojson"), doc.to_string()).unwrap();
+    let newer = import(&data, &["--region", m]);
+    assert_eq!(counts(&newer), (1, 1, 377, 0, 0), "{newer}");
+    let server = Server::start_in(data.clone(), &["--region", m]);
+    let one = http_get(&server.addr, &format!("/api/services/{id}"));
+    assert!(one.contains("\"capacity\":999"), "{one}");
+    assert!(http_get(&server.addr, "/api/services/new-one").contains(" 200 "));
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_second_source_listing_the_same_place_is_merged_with_both_provenances() {
     let dir = tempdir("merge");
     let data = dir.join("data");

@@ -407,6 +407,61 @@ fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
         .is_none_or(|flt| text(&f.props, &flt.field).is_some_and(|v| flt.values.contains(&v)))
 }
 
+/// Other names of the municipality code field in CAOP editions and other sources.
+const CODE_FIELDS: &[&str] = &[
+    "dico",
+    "dtmn",
+    "di_co",
+    "cod_concelho",
+    "codigo_concelho",
+    "cod_mun",
+];
+/// Other names of the municipality name field.
+const NAME_FIELDS: &[&str] = &[
+    "concelho",
+    "municipio",
+    "município",
+    "nome_concelho",
+    "nome",
+    "name",
+];
+
+/// The field to read: the configured one when the file has it, or the user changed it;
+/// otherwise the file's field matching the default or one of its other names (any case),
+/// with a warning saying which was used.
+fn field_in(
+    first: Option<&serde_json::Map<String, serde_json::Value>>,
+    configured: &str,
+    default: &str,
+    others: &[&str],
+    log: &mut Issues<'_>,
+) -> String {
+    let Some(props) = first else {
+        return configured.to_string();
+    };
+    if props.contains_key(configured) || configured != default {
+        return configured.to_string();
+    }
+    let found = others.iter().find_map(|o| {
+        props
+            .keys()
+            .find(|k| crate::text::fold(k) == crate::text::fold(o))
+    });
+    match found {
+        Some(k) => {
+            log.list.push(Issue {
+                severity: Severity::Warning,
+                file: log.file.to_path_buf(),
+                place: None,
+                field: Some(k.clone()),
+                message: format!("no field '{configured}'; reading '{k}' instead (set it in the manifest to choose)"),
+            });
+            k.clone()
+        }
+        None => configured.to_string(),
+    }
+}
+
 fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipality>> {
     let b = &m.boundaries;
     let crs = b.crs.as_deref().map(Crs::parse).transpose()?;
@@ -419,12 +474,17 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
         file: &b.path,
         list: issues,
     };
+    // Editions and sources name the fields differently (dico, DICO, dtmn; concelho, Concelho,
+    // municipio): a field left at its default is looked for under those names too.
+    let first = file.features.first().map(|f| &f.props);
+    let code_field = field_in(first, &b.code, "dico", CODE_FIELDS, &mut log);
+    let name_field = field_in(first, &b.name, "concelho", NAME_FIELDS, &mut log);
     for f in file.features.iter().filter(|f| keep(&b.filter, f)) {
-        let Some(code) = text(&f.props, &b.code) else {
+        let Some(code) = text(&f.props, &code_field) else {
             log.push(
                 Severity::Error,
                 &f.place,
-                Some(&b.code),
+                Some(&code_field),
                 "no municipality code",
             );
             continue;
@@ -433,7 +493,7 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
             log.push(
                 Severity::Error,
                 &f.place,
-                Some(&b.code),
+                Some(&code_field),
                 format!("duplicate code {code}"),
             );
             continue;
@@ -463,7 +523,7 @@ fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipa
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false);
         out.push(Municipality {
-            name: text(&f.props, &b.name).unwrap_or_else(|| code.clone()),
+            name: text(&f.props, &name_field).unwrap_or_else(|| code.clone()),
             nuts3: b.nuts3.as_ref().and_then(|k| text(&f.props, k)),
             code,
             seat: None,
