@@ -119,6 +119,29 @@ enum Command {
     /// Region manifests: `region add` writes a new one.
     #[command(subcommand)]
     Region(RegionCommand),
+    /// Copy the region's database to a file while it is in use (SQLite's online backup).
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        /// Region manifest; repeat for several regions served together (as for `serve`).
+        #[arg(long, default_value = DEFAULT_REGION)]
+        region: Vec<PathBuf>,
+        /// Folder of the database (as for `serve`).
+        #[arg(long, default_value = "data")]
+        data_dir: PathBuf,
+    },
+    /// Replace the region's database with a backup (stop the server first).
+    Restore {
+        /// The backup file.
+        from: PathBuf,
+        /// Region manifest; repeat for several regions served together (as for `serve`).
+        #[arg(long, default_value = DEFAULT_REGION)]
+        region: Vec<PathBuf>,
+        /// Folder of the database (as for `serve`).
+        #[arg(long, default_value = "data")]
+        data_dir: PathBuf,
+    },
     /// Regenerate the demo region's boundaries and services from its municipalities table.
     Demo {
         /// The region folder holding municipalities.csv.
@@ -252,6 +275,30 @@ async fn main() -> Result<()> {
             import(&a)
         }
         Command::Region(RegionCommand::Add(a)) => region_add(a),
+        Command::Backup {
+            out,
+            region,
+            data_dir,
+        } => {
+            let store = open_store(&resolve_all(&region), &data_dir)?;
+            store.backup_to(&out)?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Restore {
+            from,
+            region,
+            data_dir,
+        } => {
+            let store = open_store(&resolve_all(&region), &data_dir)?;
+            store.restore_from(&from)?;
+            println!(
+                "restored from {} ({} services)",
+                from.display(),
+                bussola::store::Store::count(&store)?
+            );
+            Ok(())
+        }
         Command::Export {
             region,
             data_dir,
@@ -269,6 +316,18 @@ async fn main() -> Result<()> {
             out.as_deref(),
         ),
     }
+}
+
+/// Default manifest paths found from outside the repository root, as for `serve`.
+fn resolve_all(regions: &[PathBuf]) -> Vec<PathBuf> {
+    regions.iter().map(|r| resolve(r, DEFAULT_REGION)).collect()
+}
+
+/// The database of one or more regions, without loading their data.
+fn open_store(manifests: &[PathBuf], data_dir: &Path) -> Result<SqliteStore> {
+    let id = bussola::region::database_id(manifests)?;
+    let db = data_dir.join(format!("{id}.sqlite"));
+    SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))
 }
 
 /// Opens the catalog of one or more regions: the database `data_dir/<id>.sqlite` (several

@@ -44,6 +44,29 @@ pub struct Listing {
     pub attribution: Vec<String>,
 }
 
+/// The id that names the database of these manifests, as [`load_all`] gives it, read from
+/// the manifests alone (without loading their data).
+pub fn database_id(paths: &[PathBuf]) -> Result<String> {
+    let mut ids = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
+            path: p.clone(),
+            source,
+        })?;
+        let table: toml::Table =
+            toml::from_str(&text).map_err(|e| Error::data(p, None, None, e.message()))?;
+        match table.get("id").and_then(|v| v.as_str()) {
+            Some(id) => ids.push(id.to_string()),
+            None => return Err(Error::data(p, None, Some("id"), "missing")),
+        }
+    }
+    if ids.is_empty() {
+        return Err(Error::param("region", "no region manifest given"));
+    }
+    ids.sort();
+    Ok(ids.join("+"))
+}
+
 /// Whether a manifest's text is a listing (it has `regions`) rather than one region.
 pub(super) fn is_listing(text: &str) -> bool {
     text.parse::<toml::Table>()

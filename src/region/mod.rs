@@ -20,7 +20,7 @@ use crate::Result;
 use geo::{BoundingRect, Intersects};
 use geo_types::{Geometry, MultiPolygon, Point, Rect};
 pub use manifest::{Manifest, Targets};
-pub use merge::{load_all, load_all_on, Part};
+pub use merge::{database_id, load_all, load_all_on, Part};
 use read::{read_any, read_with_crs, text, CsvPoints, RawFeature};
 use serde::Serialize;
 use std::collections::HashSet;

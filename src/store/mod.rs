@@ -3,6 +3,7 @@
 //! The default is an embedded SQLite file ([`SqliteStore`]); a PostgreSQL/PostGIS store for
 //! several replicas implements the same trait. Every write is one transaction: a crash never
 //! leaves half a record, and a failed write leaves what was stored untouched.
+pub mod migrate;
 mod sqlite;
 
 use crate::model::Service;

@@ -7,28 +7,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS providers (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    legal_nature TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS services (
-    id TEXT PRIMARY KEY,
-    provider_id TEXT NOT NULL REFERENCES providers(id),
-    type_code TEXT NOT NULL,
-    municipality TEXT NOT NULL,
-    lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
-    lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
-    demo INTEGER NOT NULL,
-    record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS services_municipality ON services(municipality);
-CREATE TABLE IF NOT EXISTS reports (source TEXT PRIMARY KEY, json TEXT NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0');
-";
-
 /// Services and providers in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -46,6 +24,8 @@ impl SqliteStore {
         }
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Every commit is on disk before the write is answered, power loss included.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         Self::init(conn)
     }
 
@@ -54,12 +34,62 @@ impl SqliteStore {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> Result<Self> {
+    fn init(mut conn: Connection) -> Result<Self> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.execute_batch(SCHEMA)?;
+        super::migrate::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
+    }
+
+    /// Copies the whole database to `path` while it stays in use (SQLite's online backup).
+    pub fn backup_to(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(Error::data(
+                path,
+                None,
+                None,
+                "already exists; choose a new file",
+            ));
+        }
+        self.lock()?
+            .backup(rusqlite::MAIN_DB, path, None)
+            .map_err(|e| Error::Store(format!("backup to {}: {e}", path.display())))
+    }
+
+    /// Replaces the whole database with a backup made by [`Self::backup_to`], after checking
+    /// that it is one; then brings it to the current schema. Nothing changes if the check fails.
+    pub fn restore_from(&self, path: &Path) -> Result<()> {
+        let source = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| Error::data(path, None, None, format!("cannot open: {e}")))?;
+        let is_ours = source
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('services', 'providers', 'meta')",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| Error::data(path, None, None, format!("not a Bússola database: {e}")))?;
+        if is_ours != 3 {
+            return Err(Error::data(
+                path,
+                None,
+                None,
+                "not a Bússola database (no services table)",
+            ));
+        }
+        if super::migrate::version(&source)? > super::migrate::current() {
+            return Err(Error::data(path, None, None, "made by a newer Bússola"));
+        }
+        drop(source);
+        let mut conn = self.lock()?;
+        conn.restore(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .map_err(|e| Error::Store(format!("restore from {}: {e}", path.display())))?;
+        super::migrate::migrate(&mut conn)?;
+        Ok(())
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
@@ -313,6 +343,34 @@ mod tests {
             store.reports().unwrap(),
             vec![("osm".into(), "{\"n\":1}".into())]
         );
+    }
+
+    #[test]
+    fn a_backup_restores_what_was_stored_then() {
+        let dir = std::env::temp_dir().join(format!("bussola-backup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = SqliteStore::open(&dir.join("live.sqlite")).unwrap();
+        let mut a = example_service();
+        a.id = "a".into();
+        store.seed("test", std::slice::from_ref(&a)).unwrap();
+        let copy = dir.join("copy.sqlite");
+        store.backup_to(&copy).unwrap();
+        assert!(store.backup_to(&copy).is_err(), "never overwrites a file");
+        // Later writes are undone by the restore.
+        let mut b = a.clone();
+        b.id = "b".into();
+        store.upsert(&b).unwrap();
+        assert_eq!(store.count().unwrap(), 2);
+        store.restore_from(&copy).unwrap();
+        assert_eq!(store.services().unwrap(), vec![a]);
+        assert_eq!(store.seeded().unwrap(), ["test"]);
+        // A file that is not a Bússola database changes nothing.
+        let junk = dir.join("junk.sqlite");
+        std::fs::write(&junk, b"not a database").unwrap();
+        assert!(store.restore_from(&junk).is_err());
+        assert_eq!(store.count().unwrap(), 1);
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -1,0 +1,99 @@
+//! Versioned schema migrations, applied in order when a store opens.
+//!
+//! The database's `PRAGMA user_version` is the number of migrations applied. Each migration runs
+//! in its own transaction with the version bump, so a crash leaves the database at one version
+//! or the next, never between. The first one is the first release's schema: databases made
+//! before versioning (version 0, tables already there) pass through it unchanged, since every
+//! statement is `IF NOT EXISTS`.
+use crate::{Error, Result};
+use rusqlite::Connection;
+
+/// The schema of the first release: services, providers, and the data version.
+const V1: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS providers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    legal_nature TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS services (
+    id TEXT PRIMARY KEY,
+    provider_id TEXT NOT NULL REFERENCES providers(id),
+    type_code TEXT NOT NULL,
+    municipality TEXT NOT NULL,
+    lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    demo INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS services_municipality ON services(municipality);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0');
+";
+
+/// Every migration, oldest first: (what it does, SQL).
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("services, providers and the data version", V1),
+    (
+        "the latest quality report of each source",
+        "CREATE TABLE IF NOT EXISTS reports (source TEXT PRIMARY KEY, json TEXT NOT NULL);",
+    ),
+];
+
+/// The schema version this build writes.
+pub fn current() -> u32 {
+    u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
+}
+
+/// A plain connection to a database file, without migrating it (tools and tests that need to
+/// look at, or make, a database of an older schema).
+pub fn raw_connection(path: &std::path::Path) -> Result<Connection> {
+    Ok(Connection::open(path)?)
+}
+
+/// The schema version of an open database.
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Brings a database to the current schema; returns how many migrations ran. A database from
+/// a newer build is refused rather than written to.
+pub fn migrate(conn: &mut Connection) -> Result<usize> {
+    let from = version(conn)?;
+    if from > current() {
+        return Err(Error::Store(format!(
+            "the database has schema version {from}, newer than this build's {}; use a newer Bússola",
+            current()
+        )));
+    }
+    let mut ran = 0;
+    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_gets_every_migration_once() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len());
+        assert_eq!(version(&conn).unwrap(), current());
+        assert_eq!(migrate(&mut conn).unwrap(), 0, "nothing left to do");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_build_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", current() + 1)
+            .unwrap();
+        let e = migrate(&mut conn).unwrap_err().to_string();
+        assert!(e.contains("newer than this build"), "{e}");
+    }
+}
