@@ -546,6 +546,33 @@ impl Catalog {
         ))
     }
 
+    /// Stores a citizen's report that a service's record is wrong (checked first; the service
+    /// must exist).
+    pub fn report_problem(
+        &self,
+        service_id: &str,
+        report: &crate::feedback::NewFeedback,
+    ) -> Result<crate::feedback::Feedback> {
+        let (problem, note) = report.check()?;
+        if self.read()?.get(service_id).is_none() {
+            return Err(Error::NotFound {
+                what: "service",
+                id: service_id.to_string(),
+            });
+        }
+        self.store.add_feedback(
+            service_id,
+            problem,
+            note.as_deref(),
+            &crate::feedback::now_utc(),
+        )
+    }
+
+    /// The reports about a service (all when `None`), newest first.
+    pub fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>> {
+        self.store.feedback(service_id)
+    }
+
     /// Deletes a service: the store first, then the index.
     pub fn delete(&self, id: &str) -> Result<()> {
         let mut index = self

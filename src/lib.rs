@@ -20,6 +20,7 @@
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
+//! | [`feedback`] | citizens' reports of wrong records, sent without an account |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -36,6 +37,7 @@ pub mod demo;
 pub mod distance;
 pub mod error;
 pub mod export;
+pub mod feedback;
 pub mod geocode;
 pub mod index;
 pub mod ingest;

@@ -39,6 +39,12 @@ struct ServeArgs {
     /// Folder holding the page (`web/`) and the styles (`styles/`).
     #[arg(long, default_value = ".")]
     assets: PathBuf,
+    /// Problem reports ("this record is wrong") one client may send in a minute.
+    #[arg(long, default_value_t = 5)]
+    feedback_per_minute: usize,
+    /// Problem reports one client may send in a day.
+    #[arg(long, default_value_t = 30)]
+    feedback_per_day: usize,
 }
 
 /// Options of `import`.
@@ -257,7 +263,11 @@ async fn main() -> Result<()> {
                 .iter()
                 .map(|r| resolve(r, DEFAULT_REGION))
                 .collect();
-            serve(a.addr, &regions, &a.data_dir, assets).await
+            let options = bussola::api::Options {
+                feedback_per_minute: a.feedback_per_minute,
+                feedback_per_day: a.feedback_per_day,
+            };
+            serve(a.addr, &regions, &a.data_dir, assets, options).await
         }
         Command::Check {
             manifest,
@@ -388,6 +398,7 @@ async fn serve(
     manifest: &[PathBuf],
     data_dir: &Path,
     assets: bussola::api::Assets,
+    options: bussola::api::Options,
 ) -> Result<()> {
     ensure_maplibre(&assets);
     let catalog = open_catalog(manifest, data_dir)?;
@@ -398,16 +409,20 @@ async fn serve(
         catalog.region().municipalities.len(),
         data_dir.display()
     );
-    let app = bussola::api::router(Arc::new(catalog), assets);
+    let app = bussola::api::router_with(Arc::new(catalog), assets, options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // The client's address is known to the abuse limits (and kept nowhere).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

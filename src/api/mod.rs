@@ -8,6 +8,7 @@
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
+//! | `POST /api/services/{id}/feedback` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
@@ -15,7 +16,9 @@ pub mod coverage;
 pub mod error;
 pub mod export;
 pub mod features;
+pub mod feedback;
 pub mod gaps;
+pub mod limit;
 pub mod meta;
 pub mod params;
 pub mod quality;
@@ -41,14 +44,44 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// The page's files.
     pub assets: Arc<Assets>,
+    /// How many problem reports one client may send.
+    pub feedback_limit: Arc<limit::Limit>,
+}
+
+/// Settings of the service that are not data.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Problem reports one client may send in a minute.
+    pub feedback_per_minute: usize,
+    /// Problem reports one client may send in a day.
+    pub feedback_per_day: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        // A person reports a few records at most; a script is stopped.
+        Options {
+            feedback_per_minute: 5,
+            feedback_per_day: 30,
+        }
+    }
 }
 
 /// The whole service as a router: API, tiles, styles and page.
 pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
+    router_with(catalog, assets, Options::default())
+}
+
+/// [`router`] with settings.
+pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> Router {
     let state = AppState {
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         catalog,
         assets: Arc::new(assets),
+        feedback_limit: Arc::new(limit::Limit::new(
+            options.feedback_per_minute,
+            options.feedback_per_day,
+        )),
     };
     Router::new()
         .route("/health", get(meta::health))
@@ -65,6 +98,10 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))
         .route("/api/services/{id}", get(services::one))
+        .route(
+            "/api/services/{id}/feedback",
+            axum::routing::post(feedback::report),
+        )
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))

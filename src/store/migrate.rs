@@ -37,6 +37,18 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "the latest quality report of each source",
         "CREATE TABLE IF NOT EXISTS reports (source TEXT PRIMARY KEY, json TEXT NOT NULL);",
     ),
+    (
+        "citizens' reports of wrong records",
+        "CREATE TABLE IF NOT EXISTS feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            service_id TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            note TEXT,
+            created TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open'
+        );
+        CREATE INDEX IF NOT EXISTS feedback_service ON feedback(service_id, status);",
+    ),
 ];
 
 /// The schema version this build writes.

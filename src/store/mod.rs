@@ -29,6 +29,16 @@ pub trait Store: Send + Sync {
     fn put_report(&self, source: &str, json: &str) -> Result<()>;
     /// The latest quality report of every source: (source, JSON text), by source.
     fn reports(&self) -> Result<Vec<(String, String)>>;
+    /// Stores a citizen's report about a service; returns it with its number.
+    fn add_feedback(
+        &self,
+        service_id: &str,
+        problem: crate::feedback::Problem,
+        note: Option<&str>,
+        created: &str,
+    ) -> Result<crate::feedback::Feedback>;
+    /// The reports about a service (all services when `None`), newest first.
+    fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>>;
     /// Deletes a service; whether it was there.
     fn delete(&self, id: &str) -> Result<bool>;
     /// A number that changes on every write (for caches and ETags).

@@ -252,6 +252,65 @@ impl Store for SqliteStore {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    fn add_feedback(
+        &self,
+        service_id: &str,
+        problem: crate::feedback::Problem,
+        note: Option<&str>,
+        created: &str,
+    ) -> Result<crate::feedback::Feedback> {
+        let conn = self.lock()?;
+        conn.execute(
+            "INSERT INTO feedback(service_id, problem, note, created) VALUES (?1, ?2, ?3, ?4)",
+            params![service_id, problem.code(), note, created],
+        )?;
+        Ok(crate::feedback::Feedback {
+            id: conn.last_insert_rowid(),
+            service_id: service_id.to_string(),
+            problem,
+            note: note.map(str::to_string),
+            created: created.to_string(),
+            status: crate::feedback::Status::Open,
+        })
+    }
+
+    fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>> {
+        use crate::feedback::{Feedback, Problem, Status};
+        let conn = self.lock()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, service_id, problem, note, created, status FROM feedback
+             WHERE ?1 IS NULL OR service_id = ?1 ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([service_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, service_id, problem, note, created, status) = row?;
+            out.push(Feedback {
+                id,
+                service_id,
+                problem: Problem::parse(&problem)
+                    .ok_or_else(|| Error::Store(format!("feedback {id}: problem '{problem}'")))?,
+                note,
+                created,
+                status: if status == "resolved" {
+                    Status::Resolved
+                } else {
+                    Status::Open
+                },
+            });
+        }
+        Ok(out)
+    }
+
     fn delete(&self, id: &str) -> Result<bool> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;
