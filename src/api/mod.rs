@@ -4,6 +4,8 @@
 //! | route | handler module |
 //! |---|---|
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
+//! | `PATCH /api/services/{id}`, `GET /api/services/{id}/history`, `GET /api/changes`, `POST /api/changes/{id}/approve\|reject\|revert` | [`edit`] |
+//! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `DELETE /api/tokens/{id}` | [`auth`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
@@ -11,11 +13,14 @@
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+pub mod auth;
 pub mod coverage;
+pub mod edit;
 pub mod error;
 pub mod export;
 pub mod features;
 pub mod gaps;
+pub mod limit;
 pub mod meta;
 pub mod params;
 pub mod quality;
@@ -26,7 +31,7 @@ pub mod web;
 use crate::catalog::Catalog;
 use crate::tiles::{CatalogTiles, TileSource};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::Router;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -41,6 +46,8 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// The page's files.
     pub assets: Arc<Assets>,
+    /// Rate limits of login and writes.
+    pub limits: Arc<limit::RateLimits>,
 }
 
 /// The whole service as a router: API, tiles, styles and page.
@@ -49,6 +56,7 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         catalog,
         assets: Arc::new(assets),
+        limits: Arc::default(),
     };
     Router::new()
         .route("/health", get(meta::health))
@@ -61,10 +69,19 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
         .route("/api/export", get(export::download))
         .route("/api/quality", get(quality::json))
         .route("/quality", get(quality::page))
-        .route("/api/scenarios", axum::routing::post(gaps::scenario))
+        .route("/api/scenarios", post(gaps::scenario))
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))
-        .route("/api/services/{id}", get(services::one))
+        .route("/api/services/{id}", get(services::one).patch(edit::patch))
+        .route("/api/services/{id}/history", get(edit::history))
+        .route("/api/changes", get(edit::list))
+        .route("/api/changes/{id}/approve", post(edit::approve))
+        .route("/api/changes/{id}/reject", post(edit::reject))
+        .route("/api/changes/{id}/revert", post(edit::revert))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
+        .route("/api/tokens/{id}", delete(auth::revoke))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))

@@ -57,19 +57,20 @@ impl SqliteStore {
     fn init(conn: Connection) -> Result<Self> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(super::accounts::ACCOUNTS_SCHEMA)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
+    pub(super) fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn
             .lock()
             .map_err(|_| Error::Store("database lock poisoned".into()))
     }
 }
 
-fn bump(tx: &Transaction<'_>) -> Result<()> {
+pub(super) fn bump(tx: &Transaction<'_>) -> Result<()> {
     tx.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'",
         [],
@@ -77,7 +78,7 @@ fn bump(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
+pub(super) fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
     let nature =
         serde_json::to_value(s.provider.legal_nature).map_err(|e| Error::Store(e.to_string()))?;
     tx.execute(

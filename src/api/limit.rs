@@ -1,0 +1,91 @@
+//! In-process rate limits: a token bucket per client address and route class.
+use crate::error::Refusal;
+use crate::Error;
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// A class of routes with its own limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `POST /api/login`: 10 at once, then one every 6 s.
+    Login,
+    /// Authenticated writes: 30 at once, then one a second.
+    Write,
+}
+
+impl Route {
+    /// Burst size and refill per second.
+    fn limit(self) -> (f64, f64) {
+        match self {
+            Route::Login => (10.0, 1.0 / 6.0),
+            Route::Write => (30.0, 1.0),
+        }
+    }
+}
+
+/// Token buckets by (client address, route class).
+#[derive(Debug, Default)]
+pub struct RateLimits {
+    buckets: Mutex<HashMap<(String, Route), (f64, Instant)>>,
+}
+
+/// Most addresses kept before full buckets are forgotten.
+const MAX_KEYS: usize = 10_000;
+
+impl RateLimits {
+    /// Takes one token for a client and route class, or refuses with 429.
+    pub fn check(&self, client: &str, route: Route) -> Result<(), Error> {
+        let (burst, per_sec) = route.limit();
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .map_err(|_| Error::Store("rate limit lock poisoned".into()))?;
+        if buckets.len() > MAX_KEYS {
+            buckets.retain(|(_, r), (t, at)| {
+                let (b, p) = r.limit();
+                *t + now.duration_since(*at).as_secs_f64() * p < b
+            });
+        }
+        let (tokens, at) = buckets
+            .entry((client.to_string(), route))
+            .or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
+        *at = now;
+        if *tokens < 1.0 {
+            let wait = ((1.0 - *tokens) / per_sec).ceil();
+            return Err(Error::refused(
+                Refusal::TooMany,
+                format!("too many requests; try again in {wait} s"),
+            ));
+        }
+        *tokens -= 1.0;
+        Ok(())
+    }
+}
+
+/// The client's address: the peer, or, when the peer is a local reverse proxy (or unknown),
+/// the address the proxy appended last to `X-Forwarded-For`.
+pub fn client(parts: &Parts) -> String {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = || {
+        parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_string())
+    };
+    match peer {
+        Some(ip) if !ip.is_loopback() => ip.to_string(),
+        Some(ip) => forwarded().unwrap_or_else(|| ip.to_string()),
+        None => forwarded().unwrap_or_else(|| "unknown".into()),
+    }
+}
