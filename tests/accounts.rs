@@ -657,3 +657,34 @@ async fn a_revoked_token_and_logout_end_the_session() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn the_editing_section_decides_what_waits_for_review() {
+    let mut region = bussola::region::Region::load(&common::default_manifest())
+        .unwrap()
+        .region;
+    region.editing =
+        toml::from_str("immediate = [\"contact\", \"capacity\"]\nreview = [\"name\"]").unwrap();
+    let store = bussola::store::SqliteStore::in_memory().unwrap();
+    let cat = Arc::new(Catalog::open(region, Box::new(store)).unwrap());
+    let app = bussola::api::router(cat.clone(), bussola::api::Assets::under(&common::root()));
+    let token = account(
+        &cat,
+        "lar@example.pt",
+        Role::Provider,
+        Some(&owner_of(&cat)),
+        &[],
+    )
+    .2;
+    let (st, v) = patch(&app, &token, json!({"capacity": 30, "vacancies": 3})).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(
+        v["applied"][0]["field"], "capacity",
+        "capacity is immediate here"
+    );
+    assert_eq!(
+        v["pending"][0]["field"], "vacancies",
+        "a class in neither list waits"
+    );
+    assert_eq!(public(&app).await["capacity"], 30);
+}
