@@ -492,6 +492,38 @@ impl Catalog {
         self.wrote()
     }
 
+    /// The store (accounts, tokens and the change history are read through it).
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// Edits one service under the write lock: `plan` sees the stored record and says what to
+    /// write (its new record, change rows, a decision), which the store writes in one
+    /// transaction before the index takes the new record. Returns `plan`'s value and the new
+    /// change rows' ids.
+    pub fn edit<T>(
+        &self,
+        id: &str,
+        plan: impl FnOnce(&Service) -> Result<(crate::store::EditWrite, T)>,
+    ) -> Result<(T, Vec<i64>)> {
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        let current = index.get(id).ok_or_else(|| Error::NotFound {
+            what: "service",
+            id: id.to_string(),
+        })?;
+        let (write, out) = plan(current)?;
+        let ids = self.store.write_edit(&write)?;
+        if let Some(s) = write.service {
+            index.upsert(s);
+        }
+        drop(index);
+        self.wrote()?;
+        Ok((out, ids))
+    }
+
     /// Imports converted records: plans against what is stored (idempotent, merging likely
     /// duplicates from other sources), writes the changes in one transaction, then indexes them.
     pub fn import(

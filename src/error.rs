@@ -46,12 +46,45 @@ pub enum Error {
     /// A tile could not be encoded.
     #[error("tile: {0}")]
     Tile(String),
+    /// The request is refused: not signed in, not allowed, too many, or at odds with the
+    /// record's state (see [`Refusal`]).
+    #[error("{message}")]
+    Refused {
+        /// Why.
+        kind: Refusal,
+        /// What to tell the caller.
+        message: String,
+    },
+    /// Submitted fields are invalid; names each one and what is wrong with it.
+    #[error("invalid {}", .0.keys().cloned().collect::<Vec<_>>().join(", "))]
+    InvalidFields(std::collections::BTreeMap<String, String>),
     /// Reprojection failed.
     #[error(transparent)]
     Reproject(#[from] crate::reproject::ReprojectError),
 }
 
+/// Why a request is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No valid session or token (HTTP 401).
+    Unauthenticated,
+    /// Signed in, but not allowed to do this (HTTP 403).
+    Forbidden,
+    /// The record is not in a state that allows it, e.g. a change already decided (HTTP 409).
+    Conflict,
+    /// Too many requests from one address (HTTP 429).
+    TooMany,
+}
+
 impl Error {
+    /// Shorthand for [`Error::Refused`].
+    pub fn refused(kind: Refusal, message: impl Into<String>) -> Self {
+        Error::Refused {
+            kind,
+            message: message.into(),
+        }
+    }
+
     /// Shorthand for [`Error::InvalidParam`].
     pub fn param(param: &str, message: impl Into<String>) -> Self {
         Error::InvalidParam {

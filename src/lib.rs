@@ -17,6 +17,8 @@
 //! | [`quality`] | field validators, cross-source duplicates and the quality report |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
+//! | [`auth`] | accounts and roles, single-use login links, session tokens (hashed) |
+//! | [`edit`] | editing services: field validation, review classes, history and revert |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
@@ -31,10 +33,12 @@
 
 pub mod access;
 pub mod api;
+pub mod auth;
 pub mod catalog;
 pub mod coverage;
 pub mod demo;
 pub mod distance;
+pub mod edit;
 pub mod error;
 pub mod export;
 pub mod feedback;

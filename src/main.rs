@@ -148,12 +148,67 @@ enum Command {
         #[arg(long, default_value = "data")]
         data_dir: PathBuf,
     },
+    /// Accounts: `user add` creates one and prints its single-use login link, `user link` prints
+    /// a new link, `user revoke` ends every session and link of an account.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Regenerate the demo region's boundaries and services from its municipalities table.
     Demo {
         /// The region folder holding municipalities.csv.
         #[arg(long, default_value = "geodata/alentejo-central")]
         dir: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print its login link (valid 7 days, single use).
+    Add {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// `admin`, `moderator` or `provider`.
+        #[arg(long)]
+        role: String,
+        /// For a provider: the provider id (`provider.id` of its services) it may edit.
+        #[arg(long)]
+        provider: Option<String>,
+        /// For a moderator: a municipality code (DICO) it looks after; repeatable.
+        #[arg(long = "municipality", value_name = "CODE")]
+        municipalities: Vec<String>,
+        #[command(flatten)]
+        db: UserDb,
+    },
+    /// Print a new login link for an existing account.
+    Link {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: UserDb,
+    },
+    /// Revoke every session and login link of an account.
+    Revoke {
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: UserDb,
+    },
+}
+
+/// Where the accounts are kept, and the host login links point at.
+#[derive(clap::Args)]
+struct UserDb {
+    /// Region manifest; repeat for several regions served together (as for `serve`).
+    #[arg(long, default_value = DEFAULT_REGION)]
+    region: Vec<PathBuf>,
+    /// Folder of the database (as for `serve`).
+    #[arg(long, default_value = "data")]
+    data_dir: PathBuf,
+    /// Host (and port) of the login link, as users reach the service.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    host: String,
 }
 
 #[derive(Subcommand)]
@@ -275,6 +330,7 @@ async fn main() -> Result<()> {
             set,
             report,
         } => check(&manifest, !errors_only, &set, report.as_deref()),
+        Command::User(cmd) => user(cmd),
         Command::Demo { dir } => demo(&dir),
         Command::Import(mut a) => {
             a.region = a
@@ -414,15 +470,70 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {addr}"))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    // The client's address is known to the abuse limits (and kept nowhere).
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    // The peer address keys the rate limits of login and writes.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// `user add|link|revoke`: thin over `bussola::auth`.
+fn user(cmd: UserCommand) -> Result<()> {
+    let (UserCommand::Add { db, .. }
+    | UserCommand::Link { db, .. }
+    | UserCommand::Revoke { db, .. }) = &cmd;
+    let regions: Vec<PathBuf> = db
+        .region
+        .iter()
+        .map(|r| resolve(r, DEFAULT_REGION))
+        .collect();
+    let catalog = open_catalog(&regions, &db.data_dir)?;
+    let store = catalog.store();
+    let now = bussola::auth::now();
+    let find = |email: &str| -> Result<bussola::auth::User> {
+        store
+            .user_by_email(email)?
+            .with_context(|| format!("no account for {email}"))
+    };
+    let (user, raw) = match &cmd {
+        UserCommand::Add {
+            email,
+            role,
+            provider,
+            municipalities,
+            ..
+        } => {
+            let new = bussola::auth::NewUser {
+                email: email.clone(),
+                role: bussola::auth::Role::parse(role)?,
+                provider: provider.clone(),
+                municipalities: municipalities.clone(),
+            };
+            bussola::auth::check_new_user(&new, |m| catalog.region().municipality(m).is_some())?;
+            bussola::auth::invite(store, &new, now)?
+        }
+        UserCommand::Link { email, .. } => {
+            let u = find(email)?;
+            let raw = bussola::auth::login_link_token(store, u.id, now)?;
+            (u, raw)
+        }
+        UserCommand::Revoke { email, .. } => {
+            let u = find(email)?;
+            let n = store.revoke_user(u.id, now)?;
+            println!(
+                "revoked {n} session(s) and link(s) of {} ({})",
+                u.email,
+                u.role.as_str()
+            );
+            return Ok(());
+        }
+    };
+    println!("{} ({}, id {})", user.email, user.role.as_str(), user.id);
+    println!("login link (single use, valid 7 days):");
+    println!("http://{}/login?token={raw}", db.host);
     Ok(())
 }
 

@@ -148,10 +148,10 @@ fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {
 #[test]
 fn check_set_maps_fields_without_editing_the_manifest() {
     let dir = tempdir("set");
-    // The boundaries name their fields DICO and Concelho, as a Shapefile would.
+    // The boundaries name their code field in a way no default knows, and the name Concelho.
     let text = std::fs::read_to_string(root().join("geodata/alentejo-central/boundaries.geojson"))
         .unwrap()
-        .replace("\"dico\":", "\"DICO\":")
+        .replace("\"dico\":", "\"CODINE\":")
         .replace("\"concelho\":", "\"Concelho\":");
     write(&dir, "b.geojson", &text);
     std::fs::copy(
@@ -191,12 +191,12 @@ fn check_set_maps_fields_without_editing_the_manifest() {
     assert!(!ok, "{text}");
     assert!(
         text.contains("field 'dico': no municipality boundaries")
-            && text.contains("the fields are Concelho, DICO"),
+            && text.contains("the fields are CODINE, Concelho"),
         "{text}"
     );
 
     let mapped = [
-        "boundaries.code=DICO",
+        "boundaries.code=CODINE",
         "boundaries.name=Concelho",
         "services.0.fields.name=nome",
         "services.0.fields.type=resposta",

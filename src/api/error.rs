@@ -1,4 +1,7 @@
-//! Errors as HTTP responses with a JSON body `{"error": "...", "parameter": "..."}`.
+//! Errors as HTTP responses with a JSON body `{"error": "...", "parameter": "..."}` (400),
+//! `{"error": "...", "fields": {"phone": "..."}}` (422), or `{"error": "..."}` (401, 403, 404,
+//! 409, 429).
+use crate::error::Refusal;
 use crate::Error;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -23,6 +26,19 @@ impl IntoResponse for ApiError {
                 json!({"error": self.0.to_string(), "parameter": param}),
             ),
             Error::NotFound { .. } => (StatusCode::NOT_FOUND, json!({"error": self.0.to_string()})),
+            Error::Refused { kind, message } => (
+                match kind {
+                    Refusal::Unauthenticated => StatusCode::UNAUTHORIZED,
+                    Refusal::Forbidden => StatusCode::FORBIDDEN,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                    Refusal::TooMany => StatusCode::TOO_MANY_REQUESTS,
+                },
+                json!({"error": message}),
+            ),
+            Error::InvalidFields(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"error": self.0.to_string(), "fields": fields}),
+            ),
             other => {
                 tracing::error!("internal error: {other}");
                 (

@@ -1,13 +1,25 @@
 //! `POST /api/services/{id}/feedback`: a citizen says a record is wrong (no account needed).
 use super::error::ApiError;
-use super::limit::Client;
+use super::limit::Route;
 use super::AppState;
 use crate::feedback::NewFeedback;
+use axum::extract::FromRequestParts;
 use axum::extract::{Path, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+
+/// The client's address, as the rate limits key it.
+pub struct Client(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client(super::limit::client(parts)))
+    }
+}
 
 /// Stores the report: 201 with it, 400 naming a bad field, 404 for an unknown service, 429
 /// when one client sends too many.
@@ -26,14 +38,7 @@ pub async fn report(
             ),
         ))
     })?;
-    if let Err(wait) = app.feedback_limit.check(&client) {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [("retry-after", wait.to_string())],
-            Json(json!({"error": format!("too many reports from here; try again in {wait} s")})),
-        )
-            .into_response());
-    }
+    app.limits.check(&client.0, Route::Feedback)?;
     let stored = app.catalog.report_problem(&id, &report)?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }

@@ -1,111 +1,111 @@
-//! Abuse limits: how many writes one client may make in a minute and in a day, counted in
-//! memory only (nothing about the client is stored).
-use axum::extract::{ConnectInfo, FromRequestParts};
+//! In-process rate limits: a token bucket per client address and route class.
+use crate::error::Refusal;
+use crate::Error;
+use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// The client a request came from: its IP address, or `unknown` (e.g. in-process tests).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Client(pub String);
+/// A class of routes with its own limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `POST /api/login`: 10 at once, then one every 6 s.
+    Login,
+    /// Authenticated writes: 30 at once, then one a second.
+    Write,
+    /// Citizens' problem reports (no account): as configured, by default 5 at once, then 30
+    /// a day.
+    Feedback,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
-    type Rejection = std::convert::Infallible;
+/// Token buckets by (client address, route class).
+#[derive(Debug)]
+pub struct RateLimits {
+    buckets: Mutex<HashMap<(String, Route), (f64, Instant)>>,
+    /// Burst and refill per second of problem reports.
+    feedback: (f64, f64),
+}
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        // The socket's address only: a forwarded-for header is the client's to forge.
-        Ok(Client(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string()),
-        ))
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits::with_feedback(5, 30)
     }
 }
 
-/// A limit of `per_minute` and `per_day` actions per client.
-#[derive(Debug)]
-pub struct Limit {
-    per_minute: usize,
-    per_day: usize,
-    seen: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-/// At most this many clients are remembered; past it the oldest day is forgotten first.
-const MAX_CLIENTS: usize = 10_000;
-
-impl Limit {
-    /// A limit of so many actions a minute and a day.
-    pub fn new(per_minute: usize, per_day: usize) -> Self {
-        Limit {
-            per_minute,
-            per_day,
-            seen: Mutex::new(HashMap::new()),
+impl RateLimits {
+    /// Limits with problem reports allowed `burst` at once and `per_day` over a day.
+    pub fn with_feedback(burst: usize, per_day: usize) -> Self {
+        RateLimits {
+            buckets: Mutex::default(),
+            feedback: (burst as f64, per_day as f64 / 86_400.0),
         }
     }
 
-    /// Counts one action by `client`; `Err(seconds to wait)` when over the limit (and then
-    /// the action is not counted).
-    pub fn check(&self, client: &Client) -> Result<(), u64> {
-        self.check_at(client, Instant::now())
+    /// Burst size and refill per second of a route class.
+    fn limit(&self, route: Route) -> (f64, f64) {
+        match route {
+            Route::Login => (10.0, 1.0 / 6.0),
+            Route::Write => (30.0, 1.0),
+            Route::Feedback => self.feedback,
+        }
     }
+}
 
-    fn check_at(&self, client: &Client, now: Instant) -> Result<(), u64> {
-        let day = Duration::from_secs(86_400);
-        let minute = Duration::from_secs(60);
-        let Ok(mut seen) = self.seen.lock() else {
-            return Ok(());
-        };
-        if seen.len() >= MAX_CLIENTS && !seen.contains_key(&client.0) {
-            seen.retain(|_, times| {
-                times
-                    .last()
-                    .is_some_and(|t| now.duration_since(*t) < minute)
+/// Most addresses kept before full buckets are forgotten.
+const MAX_KEYS: usize = 10_000;
+
+impl RateLimits {
+    /// Takes one token for a client and route class, or refuses with 429.
+    pub fn check(&self, client: &str, route: Route) -> Result<(), Error> {
+        let (burst, per_sec) = self.limit(route);
+        let now = Instant::now();
+        let mut buckets = self
+            .buckets
+            .lock()
+            .map_err(|_| Error::Store("rate limit lock poisoned".into()))?;
+        if buckets.len() > MAX_KEYS {
+            buckets.retain(|(_, r), (t, at)| {
+                let (b, p) = self.limit(*r);
+                *t + now.duration_since(*at).as_secs_f64() * p < b
             });
         }
-        let times = seen.entry(client.0.clone()).or_default();
-        times.retain(|t| now.duration_since(*t) < day);
-        let recent = times.iter().filter(|t| now.duration_since(**t) < minute);
-        if recent.count() >= self.per_minute {
-            return Err(60);
+        let (tokens, at) = buckets
+            .entry((client.to_string(), route))
+            .or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
+        *at = now;
+        if *tokens < 1.0 {
+            let wait = ((1.0 - *tokens) / per_sec).ceil();
+            return Err(Error::refused(
+                Refusal::TooMany,
+                format!("too many requests; try again in {wait} s"),
+            ));
         }
-        if times.len() >= self.per_day {
-            let oldest = times.first().map_or(day, |t| day - now.duration_since(*t));
-            return Err(oldest.as_secs().max(1));
-        }
-        times.push(now);
+        *tokens -= 1.0;
         Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_client_over_the_minute_waits_and_others_do_not() {
-        let l = Limit::new(3, 100);
-        let a = Client("10.0.0.1".into());
-        let b = Client("10.0.0.2".into());
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert!(l.check_at(&a, t0).is_ok());
-        }
-        assert_eq!(l.check_at(&a, t0), Err(60));
-        assert!(l.check_at(&b, t0).is_ok(), "another client is not limited");
-        assert!(l.check_at(&a, t0 + Duration::from_secs(61)).is_ok());
-    }
-
-    #[test]
-    fn the_day_limit_holds_across_minutes() {
-        let l = Limit::new(100, 2);
-        let a = Client("x".into());
-        let t0 = Instant::now();
-        assert!(l.check_at(&a, t0).is_ok());
-        assert!(l.check_at(&a, t0 + Duration::from_secs(3600)).is_ok());
-        assert!(l.check_at(&a, t0 + Duration::from_secs(7200)).is_err());
-        assert!(l.check_at(&a, t0 + Duration::from_secs(86_401)).is_ok());
+/// The client's address: the peer, or, when the peer is a local reverse proxy (or unknown),
+/// the address the proxy appended last to `X-Forwarded-For`.
+pub fn client(parts: &Parts) -> String {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = || {
+        parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_string())
+    };
+    match peer {
+        Some(ip) if !ip.is_loopback() => ip.to_string(),
+        Some(ip) => forwarded().unwrap_or_else(|| ip.to_string()),
+        None => forwarded().unwrap_or_else(|| "unknown".into()),
     }
 }

@@ -4,6 +4,8 @@
 //! | route | handler module |
 //! |---|---|
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
+//! | `PATCH /api/services/{id}`, `GET /api/services/{id}/history`, `GET /api/changes`, `POST /api/changes/{id}/approve\|reject\|revert` | [`edit`] |
+//! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `DELETE /api/tokens/{id}` | [`auth`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
@@ -12,7 +14,9 @@
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+pub mod auth;
 pub mod coverage;
+pub mod edit;
 pub mod error;
 pub mod export;
 pub mod features;
@@ -29,7 +33,7 @@ pub mod web;
 use crate::catalog::Catalog;
 use crate::tiles::{CatalogTiles, TileSource};
 use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::Router;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
@@ -44,8 +48,8 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// The page's files.
     pub assets: Arc<Assets>,
-    /// How many problem reports one client may send.
-    pub feedback_limit: Arc<limit::Limit>,
+    /// Rate limits of login and writes.
+    pub limits: Arc<limit::RateLimits>,
 }
 
 /// Settings of the service that are not data.
@@ -78,7 +82,7 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         catalog,
         assets: Arc::new(assets),
-        feedback_limit: Arc::new(limit::Limit::new(
+        limits: Arc::new(limit::RateLimits::with_feedback(
             options.feedback_per_minute,
             options.feedback_per_day,
         )),
@@ -94,14 +98,20 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/export", get(export::download))
         .route("/api/quality", get(quality::json))
         .route("/quality", get(quality::page))
-        .route("/api/scenarios", axum::routing::post(gaps::scenario))
+        .route("/api/scenarios", post(gaps::scenario))
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))
-        .route("/api/services/{id}", get(services::one))
-        .route(
-            "/api/services/{id}/feedback",
-            axum::routing::post(feedback::report),
-        )
+        .route("/api/services/{id}", get(services::one).patch(edit::patch))
+        .route("/api/services/{id}/history", get(edit::history))
+        .route("/api/changes", get(edit::list))
+        .route("/api/changes/{id}/approve", post(edit::approve))
+        .route("/api/changes/{id}/reject", post(edit::reject))
+        .route("/api/changes/{id}/revert", post(edit::revert))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
+        .route("/api/tokens/{id}", delete(auth::revoke))
+        .route("/api/services/{id}/feedback", post(feedback::report))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))

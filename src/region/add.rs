@@ -212,6 +212,7 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         surface: SurfaceSpec::default(),
         gazetteer: None,
         quality: Default::default(),
+        editing: Default::default(),
     })
 }
 

@@ -38,6 +38,53 @@ pub struct Manifest {
     /// Where to place records that have an address but no coordinates (see [`crate::geocode`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gazetteer: Option<GazetteerSpec>,
+    /// Which edits by providers go live at once and which wait for review (`[editing]`).
+    #[serde(default, skip_serializing_if = "EditingSettings::is_default")]
+    pub editing: EditingSettings,
+}
+
+/// Field classes of provider edits (`[editing]`): `immediate` ones go live at once, `review`
+/// ones wait for a moderator; a class in neither list waits too. Classes: `contact`,
+/// `opening_hours`, `vacancies`, `address`, `capacity`, `position`, `name`, `provider`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditingSettings {
+    /// Classes a provider's change applies at once.
+    #[serde(default = "default_immediate")]
+    pub immediate: Vec<String>,
+    /// Classes a provider's change waits for a moderator.
+    #[serde(default = "default_review")]
+    pub review: Vec<String>,
+}
+
+fn default_immediate() -> Vec<String> {
+    ["contact", "opening_hours", "vacancies"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn default_review() -> Vec<String> {
+    ["position", "capacity", "name"].map(String::from).to_vec()
+}
+
+impl Default for EditingSettings {
+    fn default() -> Self {
+        EditingSettings {
+            immediate: default_immediate(),
+            review: default_review(),
+        }
+    }
+}
+
+impl EditingSettings {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Whether a provider's change to a field of this class goes live without review.
+    pub fn is_immediate(&self, class: &str) -> bool {
+        self.immediate.iter().any(|c| c == class) && !self.review.iter().any(|c| c == class)
+    }
 }
 
 /// The files of a gazetteer: postal codes, places and parishes, all optional.

@@ -121,6 +121,8 @@ pub struct Region {
     pub gazetteer: Option<crate::geocode::Gazetteer>,
     /// Settings of the quality checks.
     pub quality: manifest::QualitySettings,
+    /// Which provider edits go live at once and which wait for review.
+    pub editing: manifest::EditingSettings,
     /// The regions served together in this one (just itself for a single manifest).
     pub parts: Vec<Part>,
     bounds: Vec<Rect<f64>>,
@@ -231,6 +233,7 @@ impl Region {
             taxonomy,
             gazetteer: None,
             quality: m.quality,
+            editing: m.editing.clone(),
             parts: vec![Part {
                 id: m.id.clone(),
                 name: m.name.clone(),

@@ -49,6 +49,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         );
         CREATE INDEX IF NOT EXISTS feedback_service ON feedback(service_id, status);",
     ),
+    (
+        "accounts, their tokens, and the history and review of edits",
+        super::accounts::ACCOUNTS_SCHEMA,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -3,15 +3,47 @@
 //! The default is an embedded SQLite file ([`SqliteStore`]); a PostgreSQL/PostGIS store for
 //! several replicas implements the same trait. Every write is one transaction: a crash never
 //! leaves half a record, and a failed write leaves what was stored untouched.
+mod accounts;
 pub mod migrate;
+mod records;
 mod sqlite;
 
+use crate::auth::{NewUser, User};
 use crate::model::Service;
 use crate::Result;
+pub use records::*;
 pub use sqlite::SqliteStore;
 
-/// Where services and their providers are kept.
-pub trait Store: Send + Sync {
+/// Accounts, their tokens (hashes only) and the change history of services.
+pub trait Accounts {
+    /// Creates an account; an e-mail address already in use is refused.
+    fn add_user(&self, u: &NewUser) -> Result<User>;
+    /// An account by id.
+    fn user(&self, id: i64) -> Result<Option<User>>;
+    /// An account by e-mail address (case-insensitive).
+    fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    /// Stores a token; its id.
+    fn put_token(&self, t: &NewToken) -> Result<i64>;
+    /// Marks a valid login token used (once only); its account.
+    fn take_login(&self, hash: &str, now: i64) -> Result<Option<i64>>;
+    /// The valid (unexpired, unrevoked) session with this hash.
+    fn session(&self, hash: &str, now: i64) -> Result<Option<SessionRow>>;
+    /// The account a token (by id) belongs to.
+    fn token_owner(&self, id: i64) -> Result<Option<i64>>;
+    /// Revokes a token; whether it was live.
+    fn revoke_token(&self, id: i64, now: i64) -> Result<bool>;
+    /// Revokes every token of an account; how many.
+    fn revoke_user(&self, user: i64, now: i64) -> Result<usize>;
+    /// Writes an edit (service, change rows, decision) in one transaction; the new rows' ids.
+    fn write_edit(&self, w: &EditWrite) -> Result<Vec<i64>>;
+    /// Changes matching a query, oldest first.
+    fn changes(&self, q: &ChangeQuery) -> Result<Vec<Change>>;
+    /// One change by id.
+    fn change(&self, id: i64) -> Result<Option<Change>>;
+}
+
+/// Where services and their providers are kept (and, through [`Accounts`], who may edit them).
+pub trait Store: Accounts + Send + Sync {
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;
     /// How many services are stored.

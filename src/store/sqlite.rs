@@ -92,14 +92,14 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
+    pub(super) fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn
             .lock()
             .map_err(|_| Error::Store("database lock poisoned".into()))
     }
 }
 
-fn bump(tx: &Transaction<'_>) -> Result<()> {
+pub(super) fn bump(tx: &Transaction<'_>) -> Result<()> {
     tx.execute(
         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'",
         [],
@@ -107,7 +107,7 @@ fn bump(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
+pub(super) fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
     let nature =
         serde_json::to_value(s.provider.legal_nature).map_err(|e| Error::Store(e.to_string()))?;
     tx.execute(

@@ -182,3 +182,34 @@ impl Drop for Server {
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 }
+
+/// Sends a request with a method, headers and a body; returns status, response headers and the
+/// body parsed as JSON (`Null` when empty or not JSON).
+pub async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if !body.is_empty() {
+        req = req.header("content-type", "application/json");
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let h = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        h,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}

@@ -1,0 +1,113 @@
+//! Editing services: `PATCH /api/services/{id}`, `GET /api/services/{id}/history`,
+//! `GET /api/changes`, `POST /api/changes/{id}/approve|reject|revert` (thin over
+//! [`crate::edit`]).
+use super::auth::Auth;
+use super::error::ApiError;
+use super::features::service_feature;
+use super::AppState;
+use crate::auth::now;
+use crate::edit;
+use crate::store::ChangeStatus;
+use crate::Error;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+fn pairs(list: &[(i64, String)]) -> Value {
+    list.iter()
+        .map(|(id, field)| json!({"change": id, "field": field}))
+        .collect()
+}
+
+fn change_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| Error::param("id", format!("'{id}' is not a change id")).into())
+}
+
+/// `PATCH /api/services/{id}`: 200 when every change is live, 202 when some wait for review,
+/// 422 naming each bad field (nothing stored).
+pub async fn patch(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body: serde_json::Map<String, Value> = serde_json::from_slice(&body)
+        .map_err(|e| Error::param("body", format!("must be a JSON object of fields: {e}")))?;
+    let out = edit::submit(&app.catalog, &auth.user, &id, &body, now())?;
+    let status = if out.pending.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    let feature = service_feature(&out.service, app.catalog.region(), None);
+    let res = json!({
+        "applied": pairs(&out.applied),
+        "pending": pairs(&out.pending),
+        "service": feature,
+    });
+    Ok((status, Json(res)).into_response())
+}
+
+/// `GET /api/services/{id}/history`: the applied changes, public (roles, no accounts).
+pub async fn history(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let h = edit::history(&app.catalog, &id)?;
+    Ok(Json(json!({"service": id, "history": h})))
+}
+
+/// `GET /api/changes?status=pending|applied|rejected|all`: the changes the caller may see.
+pub async fn list(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let status = match q.get("status").map(String::as_str).unwrap_or("pending") {
+        "all" => None,
+        s => Some(
+            ChangeStatus::parse(s)
+                .ok_or_else(|| Error::param("status", "one of pending, applied, rejected, all"))?,
+        ),
+    };
+    let list = edit::changes(&app.catalog, &auth.user, status)?;
+    Ok(Json(json!({"changes": list})))
+}
+
+/// `POST /api/changes/{id}/approve`: applies a pending change (moderator of the area, admin).
+pub async fn approve(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let s = edit::approve(&app.catalog, &auth.user, change_id(&id)?, now())?;
+    let feature = service_feature(&s, app.catalog.region(), None);
+    Ok(Json(
+        json!({"approved": change_id(&id)?, "service": feature}),
+    ))
+}
+
+/// `POST /api/changes/{id}/reject`: refuses a pending change (moderator of the area, admin).
+pub async fn reject(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    edit::reject(&app.catalog, &auth.user, change_id(&id)?, now())?;
+    Ok(Json(json!({"rejected": change_id(&id)?})))
+}
+
+/// `POST /api/changes/{id}/revert`: puts an applied change's old value back (admins).
+pub async fn revert(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let new = edit::revert(&app.catalog, &auth.user, change_id(&id)?, now())?;
+    Ok(Json(json!({"reverted": change_id(&id)?, "change": new})))
+}

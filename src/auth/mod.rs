@@ -1,0 +1,208 @@
+//! Accounts and roles: who may edit what, single-use login links and revocable session tokens.
+//!
+//! Raw tokens are shown once (a login link, a login response) and stored only as SHA-256
+//! hashes, so a copy of the database cannot be used to sign in.
+mod token;
+
+use crate::model::Service;
+use crate::store::Store;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+pub use token::{hash, new_token, now};
+
+/// How long a login link stays valid: 7 days.
+pub const LOGIN_TTL_SECS: i64 = 7 * 24 * 3600;
+/// How long a session stays valid: 30 days.
+pub const SESSION_TTL_SECS: i64 = 30 * 24 * 3600;
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The regional coordinator: everything.
+    Admin,
+    /// E.g. a municipality's social network: services in its municipalities, and reviews there.
+    Moderator,
+    /// One organisation: its own services.
+    Provider,
+}
+
+impl Role {
+    /// The role's name as stored and shown (`admin`, `moderator`, `provider`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Moderator => "moderator",
+            Role::Provider => "provider",
+        }
+    }
+
+    /// Parses a role's name.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "moderator" => Ok(Role::Moderator),
+            "provider" => Ok(Role::Provider),
+            _ => Err(Error::param(
+                "role",
+                format!("unknown role '{s}'; one of admin, moderator, provider"),
+            )),
+        }
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUser {
+    /// E-mail address (unique; how the person is reached).
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// For a provider: the provider id (`provider.id` of its services) it may edit.
+    pub provider: Option<String>,
+    /// For a moderator: the municipality codes (DICO) it looks after.
+    pub municipalities: Vec<String>,
+}
+
+/// A stored account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    /// Stable id.
+    pub id: i64,
+    /// E-mail address (never shown in public output).
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// For a provider: the provider id it may edit.
+    pub provider: Option<String>,
+    /// For a moderator: its municipality codes.
+    pub municipalities: Vec<String>,
+}
+
+impl User {
+    /// Whether this account may edit a service: admin all, a moderator those in its
+    /// municipalities, a provider those of its own provider id.
+    pub fn may_edit(&self, s: &Service) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Moderator => self.municipalities.contains(&s.municipality),
+            Role::Provider => self.provider.as_deref() == Some(s.provider.id.as_str()),
+        }
+    }
+
+    /// Whether this account may approve or reject changes to a service (admins, and moderators
+    /// in their municipalities).
+    pub fn may_review(&self, s: &Service) -> bool {
+        self.role != Role::Provider && self.may_edit(s)
+    }
+}
+
+/// Checks a new account against the region: a provider names a provider id, a moderator at
+/// least one known municipality; `municipality` says whether a code is the region's.
+pub fn check_new_user(u: &NewUser, municipality: impl Fn(&str) -> bool) -> Result<()> {
+    let (local, domain) = u.email.rsplit_once('@').unwrap_or(("", ""));
+    if local.is_empty() || !domain.contains('.') || u.email.contains(char::is_whitespace) {
+        return Err(Error::param(
+            "email",
+            format!("'{}' is not an e-mail address", u.email),
+        ));
+    }
+    match u.role {
+        Role::Provider if u.provider.as_deref().is_none_or(str::is_empty) => Err(Error::param(
+            "provider",
+            "a provider account needs --provider ID (the provider.id of its services)",
+        )),
+        Role::Moderator if u.municipalities.is_empty() => Err(Error::param(
+            "municipality",
+            "a moderator account needs one or more --municipality CODE",
+        )),
+        _ => match u.municipalities.iter().find(|m| !municipality(m)) {
+            Some(m) => Err(Error::param(
+                "municipality",
+                format!("unknown municipality code '{m}' (see /api/municipalities)"),
+            )),
+            None => Ok(()),
+        },
+    }
+}
+
+/// Creates an account and its first single-use login token (valid [`LOGIN_TTL_SECS`]); the raw
+/// token is returned once and only its hash is kept.
+pub fn invite(store: &dyn Store, u: &NewUser, now: i64) -> Result<(User, String)> {
+    let user = store.add_user(u)?;
+    let raw = login_link_token(store, user.id, now)?;
+    Ok((user, raw))
+}
+
+/// A new single-use login token for an existing account.
+pub fn login_link_token(store: &dyn Store, user: i64, now: i64) -> Result<String> {
+    let raw = new_token()?;
+    store.put_token(&crate::store::NewToken {
+        user,
+        kind: crate::store::TokenKind::Login,
+        hash: hash(&raw),
+        csrf_hash: None,
+        created: now,
+        expires: now + LOGIN_TTL_SECS,
+    })?;
+    Ok(raw)
+}
+
+/// A session issued at login: the raw bearer token and CSRF value are shown only here.
+#[derive(Debug, Clone, Serialize)]
+pub struct Session {
+    /// The session's id (to revoke it with `DELETE /api/tokens/{id}`).
+    pub id: i64,
+    /// The bearer token.
+    pub token: String,
+    /// The value cookie-authenticated writes send in `X-CSRF-Token`.
+    pub csrf: String,
+    /// When it expires (Unix seconds).
+    pub expires: i64,
+    /// The account.
+    pub user: User,
+}
+
+/// Exchanges a single-use login token for a session (valid [`SESSION_TTL_SECS`]); an unknown,
+/// used, revoked or expired token is refused.
+pub fn login(store: &dyn Store, raw: &str, now: i64) -> Result<Session> {
+    let refused = || {
+        Error::refused(
+            crate::error::Refusal::Unauthenticated,
+            "this login link is unknown, expired or already used; ask for a new one",
+        )
+    };
+    let user_id = store.take_login(&hash(raw), now)?.ok_or_else(refused)?;
+    let user = store.user(user_id)?.ok_or_else(refused)?;
+    let (token, csrf) = (new_token()?, new_token()?);
+    let expires = now + SESSION_TTL_SECS;
+    let id = store.put_token(&crate::store::NewToken {
+        user: user_id,
+        kind: crate::store::TokenKind::Session,
+        hash: hash(&token),
+        csrf_hash: Some(hash(&csrf)),
+        created: now,
+        expires,
+    })?;
+    Ok(Session {
+        id,
+        token,
+        csrf,
+        expires,
+        user,
+    })
+}
+
+/// The account behind a raw session token, with the session's id and CSRF hash; unknown,
+/// expired and revoked tokens are refused.
+pub fn authenticate(store: &dyn Store, raw: &str, now: i64) -> Result<crate::store::SessionRow> {
+    store.session(&hash(raw), now)?.ok_or_else(|| {
+        Error::refused(
+            crate::error::Refusal::Unauthenticated,
+            "the session token is unknown, expired or revoked; log in again",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests;

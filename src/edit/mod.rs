@@ -1,0 +1,316 @@
+//! Editing services: a patch is checked field by field with the import's checks, applied at
+//! once or kept pending for review (per the region's `[editing]` classes), and every applied
+//! change is kept in the history with who, when, old and new values.
+//!
+//! Authorisation is checked here, on the stored record, whatever the caller is.
+pub mod fields;
+
+use crate::auth::{Role, User};
+use crate::catalog::Catalog;
+use crate::error::Refusal;
+use crate::model::Service;
+use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange};
+use crate::{Error, Result};
+pub use fields::{apply, validate, FieldChange, FIELDS};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// What an edit did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// Change ids and fields now live.
+    pub applied: Vec<(i64, String)>,
+    /// Change ids and fields waiting for a moderator.
+    pub pending: Vec<(i64, String)>,
+    /// The service as now published.
+    #[serde(skip)]
+    pub service: Service,
+}
+
+fn forbidden(what: &str) -> Error {
+    Error::refused(Refusal::Forbidden, what.to_string())
+}
+
+fn may_edit(user: &User, before: &Service, after: &Service) -> Result<()> {
+    if !user.may_edit(before) {
+        return Err(forbidden("this account may not edit this service"));
+    }
+    if !user.may_edit(after) {
+        return Err(forbidden(
+            "this account may not move a service out of its area",
+        ));
+    }
+    Ok(())
+}
+
+fn row(user: &User, s: &Service, c: &FieldChange, status: ChangeStatus, now: i64) -> NewChange {
+    NewChange {
+        service_id: s.id.clone(),
+        field: c.field.clone(),
+        old: c.old.clone(),
+        new: c.new.clone(),
+        user_id: Some(user.id),
+        role: Some(user.role.as_str().into()),
+        source: user.role.as_str().into(),
+        status,
+        created: now,
+        reverts: None,
+    }
+}
+
+fn stamp(s: &mut Service, now: i64) {
+    s.updated = Some(crate::quality::checks::iso_from_days(
+        now.div_euclid(86_400),
+    ));
+}
+
+/// Submits a patch to a service: checked whole (any bad field: nothing stored); a provider's
+/// changes to review classes wait as pending, everything else goes live, with history rows, in
+/// one transaction.
+pub fn submit(
+    cat: &Catalog,
+    user: &User,
+    id: &str,
+    body: &Map<String, Value>,
+    now: i64,
+) -> Result<Outcome> {
+    let region = cat.region();
+    let ((kinds, service), ids) = cat.edit(id, |s| {
+        if !user.may_edit(s) {
+            return Err(forbidden("this account may not edit this service"));
+        }
+        let changes = validate(region, s, body)?;
+        let mut next = s.clone();
+        let (mut new, mut kinds) = (Vec::new(), Vec::new());
+        for c in &changes {
+            let class = fields::class_of(&c.field).unwrap_or("");
+            let live = user.role != Role::Provider || region.editing.is_immediate(class);
+            if live {
+                apply(region, &mut next, &c.field, &c.new)?;
+            }
+            let status = if live {
+                ChangeStatus::Applied
+            } else {
+                ChangeStatus::Pending
+            };
+            new.push(row(user, s, c, status, now));
+            kinds.push((live, c.field.clone()));
+        }
+        may_edit(user, s, &next)?;
+        let service = kinds.iter().any(|(live, _)| *live).then(|| {
+            stamp(&mut next, now);
+            next.clone()
+        });
+        let write = EditWrite {
+            service,
+            new,
+            decide: None,
+        };
+        Ok((write, (kinds, next)))
+    })?;
+    let mut out = Outcome {
+        applied: Vec::new(),
+        pending: Vec::new(),
+        service,
+    };
+    // The store returns the new rows' ids in the order they were given.
+    for ((live, field), cid) in kinds.into_iter().zip(ids) {
+        if live {
+            out.applied.push((cid, field));
+        } else {
+            out.pending.push((cid, field));
+        }
+    }
+    Ok(out)
+}
+
+fn pending_change(cat: &Catalog, id: i64) -> Result<Change> {
+    let c = cat.store().change(id)?.ok_or_else(|| Error::NotFound {
+        what: "change",
+        id: id.to_string(),
+    })?;
+    if c.status != ChangeStatus::Pending {
+        return Err(Error::refused(
+            Refusal::Conflict,
+            format!("change {id} is {}, not pending", c.status.as_str()),
+        ));
+    }
+    Ok(c)
+}
+
+/// Approves a pending change (a moderator in the service's area, or an admin): re-checked
+/// against the record as it is now, then applied, with the replaced value kept.
+pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Service> {
+    let c = pending_change(cat, change)?;
+    let region = cat.region();
+    let (service, _) = cat.edit(&c.change.service_id, |s| {
+        if !user.may_review(s) {
+            return Err(forbidden(
+                "this account may not review changes to this service",
+            ));
+        }
+        let body = fields::body_of(&c.change.field, &c.change.new);
+        let mut next = s.clone();
+        for fc in validate(region, s, &body)? {
+            apply(region, &mut next, &fc.field, &fc.new)?;
+        }
+        may_edit(user, s, &next)?;
+        stamp(&mut next, now);
+        let decide = Decision {
+            id: change,
+            status: ChangeStatus::Applied,
+            by: user.id,
+            at: now,
+            old: Some(fields::value_of(s, &c.change.field)),
+        };
+        Ok((
+            EditWrite {
+                service: Some(next.clone()),
+                new: Vec::new(),
+                decide: Some(decide),
+            },
+            next,
+        ))
+    })?;
+    Ok(service)
+}
+
+/// Rejects a pending change (a moderator in the service's area, or an admin); it is never
+/// applied.
+pub fn reject(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<()> {
+    let c = pending_change(cat, change)?;
+    cat.edit(&c.change.service_id, |s| {
+        if !user.may_review(s) {
+            return Err(forbidden(
+                "this account may not review changes to this service",
+            ));
+        }
+        let decide = Decision {
+            id: change,
+            status: ChangeStatus::Rejected,
+            by: user.id,
+            at: now,
+            old: None,
+        };
+        Ok((
+            EditWrite {
+                service: None,
+                new: Vec::new(),
+                decide: Some(decide),
+            },
+            (),
+        ))
+    })?;
+    Ok(())
+}
+
+/// Reverts an applied change (admins only): its old value goes back as a new change, so the
+/// history keeps both. Returns the new change's id.
+pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> {
+    if user.role != Role::Admin {
+        return Err(forbidden("only an admin may revert a change"));
+    }
+    let c = cat.store().change(change)?.ok_or_else(|| Error::NotFound {
+        what: "change",
+        id: change.to_string(),
+    })?;
+    if c.status != ChangeStatus::Applied {
+        return Err(Error::refused(
+            Refusal::Conflict,
+            format!(
+                "change {change} is {}; only an applied change can be reverted",
+                c.status.as_str()
+            ),
+        ));
+    }
+    let region = cat.region();
+    let (_, ids) = cat.edit(&c.change.service_id, |s| {
+        let mut next = s.clone();
+        apply(region, &mut next, &c.change.field, &c.change.old)?;
+        stamp(&mut next, now);
+        let fc = FieldChange {
+            field: c.change.field.clone(),
+            old: fields::value_of(s, &c.change.field),
+            new: c.change.old.clone(),
+        };
+        let mut r = row(user, s, &fc, ChangeStatus::Applied, now);
+        r.reverts = Some(change);
+        Ok((
+            EditWrite {
+                service: Some(next),
+                new: vec![r],
+                decide: None,
+            },
+            (),
+        ))
+    })?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| Error::Store("the revert wrote no change".into()))
+}
+
+/// The changes an account may see with a status (a provider its own services', a moderator its
+/// municipalities', an admin all), oldest first.
+pub fn changes(cat: &Catalog, user: &User, status: Option<ChangeStatus>) -> Result<Vec<Change>> {
+    let all = cat.store().changes(&ChangeQuery {
+        status,
+        service_id: None,
+    })?;
+    Ok(all
+        .into_iter()
+        .filter(|c| {
+            user.role == Role::Admin
+                || cat
+                    .get(&c.change.service_id)
+                    .is_ok_and(|s| user.may_edit(&s))
+        })
+        .collect())
+}
+
+/// One entry of a service's public history: no account ids or e-mail addresses, the role only.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// The change's id.
+    pub id: i64,
+    /// The field.
+    pub field: String,
+    /// The value before.
+    pub old: Value,
+    /// The value after.
+    pub new: Value,
+    /// Who, by role (none for an import).
+    pub role: Option<String>,
+    /// `provider`, `moderator`, `admin` or `import`.
+    pub source: String,
+    /// When it was submitted (Unix seconds).
+    pub created: i64,
+    /// When it went live, if after review (Unix seconds).
+    pub approved: Option<i64>,
+    /// The change it reverts.
+    pub reverts: Option<i64>,
+}
+
+/// A service's applied changes, oldest first; a service never stored is not found.
+pub fn history(cat: &Catalog, id: &str) -> Result<Vec<HistoryEntry>> {
+    let rows = cat.store().changes(&ChangeQuery {
+        status: Some(ChangeStatus::Applied),
+        service_id: Some(id.to_string()),
+    })?;
+    if rows.is_empty() {
+        cat.get(id)?;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|c| HistoryEntry {
+            id: c.id,
+            field: c.change.field,
+            old: c.change.old,
+            new: c.change.new,
+            role: c.change.role,
+            source: c.change.source,
+            created: c.change.created,
+            approved: c.decided,
+            reverts: c.change.reverts,
+        })
+        .collect())
+}

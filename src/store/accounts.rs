@@ -1,0 +1,315 @@
+//! Accounts, tokens and the change history in SQLite.
+use super::records::*;
+use super::sqlite::{bump, put};
+use super::{Accounts, SqliteStore};
+use crate::auth::{NewUser, Role, User};
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// The tables of accounts, tokens (hashes only) and changes; run at every open.
+pub(crate) const ACCOUNTS_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'provider')),
+    provider_id TEXT,
+    municipalities TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('login', 'session')),
+    hash TEXT NOT NULL UNIQUE,
+    csrf_hash TEXT,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    used INTEGER,
+    revoked INTEGER
+);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    user_id INTEGER REFERENCES users(id),
+    role TEXT,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'rejected')),
+    created INTEGER NOT NULL,
+    decided_by INTEGER REFERENCES users(id),
+    decided INTEGER,
+    reverts INTEGER REFERENCES changes(id)
+);
+CREATE INDEX IF NOT EXISTS changes_service ON changes(service_id, id);
+CREATE INDEX IF NOT EXISTS changes_status ON changes(status, id);
+";
+
+const USER_COLUMNS: &str = "id, email, role, provider_id, municipalities";
+
+fn user_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, Option<String>, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn to_user(row: (i64, String, String, Option<String>, String)) -> Result<User> {
+    let (id, email, role, provider, munis) = row;
+    Ok(User {
+        id,
+        email,
+        role: Role::parse(&role).map_err(|e| Error::Store(e.to_string()))?,
+        provider,
+        municipalities: munis
+            .split(',')
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or(serde_json::Value::Null)
+}
+
+type ChangeRow = (
+    (i64, String, String, String, String),
+    (Option<i64>, Option<String>, String, String, i64),
+    (Option<i64>, Option<i64>, Option<i64>),
+);
+
+const CHANGE_COLUMNS: &str = "id, service_id, field, old, new, user_id, role, source, status,
+    created, decided_by, decided, reverts";
+
+fn change_row(r: &Row<'_>) -> rusqlite::Result<ChangeRow> {
+    Ok((
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+        (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?),
+        (r.get(10)?, r.get(11)?, r.get(12)?),
+    ))
+}
+
+fn to_change(row: ChangeRow) -> Result<Change> {
+    let ((id, service_id, field, old, new), (user_id, role, source, status, created), last) = row;
+    let (decided_by, decided, reverts) = last;
+    Ok(Change {
+        id,
+        change: ChangeFields {
+            service_id,
+            field,
+            old: json(&old),
+            new: json(&new),
+            user_id,
+            role,
+            source,
+            created,
+            reverts,
+        },
+        status: ChangeStatus::parse(&status)
+            .ok_or_else(|| Error::Store(format!("change {id}: bad status '{status}'")))?,
+        decided_by,
+        decided,
+    })
+}
+
+impl Accounts for SqliteStore {
+    fn add_user(&self, u: &NewUser) -> Result<User> {
+        let conn = self.lock()?;
+        let n = conn.execute(
+            "INSERT OR IGNORE INTO users(email, role, provider_id, municipalities)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                u.email.trim().to_lowercase(),
+                u.role.as_str(),
+                u.provider,
+                u.municipalities.join(",")
+            ],
+        )?;
+        if n == 0 {
+            return Err(Error::param(
+                "email",
+                format!("an account for {} exists already", u.email),
+            ));
+        }
+        let id = conn.last_insert_rowid();
+        drop(conn);
+        self.user(id)?
+            .ok_or_else(|| Error::Store("the new account vanished".into()))
+    }
+
+    fn user(&self, id: i64) -> Result<Option<User>> {
+        let conn = self.lock()?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1");
+        conn.query_row(&sql, [id], user_row)
+            .optional()?
+            .map(to_user)
+            .transpose()
+    }
+
+    fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let conn = self.lock()?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1");
+        conn.query_row(&sql, [email.trim().to_lowercase()], user_row)
+            .optional()?
+            .map(to_user)
+            .transpose()
+    }
+
+    fn put_token(&self, t: &NewToken) -> Result<i64> {
+        let conn = self.lock()?;
+        conn.execute(
+            "INSERT INTO tokens(user_id, kind, hash, csrf_hash, created, expires)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                t.user,
+                t.kind.as_str(),
+                t.hash,
+                t.csrf_hash,
+                t.created,
+                t.expires
+            ],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn take_login(&self, hash: &str, now: i64) -> Result<Option<i64>> {
+        // One UPDATE marks it used, so two requests racing with one link cannot both win.
+        let conn = self.lock()?;
+        Ok(conn
+            .query_row(
+                "UPDATE tokens SET used = ?2 WHERE hash = ?1 AND kind = 'login' AND used IS NULL
+                   AND revoked IS NULL AND expires > ?2 RETURNING user_id",
+                params![hash, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn session(&self, hash: &str, now: i64) -> Result<Option<SessionRow>> {
+        let conn = self.lock()?;
+        let sql = format!(
+            "SELECT t.id, t.csrf_hash, {} FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.hash = ?1 AND t.kind = 'session' AND t.revoked IS NULL AND t.expires > ?2",
+            USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let row = conn
+            .query_row(&sql, params![hash, now], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+                ))
+            })
+            .optional()?;
+        row.map(|(id, csrf_hash, u)| {
+            Ok(SessionRow {
+                id,
+                user: to_user(u)?,
+                csrf_hash,
+            })
+        })
+        .transpose()
+    }
+
+    fn token_owner(&self, id: i64) -> Result<Option<i64>> {
+        let conn = self.lock()?;
+        Ok(conn
+            .query_row("SELECT user_id FROM tokens WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn revoke_token(&self, id: i64, now: i64) -> Result<bool> {
+        let conn = self.lock()?;
+        let n = conn.execute(
+            "UPDATE tokens SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL",
+            params![id, now],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn revoke_user(&self, user: i64, now: i64) -> Result<usize> {
+        let conn = self.lock()?;
+        Ok(conn.execute(
+            "UPDATE tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
+            params![user, now],
+        )?)
+    }
+
+    fn write_edit(&self, w: &EditWrite) -> Result<Vec<i64>> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        if let Some(d) = &w.decide {
+            let n = tx.execute(
+                "UPDATE changes SET status = ?2, decided_by = ?3, decided = ?4,
+                   old = coalesce(?5, old) WHERE id = ?1 AND status = 'pending'",
+                params![
+                    d.id,
+                    d.status.as_str(),
+                    d.by,
+                    d.at,
+                    d.old.as_ref().map(|v| v.to_string())
+                ],
+            )?;
+            if n == 0 {
+                // Decided by someone else meanwhile: write nothing.
+                return Err(Error::refused(
+                    crate::error::Refusal::Conflict,
+                    format!("change {} is no longer pending", d.id),
+                ));
+            }
+        }
+        if let Some(s) = &w.service {
+            put(&tx, s)?;
+            bump(&tx)?;
+        }
+        let mut ids = Vec::with_capacity(w.new.len());
+        for c in &w.new {
+            tx.execute(
+                "INSERT INTO changes(service_id, field, old, new, user_id, role, source, status,
+                   created, reverts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    c.service_id,
+                    c.field,
+                    c.old.to_string(),
+                    c.new.to_string(),
+                    c.user_id,
+                    c.role,
+                    c.source,
+                    c.status.as_str(),
+                    c.created,
+                    c.reverts
+                ],
+            )?;
+            ids.push(tx.last_insert_rowid());
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn changes(&self, q: &ChangeQuery) -> Result<Vec<Change>> {
+        let conn = self.lock()?;
+        let sql = format!(
+            "SELECT {CHANGE_COLUMNS} FROM changes WHERE (?1 IS NULL OR status = ?1)
+             AND (?2 IS NULL OR service_id = ?2) ORDER BY id"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            params![q.status.map(ChangeStatus::as_str), q.service_id],
+            change_row,
+        )?;
+        rows.map(|r| to_change(r?)).collect()
+    }
+
+    fn change(&self, id: i64) -> Result<Option<Change>> {
+        let conn = self.lock()?;
+        let sql = format!("SELECT {CHANGE_COLUMNS} FROM changes WHERE id = ?1");
+        conn.query_row(&sql, [id], change_row)
+            .optional()?
+            .map(to_change)
+            .transpose()
+    }
+}

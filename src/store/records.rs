@@ -1,0 +1,184 @@
+//! The records of accounts, tokens and changes as the [`super::Accounts`] store keeps them.
+use crate::model::Service;
+use serde::Serialize;
+use serde_json::Value;
+
+/// What a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A single-use login link.
+    Login,
+    /// A session (bearer token or cookie).
+    Session,
+}
+
+impl TokenKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Login => "login",
+            TokenKind::Session => "session",
+        }
+    }
+}
+
+/// A token to store (hashes only).
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// The account.
+    pub user: i64,
+    /// What it is for.
+    pub kind: TokenKind,
+    /// SHA-256 of the raw token.
+    pub hash: String,
+    /// SHA-256 of the session's CSRF value.
+    pub csrf_hash: Option<String>,
+    /// Issued (Unix seconds).
+    pub created: i64,
+    /// Expires (Unix seconds).
+    pub expires: i64,
+}
+
+/// A valid session and its account.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// The session's token id.
+    pub id: i64,
+    /// The account.
+    pub user: crate::auth::User,
+    /// SHA-256 of the session's CSRF value.
+    pub csrf_hash: Option<String>,
+}
+
+/// Where a change stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeStatus {
+    /// Waiting for a moderator; not public.
+    Pending,
+    /// Live (applied to the service).
+    Applied,
+    /// Refused by a moderator; never applied.
+    Rejected,
+}
+
+impl ChangeStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeStatus::Pending => "pending",
+            ChangeStatus::Applied => "applied",
+            ChangeStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(ChangeStatus::Pending),
+            "applied" => Some(ChangeStatus::Applied),
+            "rejected" => Some(ChangeStatus::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// A change to one field of one service, to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewChange {
+    /// The service.
+    pub service_id: String,
+    /// The field (see [`crate::edit`]).
+    pub field: String,
+    /// The value before.
+    pub old: Value,
+    /// The value after.
+    pub new: Value,
+    /// Who (none for an import).
+    pub user_id: Option<i64>,
+    /// Their role then (`provider`, `moderator`, `admin`), none for an import.
+    pub role: Option<String>,
+    /// `provider`, `moderator`, `admin` or `import`.
+    pub source: String,
+    /// Pending or applied.
+    pub status: ChangeStatus,
+    /// When (Unix seconds).
+    pub created: i64,
+    /// The change this one reverts.
+    pub reverts: Option<i64>,
+}
+
+/// A stored change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// Stable id.
+    pub id: i64,
+    /// The change as submitted.
+    #[serde(flatten)]
+    pub change: ChangeFields,
+    /// Where it stands.
+    pub status: ChangeStatus,
+    /// Who approved or rejected it.
+    pub decided_by: Option<i64>,
+    /// When (Unix seconds).
+    pub decided: Option<i64>,
+}
+
+/// The submitted part of a stored change (as [`NewChange`], serialisable).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeFields {
+    /// The service.
+    pub service_id: String,
+    /// The field.
+    pub field: String,
+    /// The value before.
+    pub old: Value,
+    /// The value after.
+    pub new: Value,
+    /// Who.
+    pub user_id: Option<i64>,
+    /// Their role then.
+    pub role: Option<String>,
+    /// `provider`, `moderator`, `admin` or `import`.
+    pub source: String,
+    /// When (Unix seconds).
+    pub created: i64,
+    /// The change this one reverts.
+    pub reverts: Option<i64>,
+}
+
+/// A decision on a pending change, written with the service it updates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The change.
+    pub id: i64,
+    /// Applied (approved) or rejected.
+    pub status: ChangeStatus,
+    /// Who decided.
+    pub by: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// The value it replaces as of now (approval), to keep in the history.
+    pub old: Option<Value>,
+}
+
+/// One edit: the service's new record (if it changes), the change rows and a decision, all
+/// written in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct EditWrite {
+    /// The service as it is after the edit.
+    pub service: Option<Service>,
+    /// New change rows (applied or pending).
+    pub new: Vec<NewChange>,
+    /// A decision on a pending change.
+    pub decide: Option<Decision>,
+}
+
+/// Which changes to list.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeQuery {
+    /// Only this status.
+    pub status: Option<ChangeStatus>,
+    /// Only this service.
+    pub service_id: Option<String>,
+}
