@@ -585,19 +585,29 @@ impl Catalog {
         service_id: &str,
         report: &crate::feedback::NewFeedback,
     ) -> Result<crate::feedback::Feedback> {
-        let (problem, note) = report.check()?;
-        if self.read()?.get(service_id).is_none() {
-            return Err(Error::NotFound {
-                what: "service",
-                id: service_id.to_string(),
-            });
-        }
+        let (problem, note) = self.check_report(service_id, report)?;
         self.store.add_feedback(
             service_id,
             problem,
             note.as_deref(),
             &crate::feedback::now_utc(),
         )
+    }
+
+    /// Checks a report without storing it: the problem and note, and that the service exists.
+    pub fn check_report(
+        &self,
+        service_id: &str,
+        report: &crate::feedback::NewFeedback,
+    ) -> Result<(crate::feedback::Problem, Option<String>)> {
+        let checked = report.check()?;
+        if self.read()?.get(service_id).is_none() {
+            return Err(Error::NotFound {
+                what: "service",
+                id: service_id.to_string(),
+            });
+        }
+        Ok(checked)
     }
 
     /// The reports about a service (all when `None`), newest first.

@@ -38,6 +38,8 @@ pub async fn report(
             ),
         ))
     })?;
+    // Only reports that would be stored count towards the limit.
+    app.catalog.check_report(&id, &report)?;
     app.limits.check(&client.0, Route::Feedback)?;
     let stored = app.catalog.report_problem(&id, &report)?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
