@@ -615,6 +615,46 @@ impl Catalog {
         self.store.feedback(service_id)
     }
 
+    /// The reports an account may act on (about services it may edit), newest first; only
+    /// open ones unless `all`.
+    pub fn feedback_for(
+        &self,
+        user: &crate::auth::User,
+        all: bool,
+    ) -> Result<Vec<crate::feedback::Feedback>> {
+        let index = self.read()?;
+        Ok(self
+            .store
+            .feedback(None)?
+            .into_iter()
+            .filter(|f| all || f.status == crate::feedback::Status::Open)
+            .filter(|f| index.get(&f.service_id).is_some_and(|s| user.may_edit(s)))
+            .collect())
+    }
+
+    /// Marks a report resolved, if the account may act on its service.
+    pub fn resolve_feedback(&self, user: &crate::auth::User, id: i64) -> Result<()> {
+        let found = self.store.feedback(None)?.into_iter().find(|f| f.id == id);
+        let Some(f) = found else {
+            return Err(Error::NotFound {
+                what: "report",
+                id: id.to_string(),
+            });
+        };
+        let allowed = self
+            .read()?
+            .get(&f.service_id)
+            .is_some_and(|s| user.may_edit(s));
+        if !allowed {
+            return Err(Error::refused(
+                crate::error::Refusal::Forbidden,
+                "this report is about a service you may not edit",
+            ));
+        }
+        self.store.resolve_feedback(id)?;
+        Ok(())
+    }
+
     /// Deletes a service: the store first, then the index.
     pub fn delete(&self, id: &str) -> Result<()> {
         let mut index = self

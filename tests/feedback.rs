@@ -148,3 +148,117 @@ fn every_answered_write_survives_a_kill() {
         "at most the one in flight more"
     );
 }
+
+/// A session token for a new account, made through the library.
+fn token(
+    cat: &bussola::catalog::Catalog,
+    email: &str,
+    role: bussola::auth::Role,
+    provider: Option<String>,
+    munis: &[&str],
+) -> String {
+    let new = bussola::auth::NewUser {
+        email: email.into(),
+        role,
+        provider,
+        municipalities: munis.iter().map(|m| m.to_string()).collect(),
+    };
+    let (_, raw) = bussola::auth::invite(cat.store(), &new, bussola::auth::now()).unwrap();
+    bussola::auth::login(cat.store(), &raw, bussola::auth::now())
+        .unwrap()
+        .token
+}
+
+#[tokio::test]
+async fn the_provider_and_the_area_moderator_see_and_resolve_reports_others_do_not() {
+    use bussola::auth::Role;
+    let (app, cat) = app();
+    let svc = "demo-0701-erpi-1"; // Alandroal
+    let owner = cat.get(svc).unwrap().provider.id;
+    let (s, _, body) = send(
+        &app,
+        "POST",
+        &format!("/api/services/{svc}/feedback"),
+        &[],
+        r#"{"problem": "closed"}"#,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = body["id"].as_i64().unwrap();
+
+    let provider = format!(
+        "Bearer {}",
+        token(&cat, "p@example.org", Role::Provider, Some(owner), &[])
+    );
+    let other = format!(
+        "Bearer {}",
+        token(
+            &cat,
+            "o@example.org",
+            Role::Provider,
+            Some("p-someone-else".into()),
+            &[]
+        )
+    );
+    let moderator = format!(
+        "Bearer {}",
+        token(&cat, "m@example.org", Role::Moderator, None, &["0701"])
+    );
+    let outside = format!(
+        "Bearer {}",
+        token(&cat, "x@example.org", Role::Moderator, None, &["0714"])
+    );
+
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        v["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    for (who, sees) in [
+        (&provider, true),
+        (&moderator, true),
+        (&other, false),
+        (&outside, false),
+    ] {
+        let (s, _, body) = send(&app, "GET", "/api/feedback", &[("authorization", who)], "").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(ids(&body).contains(&id), sees, "{who}: {body}");
+    }
+    let (s, _, _) = send(&app, "GET", "/api/feedback", &[], "").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "no account, no list");
+
+    let resolve = format!("/api/feedback/{id}/resolve");
+    let (s, _, _) = send(&app, "POST", &resolve, &[("authorization", &outside)], "").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = send(&app, "POST", &resolve, &[("authorization", &provider)], "").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, _, body) = send(
+        &app,
+        "GET",
+        "/api/feedback",
+        &[("authorization", &moderator)],
+        "",
+    )
+    .await;
+    assert!(
+        !ids(&body).contains(&id),
+        "resolved reports leave the open list"
+    );
+    let (_, _, body) = send(
+        &app,
+        "GET",
+        "/api/feedback?status=all",
+        &[("authorization", &moderator)],
+        "",
+    )
+    .await;
+    let all = body["reports"].as_array().unwrap();
+    assert!(
+        all.iter()
+            .any(|r| r["id"] == id && r["status"] == "resolved"),
+        "{body}"
+    );
+}

@@ -103,6 +103,8 @@ export const api = {
   },
   /** A what-if scenario (nothing is stored): POST /api/scenarios. */
   scenario: (body, { signal } = {}) => postJSON('/api/scenarios', body, { signal }),
+  /** A citizen's report that a service's record is wrong: POST /api/services/{id}/feedback. */
+  report: (id, body) => postJSON(`/api/services/${encodeURIComponent(id)}/feedback`, body),
   /** {lon, lat, k, type, group} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({ lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group })}`, { cached: false }),
 };

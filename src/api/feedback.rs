@@ -1,4 +1,6 @@
-//! `POST /api/services/{id}/feedback`: a citizen says a record is wrong (no account needed).
+//! `POST /api/services/{id}/feedback`: a citizen says a record is wrong (no account needed);
+//! `GET /api/feedback` and `POST /api/feedback/{id}/resolve`: the provider and the moderators
+//! deal with it.
 use super::error::ApiError;
 use super::limit::Route;
 use super::AppState;
@@ -43,4 +45,30 @@ pub async fn report(
     app.limits.check(&client.0, Route::Feedback)?;
     let stored = app.catalog.report_problem(&id, &report)?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
+}
+
+/// The open reports (`?status=all`: every report) about services the account may edit.
+pub async fn list(
+    State(app): State<AppState>,
+    auth: super::auth::Auth,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let all = q.get("status").is_some_and(|s| s == "all");
+    let list = app.catalog.feedback_for(&auth.user, all)?;
+    Ok(Json(serde_json::json!({ "reports": list })))
+}
+
+/// Marks a report resolved (the service's provider, a moderator of its area, an admin).
+pub async fn resolve(
+    State(app): State<AppState>,
+    auth: super::auth::Auth,
+    client: Client,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    app.limits.check(&client.0, Route::Write)?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| crate::Error::param("id", format!("'{id}' is not a report number")))?;
+    app.catalog.resolve_feedback(&auth.user, id)?;
+    Ok(Json(serde_json::json!({ "resolved": id })))
 }

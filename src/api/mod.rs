@@ -10,7 +10,7 @@
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
-//! | `POST /api/services/{id}/feedback` | [`feedback`] (abuse limits in [`limit`]) |
+//! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
@@ -112,6 +112,8 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/me", get(auth::me))
         .route("/api/tokens/{id}", delete(auth::revoke))
         .route("/api/services/{id}/feedback", post(feedback::report))
+        .route("/api/feedback", get(feedback::list))
+        .route("/api/feedback/{id}/resolve", post(feedback::resolve))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))

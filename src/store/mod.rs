@@ -71,6 +71,8 @@ pub trait Store: Accounts + Send + Sync {
     ) -> Result<crate::feedback::Feedback>;
     /// The reports about a service (all services when `None`), newest first.
     fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>>;
+    /// Marks a report resolved; whether it was open.
+    fn resolve_feedback(&self, id: i64) -> Result<bool>;
     /// Deletes a service; whether it was there.
     fn delete(&self, id: &str) -> Result<bool>;
     /// A number that changes on every write (for caches and ETags).

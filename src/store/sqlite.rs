@@ -311,6 +311,14 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn resolve_feedback(&self, id: i64) -> Result<bool> {
+        let n = self.lock()?.execute(
+            "UPDATE feedback SET status = 'resolved' WHERE id = ?1 AND status = 'open'",
+            [id],
+        )?;
+        Ok(n > 0)
+    }
+
     fn delete(&self, id: &str) -> Result<bool> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;

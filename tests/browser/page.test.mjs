@@ -262,7 +262,7 @@ describe('the map page', () => {
     await browserContext.close();
   });
 
-  it('(c3) a service clicked on the map opens its details; a cluster zooms in', async () => {
+  it('(c3) a service clicked on the map opens its details, where a wrong record can be reported; a cluster zooms in', async () => {
     const { context, page, errors } = await openPage(browser);
     await waitForMap(page);
     // A cluster: a click zooms in.
@@ -294,6 +294,21 @@ describe('the map page', () => {
     assert.equal(await page.textContent('#selected-name'), svc.name);
     const one = await getJSON(`/api/services/${encodeURIComponent(svc.id)}`);
     if (one.properties.demo) assert.match(await page.textContent('#selected'), /Dados de demonstração/);
+    // "Is this wrong?": a report without an account, after choosing what is wrong.
+    await page.click('#report summary');
+    await page.click('#report button[type=submit]');
+    assert.match(await page.textContent('#report .status'), /Escolha o que está errado/);
+    await page.check('#report input[value=closed]');
+    await page.fill('#report-note', 'Fechou em outubro.');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/api/services/${encodeURIComponent(svc.id)}/feedback`)),
+      page.click('#report button[type=submit]'),
+    ]);
+    assert.equal(res.status(), 201);
+    const sent = await res.json();
+    assert.deepEqual([sent.problem, sent.note, sent.service_id], ['closed', 'Fechou em outubro.', svc.id]);
+    await page.waitForSelector('#report-done');
+    assert.match(await page.textContent('#report-done'), /Obrigado/);
     await page.click('#selected .selected-head button');
     assert.ok(await page.locator('#selected').isHidden());
     assert.deepEqual(errors, []);
