@@ -47,6 +47,10 @@ fn the_map_page_works_in_chromium() {
         .arg(root.join("tests/browser"))
         .current_dir(&root)
         .env("BUSSOLA_URL", format!("http://{}", server.addr))
+        // The provider area's test makes an account with `bussola user add` on the server's store.
+        .env("BUSSOLA_BIN", env!("CARGO_BIN_EXE_bussola"))
+        .env("BUSSOLA_DATA_DIR", &server.data_dir)
+        .env("BUSSOLA_REGION", common::default_manifest())
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

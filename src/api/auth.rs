@@ -157,6 +157,28 @@ pub async fn me(auth: Auth) -> Json<serde_json::Value> {
     Json(json!({"user": auth.user, "session": auth.session}))
 }
 
+/// `GET /api/me/services`: the services the signed-in account may edit, by name.
+pub async fn my_services(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let mut mine: Vec<_> = app
+        .catalog
+        .all()?
+        .into_iter()
+        .filter(|s| auth.user.may_edit(s))
+        .collect();
+    mine.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    let region = app.catalog.region();
+    let features: Vec<_> = mine
+        .iter()
+        .map(|s| super::features::service_feature(s, region, None))
+        .collect();
+    Ok(Json(
+        json!({"type": "FeatureCollection", "features": features}),
+    ))
+}
+
 /// `DELETE /api/tokens/{id}`: revokes one of the caller's sessions (an admin: anyone's).
 pub async fn revoke(
     State(app): State<AppState>,

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `PATCH /api/services/{id}`, `GET /api/services/{id}/history`, `GET /api/changes`, `POST /api/changes/{id}/approve\|reject\|revert` | [`edit`] |
-//! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `DELETE /api/tokens/{id}` | [`auth`] |
+//! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `GET /api/me/services`, `DELETE /api/tokens/{id}` | [`auth`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
@@ -13,7 +13,7 @@
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
-//! | `GET /`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod auth;
 pub mod coverage;
 pub mod edit;
@@ -110,6 +110,7 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
         .route("/api/me", get(auth::me))
+        .route("/api/me/services", get(auth::my_services))
         .route("/api/tokens/{id}", delete(auth::revoke))
         .route("/api/services/{id}/feedback", post(feedback::report))
         .route("/api/feedback", get(feedback::list))
@@ -119,6 +120,8 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/styles/{name}", get(web::style))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))
         .route("/", get(web::index))
+        .route("/login", get(web::provider))
+        .route("/provider", get(web::provider))
         .route("/{*path}", get(web::page_file))
         .fallback(error::not_found)
         .with_state(state)

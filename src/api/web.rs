@@ -113,6 +113,14 @@ pub async fn index(State(app): State<AppState>, headers: HeaderMap) -> Result<Re
     file(app.assets.web.join("index.html"), "no-cache", &headers).await
 }
 
+/// The provider area (`/provider`), also the landing page of login links (`/login?token=…`).
+pub async fn provider(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    file(app.assets.web.join("provider.html"), "no-cache", &headers).await
+}
+
 /// A file of the page; anything else is an unknown route.
 pub async fn page_file(
     State(app): State<AppState>,
