@@ -192,3 +192,20 @@ async fn answers_are_rate_limited_like_problem_reports() {
     }
     assert_eq!(post(&app, body, &[]).await.0, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn the_page_links_the_privacy_note_and_the_survey() {
+    let (app, _) = app();
+    let (st, ct, html) = common::get_raw(&app, "/privacy.html").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    for says in ["endereço IP", "HttpOnly", "CSRF", "no IP address", "hashes"] {
+        assert!(html.contains(says), "the note says '{says}'");
+    }
+    let (_, _, index) = common::get_raw(&app, "/").await;
+    assert!(index.contains(r#"href="/privacy.html""#));
+    assert!(index.contains(r#"id="survey""#));
+    let (st, _, js) = common::get_raw(&app, "/survey.js").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(js.contains("/api/survey") || js.contains("api.survey"));
+}
