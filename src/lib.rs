@@ -23,6 +23,7 @@
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
 //! | [`feedback`] | citizens' reports of wrong records, sent without an account |
+//! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -53,6 +54,7 @@ pub mod reproject;
 pub mod scenario;
 pub mod store;
 pub mod surface;
+pub mod survey;
 pub mod taxonomy;
 pub mod text;
 pub mod tiles;

@@ -105,6 +105,10 @@ export const api = {
   scenario: (body, { signal } = {}) => postJSON('/api/scenarios', body, { signal }),
   /** A citizen's report that a service's record is wrong: POST /api/services/{id}/feedback. */
   report: (id, body) => postJSON(`/api/services/${encodeURIComponent(id)}/feedback`, body),
+  /** The usefulness survey's questions for an audience (`public`, `provider`). */
+  survey: (audience) => getJSON(`/api/survey${query({ audience })}`),
+  /** An answer set: POST /api/survey {audience, answers: {question_id: value}}. */
+  answerSurvey: (body) => postJSON('/api/survey', body),
   /** {lon, lat, k, type, group} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({ lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group })}`, { cached: false }),
 };

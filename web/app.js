@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { h, replace, $, narrow } from './dom.js';
 import { BussolaMap, preload } from './map.js';
 import { initGaps, renderGapControls, renderDistance, renderGapFigures, markRow, printLink } from './gaps.js';
+import { renderSurvey } from './survey.js';
 import { initPlan, renderPlanControls, renderPlan, rerenderPlan, addSite, pickService } from './plan.js';
 
 const K_STEP = 10;
@@ -178,6 +179,8 @@ function applyLang() {
   const sw = $('lang-switch');
   sw.setAttribute('lang', lang() === 'pt' ? 'en' : 'pt');
   $('quality-link').href = `/quality?lang=${lang()}`;
+  $('privacy-link').href = `/privacy.html${lang() === 'en' ? '#en' : ''}`;
+  renderSurvey();
 }
 
 /** Everything built from data, again in the new language. */
@@ -727,7 +730,8 @@ function reportForm(id) {
     PROBLEMS.map((p) => h('label', { class: 'choice' },
       h('input', { type: 'radio', name: 'problem', value: p }), ` ${t(`report.${p}`)}`))),
   h('label', { for: 'report-note' }, t('report.note')), note,
-  h('p', { class: 'hint' }, t('report.privacy')),
+  h('p', { class: 'hint' }, t('report.privacy'), ' ',
+    h('a', { href: `/privacy.html${lang() === 'en' ? '#en' : ''}` }, t('footer.privacy'))),
   send, status);
   return h('details', { class: 'report', id: 'report' }, h('summary', {}, t('report.open')), form);
 }

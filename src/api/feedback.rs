@@ -15,6 +15,13 @@ use axum::Json;
 /// The client's address, as the rate limits key it.
 pub struct Client(String);
 
+impl Client {
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
 

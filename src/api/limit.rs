@@ -18,6 +18,8 @@ pub enum Route {
     /// Citizens' problem reports (no account): as configured, by default 5 at once, then 30
     /// a day.
     Feedback,
+    /// Usefulness survey answers: the same limits as problem reports, a bucket of their own.
+    Survey,
 }
 
 /// Token buckets by (client address, route class).
@@ -48,7 +50,7 @@ impl RateLimits {
         match route {
             Route::Login => (10.0, 1.0 / 6.0),
             Route::Write => (30.0, 1.0),
-            Route::Feedback => self.feedback,
+            Route::Feedback | Route::Survey => self.feedback,
         }
     }
 }

@@ -11,6 +11,7 @@
 //! | `GET /api/export` | [`export`] |
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
+//! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
@@ -27,6 +28,7 @@ pub mod meta;
 pub mod params;
 pub mod quality;
 pub mod services;
+pub mod survey;
 pub mod tiles;
 pub mod web;
 
@@ -115,6 +117,8 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/services/{id}/feedback", post(feedback::report))
         .route("/api/feedback", get(feedback::list))
         .route("/api/feedback/{id}/resolve", post(feedback::resolve))
+        .route("/api/survey", get(survey::questions).post(survey::answer))
+        .route("/api/survey/results", get(survey::results))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))

@@ -205,6 +205,7 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         name: opts.name.clone(),
         attribution: opts.attribution.clone(),
         taxonomy: None,
+        survey: None,
         boundaries,
         population,
         services,

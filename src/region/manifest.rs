@@ -19,6 +19,9 @@ pub struct Manifest {
     /// Taxonomy file; the embedded default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxonomy: Option<PathBuf>,
+    /// Usefulness survey questions; the shipped `geodata/survey.toml` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<PathBuf>,
     /// Municipality boundaries.
     pub boundaries: Boundaries,
     /// Population by municipality.
@@ -461,6 +464,9 @@ impl Manifest {
             s.path = dir.join(&s.path);
         }
         if let Some(t) = &mut m.taxonomy {
+            *t = dir.join(&*t);
+        }
+        if let Some(t) = &mut m.survey {
             *t = dir.join(&*t);
         }
         if let Some(p) = &mut m.surface.parishes {

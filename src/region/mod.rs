@@ -115,6 +115,8 @@ pub struct Region {
     pub targets: Targets,
     /// The taxonomy.
     pub taxonomy: Taxonomy,
+    /// The usefulness survey's questions.
+    pub survey: crate::survey::Survey,
     /// Where people live.
     pub surface: crate::surface::Surface,
     /// Postal codes and places that records without coordinates are placed from.
@@ -210,6 +212,10 @@ impl Region {
             Some(p) => Taxonomy::load(p)?,
             None => Taxonomy::default_taxonomy()?,
         };
+        let survey = match &m.survey {
+            Some(p) => crate::survey::Survey::load(p)?,
+            None => crate::survey::Survey::default_survey()?,
+        };
         let mut issues = Vec::new();
         let mut municipalities = load_boundaries(m, &mut issues)?;
         population::attach(m, &mut municipalities, &mut issues)?;
@@ -231,6 +237,7 @@ impl Region {
             services: Vec::new(),
             targets: m.coverage,
             taxonomy,
+            survey,
             gazetteer: None,
             quality: m.quality,
             editing: m.editing.clone(),

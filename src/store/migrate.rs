@@ -53,6 +53,16 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "accounts, their tokens, and the history and review of edits",
         super::accounts::ACCOUNTS_SCHEMA,
     ),
+    (
+        "usefulness survey answers (no account, no e-mail; the role for provider answers)",
+        "CREATE TABLE IF NOT EXISTS survey_answers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            role TEXT,
+            answers TEXT NOT NULL
+        );",
+    ),
 ];
 
 /// The schema version this build writes.

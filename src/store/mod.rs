@@ -73,6 +73,17 @@ pub trait Store: Accounts + Send + Sync {
     fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>>;
     /// Marks a report resolved; whether it was open.
     fn resolve_feedback(&self, id: i64) -> Result<bool>;
+    /// Stores a survey answer set (answers as JSON text; `role` for provider answers only);
+    /// its number.
+    fn add_survey_answers(
+        &self,
+        audience: &str,
+        role: Option<&str>,
+        answers: &str,
+        created: &str,
+    ) -> Result<i64>;
+    /// Every survey answer set, oldest first.
+    fn survey_answers(&self) -> Result<Vec<crate::survey::AnswerSet>>;
     /// Deletes a service; whether it was there.
     fn delete(&self, id: &str) -> Result<bool>;
     /// A number that changes on every write (for caches and ETags).

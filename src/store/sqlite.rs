@@ -319,6 +319,51 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
+    fn add_survey_answers(
+        &self,
+        audience: &str,
+        role: Option<&str>,
+        answers: &str,
+        created: &str,
+    ) -> Result<i64> {
+        let conn = self.lock()?;
+        conn.execute(
+            "INSERT INTO survey_answers(created, audience, role, answers) VALUES (?1, ?2, ?3, ?4)",
+            params![created, audience, role, answers],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn survey_answers(&self) -> Result<Vec<crate::survey::AnswerSet>> {
+        let conn = self.lock()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, created, audience, role, answers FROM survey_answers ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, created, audience, role, json) = row?;
+            let answers = serde_json::from_str(&json)
+                .map_err(|e| Error::Store(format!("survey answers {id}: {e}")))?;
+            out.push(crate::survey::AnswerSet {
+                id,
+                created,
+                audience,
+                role,
+                answers,
+            });
+        }
+        Ok(out)
+    }
+
     fn delete(&self, id: &str) -> Result<bool> {
         let mut conn = self.lock()?;
         let tx = conn.transaction()?;

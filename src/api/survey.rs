@@ -1,0 +1,92 @@
+//! `GET /api/survey?audience=...` (the questions), `POST /api/survey` (an answer set, no account
+//! needed for the public) and `GET /api/survey/results` (admins; `?format=csv`).
+use super::auth::Auth;
+use super::error::ApiError;
+use super::feedback::Client;
+use super::limit::Route;
+use super::AppState;
+use crate::auth::Role;
+use crate::error::Refusal;
+use crate::survey::{Audience, NewAnswers};
+use crate::Error;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::collections::HashMap;
+
+/// The questions asked of an audience (`public` by default, or `provider`).
+pub async fn questions(
+    State(app): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let audience = Audience::parse_answering(q.get("audience").map_or("public", String::as_str))?;
+    let list = app.catalog.region().survey.for_audience(audience);
+    Ok(Json(
+        serde_json::json!({ "audience": audience.code(), "questions": list }),
+    ))
+}
+
+/// Stores an answer set: 201 with its number, 400 naming a bad question, 401 for provider
+/// answers without an account, 429 when one client sends too many.
+pub async fn answer(
+    State(app): State<AppState>,
+    client: Client,
+    auth: Result<Auth, ApiError>,
+    body: Result<Json<NewAnswers>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(new) = body.map_err(|e| {
+        ApiError(Error::param(
+            "body",
+            format!(
+                "expected JSON {{\"audience\": ..., \"answers\": {{...}}}}: {}",
+                e.body_text()
+            ),
+        ))
+    })?;
+    let survey = &app.catalog.region().survey;
+    // Only answer sets that would be stored count towards the limit.
+    let (audience, _) = survey.check(&new)?;
+    let role = match audience {
+        Audience::Provider => Some(auth?.user.role),
+        _ => None,
+    };
+    app.limits.check(client.as_str(), Route::Survey)?;
+    let stored = survey.submit(app.catalog.store(), &new, role)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": stored.id, "created": stored.created })),
+    )
+        .into_response())
+}
+
+/// The results for admins: a summary per question (JSON), or `?format=csv`, one row per
+/// answer set.
+pub async fn results(
+    State(app): State<AppState>,
+    auth: Auth,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    if auth.user.role != Role::Admin {
+        return Err(Error::refused(Refusal::Forbidden, "survey results are for admins").into());
+    }
+    let survey = &app.catalog.region().survey;
+    let sets = app.catalog.store().survey_answers()?;
+    match q.get("format").map(String::as_str) {
+        None | Some("json") => Ok(Json(survey.results(&sets)).into_response()),
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"survey.csv\"",
+                ),
+            ],
+            survey.csv(&sets)?,
+        )
+            .into_response()),
+        Some(f) => {
+            Err(Error::param("format", format!("unknown format '{f}'; one of json, csv")).into())
+        }
+    }
+}
