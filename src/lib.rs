@@ -23,6 +23,7 @@
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
 //! | [`feedback`] | citizens' reports of wrong records, sent without an account |
+//! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -42,6 +43,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod feedback;
+pub mod freshness;
 pub mod geocode;
 pub mod index;
 pub mod ingest;

@@ -53,6 +53,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "accounts, their tokens, and the history and review of edits",
         super::accounts::ACCOUNTS_SCHEMA,
     ),
+    (
+        "daily counts of views, searches and contacts per service",
+        super::usage::USAGE_SCHEMA,
+    ),
 ];
 
 /// The schema version this build writes.
