@@ -247,6 +247,34 @@ async fn a_provider_sees_its_views_searches_and_contacts() {
         .unwrap()
         .iter()
         .any(|c| c["code"] == "0701"));
+    // A script cannot inflate the counts: past the burst, 429 and nothing counted.
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        let b = json!({"how": "phone"}).to_string();
+        statuses.push(send(&w.app, "POST", &contact, &[], &b).await.0);
+    }
+    let counted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::NO_CONTENT)
+        .count();
+    assert_eq!(counted, 18, "20 at once, 2 already used");
+    assert_eq!(statuses[24], StatusCode::TOO_MANY_REQUESTS);
+    let (_, v) = call(
+        &w.app,
+        "GET",
+        &format!("/api/providers/{}/stats", w.owner),
+        &w.provider,
+        "",
+    )
+    .await;
+    let row = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == SVC)
+        .unwrap()
+        .clone();
+    assert_eq!(row["last_30_days"]["contacts"], json!(20));
     // Another provider may not see them.
     let other = w
         .cat

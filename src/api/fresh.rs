@@ -71,10 +71,12 @@ pub async fn staleness(
 }
 
 /// `POST /api/services/{id}/contacted` with `{"how": "phone|email|website|directions"}`: one
-/// more contact counted (no account, nothing about the person kept).
+/// more contact counted (no account, nothing about the person kept); 429 past
+/// [`super::limit::Route::Contact`]'s limit.
 pub async fn contacted(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    client: super::feedback::Client,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let how = serde_json::from_slice::<Value>(&body)
@@ -91,6 +93,7 @@ pub async fn contacted(
         }
     }
     let s = app.catalog.get(&id)?;
+    app.limits.check(&client.0, super::limit::Route::Contact)?;
     count(&app, &[s.id], UsageKind::Contact);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,6 +18,9 @@ pub enum Route {
     /// Citizens' problem reports (no account): as configured, by default 5 at once, then 30
     /// a day.
     Feedback,
+    /// Counted contacts (no account): 20 at once, then one a minute, so a script cannot
+    /// inflate a service's counts.
+    Contact,
 }
 
 /// Token buckets by (client address, route class).
@@ -49,6 +52,7 @@ impl RateLimits {
             Route::Login => (10.0, 1.0 / 6.0),
             Route::Write => (30.0, 1.0),
             Route::Feedback => self.feedback,
+            Route::Contact => (20.0, 1.0 / 60.0),
         }
     }
 }
