@@ -89,6 +89,8 @@ pub struct Catalog {
     region: Region,
     /// The store's version as of the last write through this catalog (read on hot paths).
     version: AtomicU64,
+    /// Use counts waiting to be written.
+    usage: crate::freshness::counts::UsageBuffer,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -128,7 +130,23 @@ impl Catalog {
             index: RwLock::new(index),
             region,
             version,
+            usage: Default::default(),
         })
+    }
+
+    /// Counts a use of services (viewed, found, contacted) today; written in batches.
+    pub fn count_use(
+        &self,
+        ids: &[String],
+        day: &str,
+        kind: crate::store::UsageKind,
+    ) -> Result<()> {
+        self.usage.count(self.store.as_ref(), ids, day, kind)
+    }
+
+    /// Writes the use counts still in memory (before reading them, and when stopping).
+    pub fn flush_usage(&self) -> Result<()> {
+        self.usage.flush(self.store.as_ref())
     }
 
     /// The region.

@@ -24,6 +24,7 @@
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
 //! | [`feedback`] | citizens' reports of wrong records, sent without an account |
 //! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
+//! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of the shipped demonstration region |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
@@ -43,6 +44,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod feedback;
+pub mod freshness;
 pub mod geocode;
 pub mod index;
 pub mod ingest;

@@ -465,7 +465,8 @@ async fn serve(
         catalog.region().municipalities.len(),
         data_dir.display()
     );
-    let app = bussola::api::router_with(Arc::new(catalog), assets, options);
+    let catalog = Arc::new(catalog);
+    let app = bussola::api::router_with(catalog.clone(), assets, options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
@@ -477,6 +478,8 @@ async fn serve(
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    // Use counts wait in memory for a few seconds; write them before leaving.
+    catalog.flush_usage()?;
     Ok(())
 }
 

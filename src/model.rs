@@ -131,6 +131,12 @@ pub struct Service {
     /// Which sources said what about this service (more than one when records were merged).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provenance: Vec<Provenance>,
+    /// When the provider (or a moderator or admin) last confirmed the record (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<String>,
+    /// When the current vacancies were declared (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vacancies_declared: Option<String>,
 }
 
 /// What one source said about a service.

@@ -257,6 +257,8 @@ fn hypothetical(region: &Region, o: &Opening, i: usize) -> Service {
         source: "scenario".into(),
         updated: None,
         demo: false,
+        confirmed: None,
+        vacancies_declared: None,
         provenance: Vec::new(),
     }
 }

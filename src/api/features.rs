@@ -21,6 +21,8 @@ pub fn service_feature(s: &Service, region: &Region, distance_m: Option<f64>) ->
         "capacity": s.capacity,
         "users": s.users,
         "vacancies": s.vacancies,
+        "vacancies_declared": s.vacancies_declared,
+        "confirmed": s.confirmed,
         "opening_hours": s.opening_hours,
         "contact": s.contact,
         "address": s.address,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 /// The client's address, as the rate limits key it.
-pub struct Client(String);
+pub struct Client(pub String);
 
 impl Client {
     /// The address.

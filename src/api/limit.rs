@@ -20,6 +20,9 @@ pub enum Route {
     Feedback,
     /// Usefulness survey answers: the same limits as problem reports, a bucket of their own.
     Survey,
+    /// Counted contacts (no account): 20 at once, then one a minute, so a script cannot
+    /// inflate a service's counts.
+    Contact,
 }
 
 /// Token buckets by (client address, route class).
@@ -51,6 +54,7 @@ impl RateLimits {
             Route::Login => (10.0, 1.0 / 6.0),
             Route::Write => (30.0, 1.0),
             Route::Feedback | Route::Survey => self.feedback,
+            Route::Contact => (20.0, 1.0 / 60.0),
         }
     }
 }

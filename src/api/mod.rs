@@ -6,6 +6,7 @@
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `PATCH /api/services/{id}`, `GET /api/services/{id}/history`, `GET /api/changes`, `POST /api/changes/{id}/approve\|reject\|revert` | [`edit`] |
 //! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `GET /api/me/services`, `DELETE /api/tokens/{id}` | [`auth`] |
+//! | `POST /api/services/{id}/confirm`, `POST /api/confirm`, `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats` | [`fresh`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
 //! | `GET /api/export` | [`export`] |
@@ -22,6 +23,7 @@ pub mod error;
 pub mod export;
 pub mod features;
 pub mod feedback;
+pub mod fresh;
 pub mod gaps;
 pub mod limit;
 pub mod meta;
@@ -116,6 +118,11 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/tokens/{id}", delete(auth::revoke))
         .route("/api/services/{id}/feedback", post(feedback::report))
         .route("/api/feedback", get(feedback::list))
+        .route("/api/services/{id}/confirm", post(fresh::confirm_one))
+        .route("/api/confirm", post(fresh::confirm_all))
+        .route("/api/staleness", get(fresh::staleness))
+        .route("/api/services/{id}/contacted", post(fresh::contacted))
+        .route("/api/providers/{id}/stats", get(fresh::stats))
         .route("/api/feedback/{id}/resolve", post(feedback::resolve))
         .route("/api/survey", get(survey::questions).post(survey::answer))
         .route("/api/survey/results", get(survey::results))

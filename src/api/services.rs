@@ -42,6 +42,8 @@ pub async fn nearest(
         filter: filter(&p)?,
     };
     let hits = app.catalog.nearest(&query)?;
+    let found: Vec<String> = hits.iter().map(|(s, _)| s.id.clone()).collect();
+    super::fresh::count(&app, &found, crate::store::UsageKind::Found);
     let region = app.catalog.region();
     let features = hits
         .iter()
@@ -94,5 +96,10 @@ pub async fn one(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let s = app.catalog.get(&id)?;
+    super::fresh::count(
+        &app,
+        std::slice::from_ref(&s.id),
+        crate::store::UsageKind::View,
+    );
     Ok(geojson(service_feature(&s, app.catalog.region(), None)))
 }

@@ -204,6 +204,8 @@ pub fn example_service() -> Service {
         source: "example".into(),
         updated: Some("2026-01-15".into()),
         demo: true,
+        confirmed: None,
+        vacancies_declared: None,
         provenance: Vec::new(),
     }
 }

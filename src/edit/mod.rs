@@ -99,6 +99,11 @@ pub fn submit(
         may_edit(user, s, &next)?;
         let service = kinds.iter().any(|(live, _)| *live).then(|| {
             stamp(&mut next, now);
+            // Whoever may edit a record and changes it vouches for it as it now is.
+            next.confirmed = next.updated.clone();
+            if kinds.iter().any(|(live, f)| *live && f == "vacancies") {
+                next.vacancies_declared = next.updated.clone();
+            }
             next.clone()
         });
         let write = EditWrite {
@@ -156,6 +161,9 @@ pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Serv
         }
         may_edit(user, s, &next)?;
         stamp(&mut next, now);
+        if c.change.field == "vacancies" {
+            next.vacancies_declared = next.updated.clone();
+        }
         let decide = Decision {
             id: change,
             status: ChangeStatus::Applied,

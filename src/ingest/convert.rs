@@ -302,6 +302,8 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
         lon,
         lat,
         precision,
+        confirmed: None,
+        vacancies_declared: None,
         provenance: vec![Provenance {
             source: source.clone(),
             record: id.clone(),

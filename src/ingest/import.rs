@@ -202,6 +202,12 @@ fn update(old: &Service, new: &Service, p: &Provenance) -> Service {
         fill(old, new)
     };
     next.provenance = old.provenance.clone();
+    // A provider's confirmation is theirs, not the source's; a declaration dates its vacancies.
+    next.confirmed = old.confirmed.clone();
+    next.vacancies_declared = old
+        .vacancies_declared
+        .clone()
+        .filter(|_| next.vacancies == old.vacancies);
     match next
         .provenance
         .iter_mut()

@@ -27,6 +27,8 @@ fn svc(id: &str, source: &str, type_code: &str, name: &str, dy_m: f64) -> Servic
         source: source.into(),
         updated: None,
         demo: false,
+        confirmed: None,
+        vacancies_declared: None,
         provenance: vec![Provenance {
             source: source.into(),
             record: id.into(),

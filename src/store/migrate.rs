@@ -63,6 +63,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
             answers TEXT NOT NULL
         );",
     ),
+    (
+        "daily counts of views, searches and contacts per service",
+        super::usage::USAGE_SCHEMA,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -7,12 +7,14 @@ mod accounts;
 pub mod migrate;
 mod records;
 mod sqlite;
+mod usage;
 
 use crate::auth::{NewUser, User};
 use crate::model::Service;
 use crate::Result;
 pub use records::*;
 pub use sqlite::SqliteStore;
+pub use usage::{UsageCount, UsageKind, UsageTotals};
 
 /// Accounts, their tokens (hashes only) and the change history of services.
 pub trait Accounts {
@@ -42,8 +44,16 @@ pub trait Accounts {
     fn change(&self, id: i64) -> Result<Option<Change>>;
 }
 
+/// Daily counts of how services are used (no personal data).
+pub trait Usage {
+    /// Adds counts of services on days to what is stored, in one transaction.
+    fn add_usage(&self, counts: &[UsageCount]) -> Result<()>;
+    /// Each service's counts from a day (YYYY-MM-DD) on, in the order given.
+    fn usage(&self, ids: &[String], since: &str) -> Result<Vec<UsageTotals>>;
+}
+
 /// Where services and their providers are kept (and, through [`Accounts`], who may edit them).
-pub trait Store: Accounts + Send + Sync {
+pub trait Store: Accounts + Usage + Send + Sync {
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;
     /// How many services are stored.

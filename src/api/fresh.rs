@@ -1,0 +1,110 @@
+//! Freshness and use counts: `POST /api/services/{id}/confirm`, `POST /api/confirm`,
+//! `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats`
+//! (thin over [`crate::freshness`]).
+use super::auth::Auth;
+use super::error::ApiError;
+use super::params::Params;
+use super::AppState;
+use crate::auth::now;
+use crate::freshness;
+use crate::store::UsageKind;
+use crate::Error;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+fn today() -> i64 {
+    now().div_euclid(86_400)
+}
+
+/// Counts a use; a failure to count never fails the request it belongs to.
+pub fn count(app: &AppState, ids: &[String], kind: UsageKind) {
+    let day = crate::quality::checks::iso_from_days(today());
+    if let Err(e) = app.catalog.count_use(ids, &day, kind) {
+        tracing::warn!("use count not stored: {e}");
+    }
+}
+
+/// `POST /api/services/{id}/confirm`: the record is current (its provider, area moderator, admin).
+pub async fn confirm_one(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let ids = freshness::confirm(&app.catalog, &auth.user, Some(&id), now())?;
+    Ok(Json(json!({"confirmed": ids})))
+}
+
+/// `POST /api/confirm`: every service the account may edit is current.
+pub async fn confirm_all(State(app): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
+    let ids = freshness::confirm(&app.catalog, &auth.user, None, now())?;
+    Ok(Json(json!({"confirmed": ids})))
+}
+
+/// `GET /api/staleness[?format=csv]`: services by age of confirmation per municipality, and
+/// the providers to contact (as CSV with `format=csv`).
+pub async fn staleness(
+    State(app): State<AppState>,
+    auth: Auth,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref(), &["format"])?;
+    let report = freshness::staleness(&app.catalog, &auth.user, today())?;
+    match p.text("format").as_deref() {
+        None | Some("json") => Ok(Json(report).into_response()),
+        Some("csv") => Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"providers-to-contact.csv\"",
+                ),
+            ],
+            freshness::providers_csv(&report.providers),
+        )
+            .into_response()),
+        Some(other) => Err(Error::param("format", format!("'{other}': one of json, csv")).into()),
+    }
+}
+
+/// `POST /api/services/{id}/contacted` with `{"how": "phone|email|website|directions"}`: one
+/// more contact counted (no account, nothing about the person kept); 429 past
+/// [`super::limit::Route::Contact`]'s limit.
+pub async fn contacted(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    client: super::feedback::Client,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let how = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("how").and_then(Value::as_str).map(str::to_string));
+    match how.as_deref() {
+        Some("phone" | "email" | "website" | "directions") => {}
+        _ => {
+            return Err(Error::param(
+                "how",
+                "a JSON body {\"how\": \"phone|email|website|directions\"}",
+            )
+            .into())
+        }
+    }
+    let s = app.catalog.get(&id)?;
+    app.limits.check(&client.0, super::limit::Route::Contact)?;
+    count(&app, &[s.id], UsageKind::Contact);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/providers/{id}/stats`: views, searches and contacts per service over 30 and 365
+/// days, and the coverage of its municipalities.
+pub async fn stats(
+    State(app): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let s = freshness::stats::provider_stats(&app.catalog, &auth.user, &id, today())?;
+    Ok(Json(json!(s)))
+}
