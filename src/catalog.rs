@@ -556,6 +556,7 @@ impl Catalog {
         let stored: Vec<Service> = index.iter().cloned().collect();
         let plan = crate::ingest::import::plan(&stored, incoming, same);
         self.store.upsert_many(&plan.writes)?;
+        self.hold_for_review(&plan.held)?;
         for s in &plan.writes {
             index.upsert(s.clone());
         }
@@ -567,6 +568,44 @@ impl Catalog {
     /// Every service (a copy).
     pub fn all(&self) -> Result<Vec<Service>> {
         Ok(self.read()?.iter().cloned().collect())
+    }
+
+    /// Stores imported values held for review as pending changes (source `import`), once: a
+    /// value already waiting is not added again, so re-importing stays idempotent.
+    fn hold_for_review(&self, held: &[crate::ingest::import::Held]) -> Result<()> {
+        use crate::store::{ChangeQuery, ChangeStatus, EditWrite, NewChange};
+        let mut new = Vec::new();
+        for h in held {
+            let waiting = self.store.changes(&ChangeQuery {
+                status: Some(ChangeStatus::Pending),
+                service_id: Some(h.service_id.clone()),
+            })?;
+            let known = waiting.iter().any(|c| {
+                c.change.source == "import" && c.change.field == h.field && c.change.new == h.new
+            });
+            if !known {
+                new.push(NewChange {
+                    service_id: h.service_id.clone(),
+                    field: h.field.clone(),
+                    old: h.old.clone(),
+                    new: h.new.clone(),
+                    user_id: None,
+                    role: None,
+                    source: "import".into(),
+                    status: ChangeStatus::Pending,
+                    created: crate::auth::now(),
+                    reverts: None,
+                });
+            }
+        }
+        if !new.is_empty() {
+            self.store.write_edit(&EditWrite {
+                service: None,
+                new,
+                decide: None,
+            })?;
+        }
+        Ok(())
     }
 
     /// Keeps a source's latest quality report (JSON).

@@ -671,6 +671,12 @@ fn import(a: &ImportArgs) -> Result<()> {
             o.rejected
         );
     }
+    let held: usize = outcomes.iter().map(|o| o.plan.held.len()).sum();
+    if held > 0 {
+        println!(
+            "{held} imported values held for review: their providers confirmed them more recently (GET /api/changes)"
+        );
+    }
     if a.dry_run {
         println!("dry run: nothing was written");
     } else {

@@ -305,3 +305,57 @@ fn hsds_written_by_the_export_reads_back_as_the_same_services() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_import_does_not_overwrite_what_a_provider_confirmed_more_recently() {
+    use bussola::store::{ChangeQuery, ChangeStatus};
+    let cat = common::catalog(&default_manifest());
+    let original = bussola::region::Region::load(&default_manifest())
+        .unwrap()
+        .region
+        .services;
+    let id = original[0].id.clone();
+    let source_phone = original[0].contact.phone.clone();
+    let source_date = original[0].updated.clone().unwrap();
+    // The provider changed the phone and confirmed the record after the source's date.
+    let mut edited = cat.get(&id).unwrap();
+    edited.contact.phone = Some("266 000 001".into());
+    edited.confirmed = Some("2026-11-01".into());
+    assert!(source_date.as_str() < "2026-11-01");
+    cat.upsert(edited).unwrap();
+    let same = &bussola::quality::likely_same;
+    let pending = |cat: &bussola::catalog::Catalog| {
+        cat.store()
+            .changes(&ChangeQuery {
+                status: Some(ChangeStatus::Pending),
+                service_id: Some(id.clone()),
+            })
+            .unwrap()
+    };
+
+    // The same (older) source record again: the provider's phone stays; the source's waits.
+    let plan = cat.import(vec![original[0].clone()], same).unwrap();
+    assert_eq!(plan.held.len(), 1, "{:?}", plan.held);
+    assert_eq!(plan.held[0].field, "phone");
+    assert_eq!(
+        cat.get(&id).unwrap().contact.phone.as_deref(),
+        Some("266 000 001")
+    );
+    let waiting = pending(&cat);
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].change.source, "import");
+    assert_eq!(waiting[0].change.new, serde_json::json!(source_phone));
+    // Importing it again adds nothing to review.
+    cat.import(vec![original[0].clone()], same).unwrap();
+    assert_eq!(pending(&cat).len(), 1);
+
+    // A source record updated after the confirmation wins.
+    let mut newer = original[0].clone();
+    newer.updated = Some("2026-11-20".into());
+    newer.provenance[0]
+        .fields
+        .insert("updated".into(), "2026-11-20".into());
+    let plan = cat.import(vec![newer], same).unwrap();
+    assert!(plan.held.is_empty());
+    assert_eq!(cat.get(&id).unwrap().contact.phone, source_phone);
+}

@@ -187,6 +187,30 @@ fn cross_checks(region: &Region, s: &Service, fields: &[&str], bad: &mut BTreeMa
     }
 }
 
+/// Puts one field of `from` back into `s` as it was (an imported value held for review leaves
+/// the provider's in place).
+pub fn keep(s: &mut Service, from: &Service, field: &str) {
+    match field {
+        "name" => s.name.clone_from(&from.name),
+        "phone" => s.contact.phone.clone_from(&from.contact.phone),
+        "email" => s.contact.email.clone_from(&from.contact.email),
+        "website" => s.contact.website.clone_from(&from.contact.website),
+        "address" => s.address.clone_from(&from.address),
+        "postal_code" => s.postal_code.clone_from(&from.postal_code),
+        "locality" => s.locality.clone_from(&from.locality),
+        "opening_hours" => s.opening_hours.clone_from(&from.opening_hours),
+        "capacity" => s.capacity = from.capacity,
+        "users" => s.users = from.users,
+        "vacancies" => s.vacancies = from.vacancies,
+        "position" => {
+            (s.lon, s.lat) = (from.lon, from.lat);
+            s.municipality.clone_from(&from.municipality);
+        }
+        "provider_nature" => s.provider.legal_nature = from.provider.legal_nature,
+        _ => {}
+    }
+}
+
 /// Sets one field from a JSON value, checking it alone; the words of the problem otherwise.
 fn set(s: &mut Service, field: &str, v: &Value) -> std::result::Result<(), String> {
     match field {

@@ -23,6 +23,9 @@ pub struct Plan {
     pub unchanged: usize,
     /// Records merged into a service from another source.
     pub merged: Vec<crate::quality::Merge>,
+    /// Imported values of fields a provider confirmed more recently, held for review instead
+    /// of written.
+    pub held: Vec<Held>,
 }
 
 /// What importing one file did.
@@ -108,6 +111,20 @@ fn run(
     })
 }
 
+/// An imported value held for a moderator's review: the provider confirmed the record after
+/// the source last updated it, so the source does not overwrite it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Held {
+    /// The service.
+    pub service_id: String,
+    /// The field (as [`crate::edit::fields`] names it).
+    pub field: String,
+    /// The provider's value, which stays.
+    pub old: serde_json::Value,
+    /// The source's value, waiting for review.
+    pub new: serde_json::Value,
+}
+
 /// Whether two services are likely the same place: distance (m) and name similarity if so.
 pub type SameService<'a> = &'a dyn Fn(&Service, &Service) -> Option<(f64, f64)>;
 
@@ -138,7 +155,7 @@ pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -
             .cloned()
             .or_else(|| current.contains_key(&s.id).then(|| s.id.clone()));
         let (next, before) = match known.and_then(|id| current.get(&id).cloned()) {
-            Some(old) => (update(&old, &s, &p), Some(old)),
+            Some(old) => (update(&old, &s, &p, &mut plan.held), Some(old)),
             None => {
                 let candidate = current
                     .values()
@@ -187,15 +204,35 @@ fn has_source(s: &Service, source: &str) -> bool {
 }
 
 /// A stored service updated by a newer record from one of its sources.
-fn update(old: &Service, new: &Service, p: &Provenance) -> Service {
+fn update(old: &Service, new: &Service, p: &Provenance, held: &mut Vec<Held>) -> Service {
     let owner = old
         .provenance
         .first()
         .is_none_or(|first| first.source == p.source);
     let mut next = if owner {
-        // The source the service came from: its newer record wins, other sources' entries stay.
+        // The source the service came from: its newer record wins, other sources' entries stay
+        // — except over what the provider confirmed after the source's record was updated.
         let mut n = new.clone();
         n.id = old.id.clone();
+        let provider_newer = old
+            .confirmed
+            .as_deref()
+            .is_some_and(|c| new.updated.as_deref().is_none_or(|u| u <= c));
+        if provider_newer {
+            for (field, _) in crate::edit::fields::FIELDS {
+                let was = crate::edit::fields::value_of(old, field);
+                let now = crate::edit::fields::value_of(&n, field);
+                if was != now {
+                    held.push(Held {
+                        service_id: old.id.clone(),
+                        field: field.to_string(),
+                        old: was,
+                        new: now,
+                    });
+                    crate::edit::fields::keep(&mut n, old, field);
+                }
+            }
+        }
         n
     } else {
         // A source merged in later only fills gaps.
