@@ -178,10 +178,7 @@ impl Survey {
 
     /// Loads a survey file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::error::read_text(path)?;
         Self::from_toml(&text, path)
     }
 

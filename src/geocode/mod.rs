@@ -170,14 +170,7 @@ impl Gazetteer {
         lon: f64,
         lat: f64,
     ) -> bool {
-        let Some(code) = self.home(municipality, lon, lat) else {
-            self.refused += 1;
-            return false;
-        };
-        self.places
-            .entry((code, key(name)))
-            .or_insert((name.trim().to_string(), lon, lat));
-        true
+        self.add_point(false, name, municipality, lon, lat)
     }
 
     /// Adds a named parish point, on the same terms as [`Gazetteer::add_place`].
@@ -188,11 +181,27 @@ impl Gazetteer {
         lon: f64,
         lat: f64,
     ) -> bool {
+        self.add_point(true, name, municipality, lon, lat)
+    }
+
+    fn add_point(
+        &mut self,
+        parish: bool,
+        name: &str,
+        municipality: Option<&str>,
+        lon: f64,
+        lat: f64,
+    ) -> bool {
         let Some(code) = self.home(municipality, lon, lat) else {
             self.refused += 1;
             return false;
         };
-        self.parishes
+        let points = if parish {
+            &mut self.parishes
+        } else {
+            &mut self.places
+        };
+        points
             .entry((code, key(name)))
             .or_insert((name.trim().to_string(), lon, lat));
         true

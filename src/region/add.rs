@@ -323,10 +323,7 @@ fn service_files(path: &Path) -> Result<Vec<ServiceFile>> {
         #[serde(default)]
         services: Vec<ServiceFile>,
     }
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::error::read_text(path)?;
     let only: Only =
         toml::from_str(&text).map_err(|e| Error::data(path, None, None, e.message()))?;
     if only.services.is_empty() {

@@ -423,10 +423,7 @@ impl Manifest {
     /// read as TOML when it parses as a number, boolean or array, as text otherwise. A key the
     /// manifest format does not have is an error naming it.
     pub fn load_with(path: &Path, overrides: &[(String, String)]) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::error::read_text(path)?;
         let mut m: Manifest = if overrides.is_empty() {
             toml::from_str(&text).map_err(|e| {
                 let line = e

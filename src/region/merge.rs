@@ -49,10 +49,7 @@ pub struct Listing {
 pub fn database_id(paths: &[PathBuf]) -> Result<String> {
     let mut ids = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
-            path: p.clone(),
-            source,
-        })?;
+        let text = crate::error::read_text(p)?;
         let table: toml::Table =
             toml::from_str(&text).map_err(|e| Error::data(p, None, None, e.message()))?;
         match table.get("id").and_then(|v| v.as_str()) {

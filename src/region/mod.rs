@@ -169,10 +169,7 @@ impl Region {
     /// Loads a region from a manifest file, reporting records not updated for the manifest's
     /// `[quality] stale_after_days` before `today` (YYYY-MM-DD).
     pub fn load_on(manifest_path: &Path, today: Option<&str>) -> Result<Loaded> {
-        let text = std::fs::read_to_string(manifest_path).map_err(|source| crate::Error::Io {
-            path: manifest_path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::error::read_text(manifest_path)?;
         if merge::is_listing(&text) {
             return merge::load_listing(manifest_path, &text, today);
         }
