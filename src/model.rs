@@ -53,6 +53,9 @@ pub struct Provider {
     pub name: String,
     /// Legal nature.
     pub legal_nature: LegalNature,
+    /// The organisation's own contact (head office), as its provider keeps it.
+    #[serde(default, skip_serializing_if = "Contact::is_empty")]
+    pub contact: Contact,
 }
 
 /// How precise a service's coordinates are.
@@ -76,7 +79,7 @@ pub enum Precision {
     Unknown,
 }
 
-/// How to contact a service.
+/// How to contact a service or an organisation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// Phone number.
@@ -85,6 +88,13 @@ pub struct Contact {
     pub email: Option<String>,
     /// Website.
     pub website: Option<String>,
+}
+
+impl Contact {
+    /// Whether no way of contact is known.
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.email.is_none() && self.website.is_none()
+    }
 }
 
 /// One social response at one place.

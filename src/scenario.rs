@@ -238,6 +238,7 @@ fn hypothetical(region: &Region, o: &Opening, i: usize) -> Service {
             id: "scenario".into(),
             name: "Scenario".into(),
             legal_nature: Default::default(),
+            contact: Default::default(),
         },
         capacity: Some(o.capacity),
         users: None,

@@ -244,7 +244,20 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
         .await
         .1["applied"][0]["change"]
         .clone();
+    let owner = owner_of(cat);
+    let org = format!("/api/providers/{owner}");
+    let (_, _, v) = send(
+        app,
+        "PATCH",
+        &org,
+        &[("authorization", &bearer(&w.provider))],
+        r#"{"name": "Novo nome"}"#,
+    )
+    .await;
+    let org_pending = v["pending"][0]["change"].clone();
+    assert!(org_pending.is_i64(), "a provider's new name waits: {v}");
     let before = get_raw(app, &format!("/api/services/{SVC}")).await.2;
+    let org_before = get_raw(app, &org).await.2;
     let wrong = account(
         cat,
         "outro@example.pt",
@@ -277,6 +290,13 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
         ("POST", format!("/api/changes/{pending}/approve"), ""),
         ("POST", format!("/api/changes/{pending}/reject"), ""),
         ("POST", format!("/api/changes/{applied}/revert"), ""),
+        (
+            "PATCH",
+            org.clone(),
+            r#"{"website": "https://example.pt/"}"#,
+        ),
+        ("POST", format!("/api/changes/{org_pending}/approve"), ""),
+        ("POST", format!("/api/changes/{org_pending}/reject"), ""),
         ("POST", "/api/logout".to_string(), ""),
         ("DELETE", format!("/api/tokens/{owner_session}"), ""),
     ];
@@ -320,6 +340,11 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
         before,
         "nothing changed"
     );
+    assert_eq!(
+        get_raw(app, &org).await.2,
+        org_before,
+        "organisation unchanged"
+    );
     let (_, _, list) = send(
         app,
         "GET",
@@ -329,6 +354,11 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
     )
     .await;
     assert_eq!(list["changes"][0]["id"], pending, "still pending: {list}");
+    assert_eq!(
+        list["changes"][1]["id"], org_pending,
+        "still pending: {list}"
+    );
+    assert_eq!(list["changes"][1]["subject"], "provider");
 }
 
 #[tokio::test]

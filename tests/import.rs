@@ -329,6 +329,7 @@ fn an_import_does_not_overwrite_what_a_provider_confirmed_more_recently() {
             .changes(&ChangeQuery {
                 status: Some(ChangeStatus::Pending),
                 service_id: Some(id.clone()),
+                ..Default::default()
             })
             .unwrap()
     };

@@ -23,6 +23,29 @@ fn pairs(list: &[(i64, String)]) -> Value {
         .collect()
 }
 
+/// A patch body: a JSON object of field: value.
+pub(super) fn fields(body: &Bytes) -> Result<serde_json::Map<String, Value>, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| Error::param("body", format!("must be a JSON object of fields: {e}")).into())
+}
+
+/// The answer to a patch: 200 when every change is live, 202 when some wait for review, with
+/// the changes and what is now published under `key`.
+pub(super) fn patched(
+    applied: &[(i64, String)],
+    pending: &[(i64, String)],
+    key: &str,
+    published: Value,
+) -> Response {
+    let status = if pending.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    let res = json!({"applied": pairs(applied), "pending": pairs(pending), key: published});
+    (status, Json(res)).into_response()
+}
+
 fn change_id(id: &str) -> Result<i64, ApiError> {
     id.parse()
         .map_err(|_| Error::param("id", format!("'{id}' is not a change id")).into())
@@ -36,21 +59,9 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let body: serde_json::Map<String, Value> = serde_json::from_slice(&body)
-        .map_err(|e| Error::param("body", format!("must be a JSON object of fields: {e}")))?;
-    let out = edit::submit(&app.catalog, &auth.user, &id, &body, now())?;
-    let status = if out.pending.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::ACCEPTED
-    };
+    let out = edit::submit(&app.catalog, &auth.user, &id, &fields(&body)?, now())?;
     let feature = service_feature(&out.service, app.catalog.region(), None);
-    let res = json!({
-        "applied": pairs(&out.applied),
-        "pending": pairs(&out.pending),
-        "service": feature,
-    });
-    Ok((status, Json(res)).into_response())
+    Ok(patched(&out.applied, &out.pending, "service", feature))
 }
 
 /// `GET /api/services/{id}/history`: the applied changes, public (roles, no accounts).
@@ -85,10 +96,14 @@ pub async fn approve(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = edit::approve(&app.catalog, &auth.user, change_id(&id)?, now())?;
-    let feature = service_feature(&s, app.catalog.region(), None);
+    let id = change_id(&id)?;
     Ok(Json(
-        json!({"approved": change_id(&id)?, "service": feature}),
+        match edit::approve(&app.catalog, &auth.user, id, now())? {
+            edit::Decided::Service(s) => {
+                json!({"approved": id, "service": service_feature(&s, app.catalog.region(), None)})
+            }
+            edit::Decided::Organisation(o) => json!({"approved": id, "provider": o}),
+        },
     ))
 }
 

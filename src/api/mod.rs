@@ -6,6 +6,7 @@
 //! | `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}` | [`services`] |
 //! | `PATCH /api/services/{id}`, `GET /api/services/{id}/history`, `GET /api/changes`, `POST /api/changes/{id}/approve\|reject\|revert` | [`edit`] |
 //! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `GET /api/me/services`, `DELETE /api/tokens/{id}` | [`auth`] |
+//! | `GET\|PATCH /api/providers/{id}`, `GET /api/providers/{id}/history` | [`providers`] (organisations) |
 //! | `POST /api/services/{id}/confirm`, `POST /api/confirm`, `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats` | [`fresh`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
@@ -28,6 +29,7 @@ pub mod gaps;
 pub mod limit;
 pub mod meta;
 pub mod params;
+pub mod providers;
 pub mod quality;
 pub mod services;
 pub mod survey;
@@ -122,6 +124,11 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/confirm", post(fresh::confirm_all))
         .route("/api/staleness", get(fresh::staleness))
         .route("/api/services/{id}/contacted", post(fresh::contacted))
+        .route(
+            "/api/providers/{id}",
+            get(providers::one).patch(providers::patch),
+        )
+        .route("/api/providers/{id}/history", get(providers::history))
         .route("/api/providers/{id}/stats", get(fresh::stats))
         .route("/api/feedback/{id}/resolve", post(feedback::resolve))
         .route("/api/survey", get(survey::questions).post(survey::answer))

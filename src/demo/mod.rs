@@ -184,6 +184,7 @@ pub fn example_service() -> Service {
             id: "p-example".into(),
             name: "Associação Exemplo".into(),
             legal_nature: LegalNature::Ipss,
+            contact: Default::default(),
         },
         capacity: Some(40),
         users: Some(38),

@@ -1,6 +1,6 @@
 //! The editable fields of a service: their review class, their value, validation with the
 //! import's checks, and applying a new value.
-use crate::model::{LegalNature, Service};
+use crate::model::{Contact, LegalNature, Service};
 use crate::quality::checks;
 use crate::region::Region;
 use crate::{Error, Result};
@@ -61,7 +61,8 @@ pub fn value_of(s: &Service, field: &str) -> Value {
     }
 }
 
-fn text(v: &Value, max: usize) -> std::result::Result<Option<String>, String> {
+/// A text value: trimmed, `None` when empty or null; too long or not text is refused.
+pub(crate) fn text(v: &Value, max: usize) -> std::result::Result<Option<String>, String> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.chars().count() > max => Err(format!("longer than {max} characters")),
@@ -215,24 +216,7 @@ pub fn keep(s: &mut Service, from: &Service, field: &str) {
 fn set(s: &mut Service, field: &str, v: &Value) -> std::result::Result<(), String> {
     match field {
         "name" => s.name = text(v, 200)?.ok_or_else(|| "must not be empty".to_string())?,
-        "phone" => {
-            s.contact.phone = text(v, 100)?;
-            if let Some(p) = &s.contact.phone {
-                checks::phone(p)?;
-            }
-        }
-        "email" => {
-            s.contact.email = text(v, 200)?;
-            if let Some(e) = &s.contact.email {
-                checks::email(e)?;
-            }
-        }
-        "website" => {
-            s.contact.website = text(v, 500)?;
-            if let Some(u) = &s.contact.website {
-                checks::url(u).map_err(|p| p.to_string())?;
-            }
-        }
+        "phone" | "email" | "website" => set_contact(&mut s.contact, field, v)?,
         "address" => s.address = text(v, 300)?,
         "locality" => s.locality = text(v, 100)?,
         "postal_code" => {
@@ -261,6 +245,36 @@ fn set(s: &mut Service, field: &str, v: &Value) -> std::result::Result<(), Strin
             (s.lon, s.lat) = (lon, lat);
         }
         _ => return Err("not an editable field".into()),
+    }
+    Ok(())
+}
+
+/// Sets one way of contact (`phone`, `email`, `website`) with the import's checks.
+pub(crate) fn set_contact(
+    c: &mut Contact,
+    field: &str,
+    v: &Value,
+) -> std::result::Result<(), String> {
+    match field {
+        "phone" => {
+            c.phone = text(v, 100)?;
+            if let Some(p) = &c.phone {
+                checks::phone(p)?;
+            }
+        }
+        "email" => {
+            c.email = text(v, 200)?;
+            if let Some(e) = &c.email {
+                checks::email(e)?;
+            }
+        }
+        "website" => {
+            c.website = text(v, 500)?;
+            if let Some(u) = &c.website {
+                checks::url(u).map_err(|p| p.to_string())?;
+            }
+        }
+        _ => return Err("not a way of contact".into()),
     }
     Ok(())
 }

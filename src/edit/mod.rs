@@ -4,12 +4,13 @@
 //!
 //! Authorisation is checked here, on the stored record, whatever the caller is.
 pub mod fields;
+pub mod organisation;
 
 use crate::auth::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
 use crate::model::Service;
-use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange};
+use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange, Subject};
 use crate::{Error, Result};
 pub use fields::{apply, validate, FieldChange, FIELDS};
 use serde::Serialize;
@@ -44,8 +45,20 @@ fn may_edit(user: &User, before: &Service, after: &Service) -> Result<()> {
 }
 
 fn row(user: &User, s: &Service, c: &FieldChange, status: ChangeStatus, now: i64) -> NewChange {
+    new_change(user, (Subject::Service, &s.id), c, status, now)
+}
+
+/// A change row by an account to a subject (a service or an organisation, and its id).
+fn new_change(
+    user: &User,
+    (subject, id): (Subject, &str),
+    c: &FieldChange,
+    status: ChangeStatus,
+    now: i64,
+) -> NewChange {
     NewChange {
-        service_id: s.id.clone(),
+        subject,
+        service_id: id.to_string(),
         field: c.field.clone(),
         old: c.old.clone(),
         new: c.new.clone(),
@@ -107,7 +120,7 @@ pub fn submit(
             next.clone()
         });
         let write = EditWrite {
-            service,
+            services: service.into_iter().collect(),
             new,
             decide: None,
         };
@@ -143,10 +156,23 @@ fn pending_change(cat: &Catalog, id: i64) -> Result<Change> {
     Ok(c)
 }
 
+/// What an approved change left published.
+#[derive(Debug, Clone)]
+pub enum Decided {
+    /// The service, for a change to a service.
+    Service(Box<Service>),
+    /// The organisation, for a change to an organisation.
+    Organisation(organisation::Organisation),
+}
+
 /// Approves a pending change (a moderator in the service's area, or an admin): re-checked
 /// against the record as it is now, then applied, with the replaced value kept.
-pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Service> {
+pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Decided> {
     let c = pending_change(cat, change)?;
+    if c.change.subject == Subject::Provider {
+        let o = organisation::decide(cat, user, &c, ChangeStatus::Applied, now)?;
+        return Ok(Decided::Organisation(o));
+    }
     let region = cat.region();
     let (service, _) = cat.edit(&c.change.service_id, |s| {
         if !user.may_review(s) {
@@ -173,20 +199,24 @@ pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Serv
         };
         Ok((
             EditWrite {
-                service: Some(next.clone()),
+                services: vec![next.clone()],
                 new: Vec::new(),
                 decide: Some(decide),
             },
             next,
         ))
     })?;
-    Ok(service)
+    Ok(Decided::Service(Box::new(service)))
 }
 
 /// Rejects a pending change (a moderator in the service's area, or an admin); it is never
 /// applied.
 pub fn reject(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<()> {
     let c = pending_change(cat, change)?;
+    if c.change.subject == Subject::Provider {
+        organisation::decide(cat, user, &c, ChangeStatus::Rejected, now)?;
+        return Ok(());
+    }
     cat.edit(&c.change.service_id, |s| {
         if !user.may_review(s) {
             return Err(forbidden(
@@ -202,7 +232,7 @@ pub fn reject(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<()> {
         };
         Ok((
             EditWrite {
-                service: None,
+                services: Vec::new(),
                 new: Vec::new(),
                 decide: Some(decide),
             },
@@ -231,6 +261,9 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
             ),
         ));
     }
+    if c.change.subject == Subject::Provider {
+        return organisation::revert(cat, user, &c, now);
+    }
     let region = cat.region();
     let (_, ids) = cat.edit(&c.change.service_id, |s| {
         let mut next = s.clone();
@@ -245,7 +278,7 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
         r.reverts = Some(change);
         Ok((
             EditWrite {
-                service: Some(next),
+                services: vec![next],
                 new: vec![r],
                 decide: None,
             },
@@ -262,17 +295,26 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
 pub fn changes(cat: &Catalog, user: &User, status: Option<ChangeStatus>) -> Result<Vec<Change>> {
     let all = cat.store().changes(&ChangeQuery {
         status,
-        service_id: None,
+        ..Default::default()
     })?;
-    Ok(all
-        .into_iter()
-        .filter(|c| {
-            user.role == Role::Admin
-                || cat
-                    .get(&c.change.service_id)
-                    .is_ok_and(|s| user.may_edit(&s))
-        })
-        .collect())
+    if user.role == Role::Admin {
+        return Ok(all);
+    }
+    let services = cat.all()?;
+    let visible = |c: &Change| match c.change.subject {
+        Subject::Service => services
+            .iter()
+            .any(|s| s.id == c.change.service_id && user.may_edit(s)),
+        Subject::Provider => {
+            let theirs: Vec<Service> = services
+                .iter()
+                .filter(|s| s.provider.id == c.change.service_id)
+                .cloned()
+                .collect();
+            organisation::may_edit(user, &theirs)
+        }
+    };
+    Ok(all.into_iter().filter(visible).collect())
 }
 
 /// One entry of a service's public history: no account ids or e-mail addresses, the role only.
@@ -302,14 +344,18 @@ pub struct HistoryEntry {
 pub fn history(cat: &Catalog, id: &str) -> Result<Vec<HistoryEntry>> {
     let rows = cat.store().changes(&ChangeQuery {
         status: Some(ChangeStatus::Applied),
+        subject: Some(Subject::Service),
         service_id: Some(id.to_string()),
     })?;
     if rows.is_empty() {
         cat.get(id)?;
     }
-    Ok(rows
-        .into_iter()
-        .map(|c| HistoryEntry {
+    Ok(rows.into_iter().map(HistoryEntry::from).collect())
+}
+
+impl From<Change> for HistoryEntry {
+    fn from(c: Change) -> Self {
+        HistoryEntry {
             id: c.id,
             field: c.change.field,
             old: c.change.old,
@@ -319,6 +365,6 @@ pub fn history(cat: &Catalog, id: &str) -> Result<Vec<HistoryEntry>> {
             created: c.change.created,
             approved: c.decided,
             reverts: c.change.reverts,
-        })
-        .collect())
+        }
+    }
 }

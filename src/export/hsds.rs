@@ -69,7 +69,9 @@ fn organization(s: &Service) -> Value {
             None => p.name.clone(),
         },
         "legal_status": status,
-        "x-bussola": {"id": p.id, "legal_nature": p.legal_nature},
+        "email": p.contact.email,
+        "website": p.contact.website,
+        "x-bussola": {"id": p.id, "legal_nature": p.legal_nature, "phone": p.contact.phone},
     }))
 }
 

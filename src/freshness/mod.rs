@@ -47,7 +47,7 @@ pub fn confirm(cat: &Catalog, user: &User, one: Option<&str>, now: i64) -> Resul
             let mut next = s.clone();
             next.confirmed = Some(today.clone());
             let write = EditWrite {
-                service: Some(next),
+                services: vec![next],
                 new: Vec::new(),
                 decide: None,
             };

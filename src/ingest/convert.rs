@@ -285,6 +285,7 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
             id: provider_id,
             name: provider_name,
             legal_nature,
+            contact: Default::default(),
         },
         capacity,
         users,

@@ -11,6 +11,7 @@ fn svc(id: &str, source: &str, type_code: &str, name: &str, dy_m: f64) -> Servic
             id: "p".into(),
             name: "P".into(),
             legal_nature: LegalNature::Unknown,
+            contact: Default::default(),
         },
         capacity: None,
         users: None,

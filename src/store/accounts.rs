@@ -73,26 +73,28 @@ fn json(s: &str) -> serde_json::Value {
 type ChangeRow = (
     (i64, String, String, String, String),
     (Option<i64>, Option<String>, String, String, i64),
-    (Option<i64>, Option<i64>, Option<i64>),
+    (Option<i64>, Option<i64>, Option<i64>, String),
 );
 
 const CHANGE_COLUMNS: &str = "id, service_id, field, old, new, user_id, role, source, status,
-    created, decided_by, decided, reverts";
+    created, decided_by, decided, reverts, subject";
 
 fn change_row(r: &Row<'_>) -> rusqlite::Result<ChangeRow> {
     Ok((
         (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
         (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?),
-        (r.get(10)?, r.get(11)?, r.get(12)?),
+        (r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?),
     ))
 }
 
 fn to_change(row: ChangeRow) -> Result<Change> {
     let ((id, service_id, field, old, new), (user_id, role, source, status, created), last) = row;
-    let (decided_by, decided, reverts) = last;
+    let (decided_by, decided, reverts, subject) = last;
     Ok(Change {
         id,
         change: ChangeFields {
+            subject: Subject::parse(&subject)
+                .ok_or_else(|| Error::Store(format!("change {id}: bad subject '{subject}'")))?,
             service_id,
             field,
             old: json(&old),
@@ -262,15 +264,17 @@ impl Accounts for SqliteStore {
                 ));
             }
         }
-        if let Some(s) = &w.service {
+        for s in &w.services {
             put(&tx, s)?;
+        }
+        if !w.services.is_empty() {
             bump(&tx)?;
         }
         let mut ids = Vec::with_capacity(w.new.len());
         for c in &w.new {
             tx.execute(
                 "INSERT INTO changes(service_id, field, old, new, user_id, role, source, status,
-                   created, reverts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   created, reverts, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     c.service_id,
                     c.field,
@@ -281,7 +285,8 @@ impl Accounts for SqliteStore {
                     c.source,
                     c.status.as_str(),
                     c.created,
-                    c.reverts
+                    c.reverts,
+                    c.subject.as_str()
                 ],
             )?;
             ids.push(tx.last_insert_rowid());
@@ -294,11 +299,15 @@ impl Accounts for SqliteStore {
         let conn = self.lock()?;
         let sql = format!(
             "SELECT {CHANGE_COLUMNS} FROM changes WHERE (?1 IS NULL OR status = ?1)
-             AND (?2 IS NULL OR service_id = ?2) ORDER BY id"
+             AND (?2 IS NULL OR service_id = ?2) AND (?3 IS NULL OR subject = ?3) ORDER BY id"
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(
-            params![q.status.map(ChangeStatus::as_str), q.service_id],
+            params![
+                q.status.map(ChangeStatus::as_str),
+                q.service_id,
+                q.subject.map(Subject::as_str)
+            ],
             change_row,
         )?;
         rows.map(|r| to_change(r?)).collect()

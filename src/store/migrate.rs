@@ -67,6 +67,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "daily counts of views, searches and contacts per service",
         super::usage::USAGE_SCHEMA,
     ),
+    (
+        "organisations' own contact, and changes to organisations in the history",
+        "ALTER TABLE providers ADD COLUMN contact TEXT;
+        ALTER TABLE changes ADD COLUMN subject TEXT NOT NULL DEFAULT 'service'
+            CHECK (subject IN ('service', 'provider'));",
+    ),
 ];
 
 /// The schema version this build writes.

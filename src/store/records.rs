@@ -83,10 +83,42 @@ impl ChangeStatus {
     }
 }
 
-/// A change to one field of one service, to store.
+/// What a change is to: a service, or an organisation (provider) and so all its services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// A service; `service_id` is the service's id.
+    #[default]
+    Service,
+    /// An organisation; `service_id` holds the provider's id.
+    Provider,
+}
+
+impl Subject {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Service => "service",
+            Subject::Provider => "provider",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "service" => Some(Subject::Service),
+            "provider" => Some(Subject::Provider),
+            _ => None,
+        }
+    }
+}
+
+/// A change to one field of one service (or organisation), to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewChange {
-    /// The service.
+    /// A service or an organisation.
+    pub subject: Subject,
+    /// The service (the provider, for an organisation).
     pub service_id: String,
     /// The field (see [`crate::edit`]).
     pub field: String,
@@ -127,7 +159,9 @@ pub struct Change {
 /// The submitted part of a stored change (as [`NewChange`], serialisable).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeFields {
-    /// The service.
+    /// A service or an organisation.
+    pub subject: Subject,
+    /// The service (the provider, for an organisation).
     pub service_id: String,
     /// The field.
     pub field: String,
@@ -162,12 +196,12 @@ pub struct Decision {
     pub old: Option<Value>,
 }
 
-/// One edit: the service's new record (if it changes), the change rows and a decision, all
+/// One edit: the services' new records (if they change), the change rows and a decision, all
 /// written in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct EditWrite {
-    /// The service as it is after the edit.
-    pub service: Option<Service>,
+    /// The services as they are after the edit (one, or all of an organisation's).
+    pub services: Vec<Service>,
     /// New change rows (applied or pending).
     pub new: Vec<NewChange>,
     /// A decision on a pending change.
@@ -179,6 +213,8 @@ pub struct EditWrite {
 pub struct ChangeQuery {
     /// Only this status.
     pub status: Option<ChangeStatus>,
+    /// Only changes to services, or only to organisations.
+    pub subject: Option<Subject>,
     /// Only this service.
     pub service_id: Option<String>,
 }

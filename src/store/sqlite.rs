@@ -110,13 +110,21 @@ pub(super) fn bump(tx: &Transaction<'_>) -> Result<()> {
 pub(super) fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
     let nature =
         serde_json::to_value(s.provider.legal_nature).map_err(|e| Error::Store(e.to_string()))?;
+    // An organisation's contact is kept by its provider: a record without one (an import)
+    // leaves the stored one in place.
+    let contact = (!s.provider.contact.is_empty())
+        .then(|| serde_json::to_string(&s.provider.contact))
+        .transpose()
+        .map_err(|e| Error::Store(e.to_string()))?;
     tx.execute(
-        "INSERT INTO providers(id, name, legal_nature) VALUES (?1, ?2, ?3)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, legal_nature = excluded.legal_nature",
+        "INSERT INTO providers(id, name, legal_nature, contact) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, legal_nature = excluded.legal_nature,
+           contact = coalesce(excluded.contact, contact)",
         params![
             s.provider.id,
             s.provider.name,
-            nature.as_str().unwrap_or("unknown")
+            nature.as_str().unwrap_or("unknown"),
+            contact
         ],
     )?;
     let record = serde_json::to_string(s).map_err(|e| Error::Store(e.to_string()))?;
@@ -144,24 +152,31 @@ impl Store for SqliteStore {
     fn services(&self) -> Result<Vec<Service>> {
         let conn = self.lock()?;
         let mut providers: HashMap<String, Provider> = HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, name, legal_nature FROM providers")?;
+        let mut stmt = conn.prepare("SELECT id, name, legal_nature, contact FROM providers")?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         for row in rows {
-            let (id, name, nature) = row?;
+            let (id, name, nature, contact) = row?;
             let legal_nature =
                 serde_json::from_value(serde_json::Value::String(nature)).unwrap_or_default();
+            let contact = match contact {
+                Some(c) => serde_json::from_str(&c)
+                    .map_err(|e| Error::Store(format!("provider {id}: contact: {e}")))?,
+                None => Default::default(),
+            };
             providers.insert(
                 id.clone(),
                 Provider {
                     id,
                     name,
                     legal_nature,
+                    contact,
                 },
             );
         }

@@ -1,0 +1,198 @@
+//! Writes: every write goes to the store first, in one transaction, and only then to the
+//! in-memory index, so the index never holds what the store refused.
+use super::Catalog;
+use crate::model::Service;
+use crate::store::{ChangeQuery, ChangeStatus, EditWrite, NewChange, Store, Subject};
+use crate::{Error, Result};
+
+impl Catalog {
+    /// Inserts or replaces a service: the store first, then the index.
+    pub fn upsert(&self, service: Service) -> Result<()> {
+        if let Err((name, msg)) = crate::distance::check_lon_lat(service.lon, service.lat) {
+            return Err(Error::param(name, msg));
+        }
+        if self.region.taxonomy.get(&service.type_code).is_none() {
+            return Err(Error::param(
+                "type",
+                format!("unknown response type '{}'", service.type_code),
+            ));
+        }
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        let mut service = service;
+        keep_org_contact(&index, &mut service);
+        self.store.upsert(&service)?;
+        index.upsert(service);
+        self.wrote()
+    }
+
+    /// The store (accounts, tokens and the change history are read through it).
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    /// Edits one service under the write lock: `plan` sees the stored record and says what to
+    /// write (its new record, change rows, a decision), which the store writes in one
+    /// transaction before the index takes the new record. Returns `plan`'s value and the new
+    /// change rows' ids.
+    pub fn edit<T>(
+        &self,
+        id: &str,
+        plan: impl FnOnce(&Service) -> Result<(EditWrite, T)>,
+    ) -> Result<(T, Vec<i64>)> {
+        let index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        let current = index.get(id).ok_or_else(|| Error::NotFound {
+            what: "service",
+            id: id.to_string(),
+        })?;
+        let planned = plan(current)?;
+        self.commit(index, planned)
+    }
+
+    /// Writes a planned edit to the store, then to the index (whose write lock is held).
+    fn commit<T>(
+        &self,
+        mut index: std::sync::RwLockWriteGuard<'_, crate::index::ServiceIndex>,
+        (write, out): (EditWrite, T),
+    ) -> Result<(T, Vec<i64>)> {
+        let ids = self.store.write_edit(&write)?;
+        for s in write.services {
+            index.upsert(s);
+        }
+        drop(index);
+        self.wrote()?;
+        Ok((out, ids))
+    }
+
+    /// Edits an organisation under the write lock, as [`Catalog::edit`] does a service: `plan`
+    /// sees every service of the provider (sorted by id) and says what to write, all in one
+    /// transaction. A provider id no service has is not found.
+    pub fn edit_provider<T>(
+        &self,
+        provider: &str,
+        plan: impl FnOnce(&[Service]) -> Result<(EditWrite, T)>,
+    ) -> Result<(T, Vec<i64>)> {
+        let index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        let mut current: Vec<Service> = index
+            .iter()
+            .filter(|s| s.provider.id == provider)
+            .cloned()
+            .collect();
+        if current.is_empty() {
+            return Err(Error::NotFound {
+                what: "provider",
+                id: provider.to_string(),
+            });
+        }
+        current.sort_by(|a, b| a.id.cmp(&b.id));
+        let planned = plan(&current)?;
+        self.commit(index, planned)
+    }
+
+    /// Imports converted records: plans against what is stored (idempotent, merging likely
+    /// duplicates from other sources), writes the changes in one transaction, then indexes them.
+    pub fn import(
+        &self,
+        incoming: Vec<Service>,
+        same: crate::ingest::import::SameService<'_>,
+    ) -> Result<crate::ingest::import::Plan> {
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        let stored: Vec<Service> = index.iter().cloned().collect();
+        let mut plan = crate::ingest::import::plan(&stored, incoming, same);
+        for s in &mut plan.writes {
+            keep_org_contact(&index, s);
+        }
+        self.store.upsert_many(&plan.writes)?;
+        self.hold_for_review(&plan.held)?;
+        for s in &plan.writes {
+            index.upsert(s.clone());
+        }
+        drop(index);
+        self.wrote()?;
+        Ok(plan)
+    }
+
+    /// Every service (a copy).
+    pub fn all(&self) -> Result<Vec<Service>> {
+        Ok(self.read()?.iter().cloned().collect())
+    }
+
+    /// Stores imported values held for review as pending changes (source `import`), once: a
+    /// value already waiting is not added again, so re-importing stays idempotent.
+    fn hold_for_review(&self, held: &[crate::ingest::import::Held]) -> Result<()> {
+        let mut new = Vec::new();
+        for h in held {
+            let waiting = self.store.changes(&ChangeQuery {
+                status: Some(ChangeStatus::Pending),
+                subject: Some(Subject::Service),
+                service_id: Some(h.service_id.clone()),
+            })?;
+            let known = waiting.iter().any(|c| {
+                c.change.source == "import" && c.change.field == h.field && c.change.new == h.new
+            });
+            if !known {
+                new.push(NewChange {
+                    subject: Subject::Service,
+                    service_id: h.service_id.clone(),
+                    field: h.field.clone(),
+                    old: h.old.clone(),
+                    new: h.new.clone(),
+                    user_id: None,
+                    role: None,
+                    source: "import".into(),
+                    status: ChangeStatus::Pending,
+                    created: crate::auth::now(),
+                    reverts: None,
+                });
+            }
+        }
+        if !new.is_empty() {
+            self.store.write_edit(&EditWrite {
+                services: Vec::new(),
+                new,
+                decide: None,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a service: the store first, then the index.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+        if !self.store.delete(id)? {
+            return Err(Error::NotFound {
+                what: "service",
+                id: id.to_string(),
+            });
+        }
+        index.remove(id);
+        self.wrote()
+    }
+}
+
+/// An organisation's contact is its provider's to keep: a record that comes without one (an
+/// import) takes the one already known for its provider.
+fn keep_org_contact(index: &crate::index::ServiceIndex, s: &mut Service) {
+    if s.provider.contact.is_empty() {
+        if let Some(known) = index
+            .iter()
+            .find(|o| o.provider.id == s.provider.id && !o.provider.contact.is_empty())
+        {
+            s.provider.contact = known.provider.contact.clone();
+        }
+    }
+}
