@@ -444,6 +444,7 @@ const STRINGS = {
     'prov.survey.open': 'Diga-nos como foi atualizar os dados (opcional, 1 minuto)',
     'prov.survey.privacy': 'Todas as perguntas são opcionais. Com as respostas guardamos só o tipo de conta, nunca o seu email nem o seu nome.',
     'prov.survey.later': 'Já enviou várias respostas. Tente mais tarde.',
+    'prov.offline': 'sem ligação à internet',
   },
   en: {
     'doc.title': 'Bússola: social care near you',
@@ -887,6 +888,7 @@ const STRINGS = {
     'prov.survey.open': 'Tell us how updating the details went (optional, 1 minute)',
     'prov.survey.privacy': 'Every question is optional. With the answers we keep only the kind of account, never your email or your name.',
     'prov.survey.later': 'You have sent several answers. Please try later.',
+    'prov.offline': 'no internet connection',
   },
 };
 

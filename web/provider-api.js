@@ -1,6 +1,6 @@
 // What the provider area's modules share: calls to the API with the session cookie and its
 // CSRF value, and days shown as the server counts them (UTC).
-import { locale } from './i18n.js';
+import { locale, t } from './i18n.js';
 
 function csrf() {
   const c = document.cookie.split(';').map((s) => s.trim()).find((s) => s.startsWith('bussola_csrf='));
@@ -40,4 +40,4 @@ export function daysSince(iso) {
 }
 
 /** The server's message for a failed call, for "Não foi possível: {msg}". */
-export const why = (r) => r.body?.error || (r.status ? `HTTP ${r.status}` : 'sem ligação / offline');
+export const why = (r) => r.body?.error || (r.status ? `HTTP ${r.status}` : t('prov.offline'));
