@@ -35,8 +35,9 @@ async function load() {
 
 const label = (o) => (lang() === 'en' ? o.en : o.pt);
 
-function field(q) {
-  const id = `survey-${q.id}`;
+/** One question as a fieldset (radio buttons, or a short text); also used by the provider area. */
+export function questionField(q, prefix = 'survey') {
+  const id = `${prefix}-${q.id}`;
   const legend = h('legend', {}, label(q));
   if (q.kind === 'text') {
     return h('fieldset', {}, legend,
@@ -82,7 +83,7 @@ function form() {
       }
     },
   },
-  questions.map(field),
+  questions.map((q) => questionField(q)),
   h('p', { class: 'hint' }, t('survey.privacy'), ' ',
     h('a', { href: `/privacy.html${lang() === 'en' ? '#en' : ''}` }, t('footer.privacy'))),
   send, status);

@@ -1,0 +1,43 @@
+// What the provider area's modules share: calls to the API with the session cookie and its
+// CSRF value, and days shown as the server counts them (UTC).
+import { locale, t } from './i18n.js';
+
+function csrf() {
+  const c = document.cookie.split(';').map((s) => s.trim()).find((s) => s.startsWith('bussola_csrf='));
+  return c ? decodeURIComponent(c.slice('bussola_csrf='.length)) : '';
+}
+
+/** fetch with JSON in and out; answers {status, body}. Network failures: status 0. */
+export async function call(method, url, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf();
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  try {
+    const res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    let json = null;
+    try { json = await res.json(); } catch { /* not JSON */ }
+    return { status: res.status, body: json };
+  } catch {
+    return { status: 0, body: null };
+  }
+}
+
+/**
+ * A day (YYYY-MM-DD, a UTC day as the server stores it) in the page's language. Formatted in
+ * UTC so that west of Greenwich it is not shown as the day before.
+ */
+export function day(iso) {
+  if (!iso) return '';
+  const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+/** Whole days from a YYYY-MM-DD day to now (null without a day). */
+export function daysSince(iso) {
+  const t0 = iso ? Date.parse(`${String(iso).slice(0, 10)}T00:00:00Z`) : NaN;
+  return Number.isNaN(t0) ? null : Math.floor((Date.now() - t0) / 86400000);
+}
+
+/** The server's message for a failed call, for "Não foi possível: {msg}". */
+export const why = (r) => r.body?.error || (r.status ? `HTTP ${r.status}` : t('prov.offline'));
