@@ -114,6 +114,26 @@ async fn a_patch_confirms_and_dates_declared_vacancies() {
 }
 
 #[tokio::test]
+async fn declaring_the_same_vacancies_again_dates_them_today_without_a_change() {
+    let w = world();
+    let before = w.cat.get(SVC).unwrap();
+    let same = before
+        .vacancies
+        .expect("the demo service declares vacancies");
+    let uri = format!("/api/services/{SVC}");
+    let body = json!({ "vacancies": same }).to_string();
+    let (st, v) = call(&w.app, "PATCH", &uri, &w.provider, &body).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["applied"], json!([]), "nothing changed");
+    let day = iso_from_days(today());
+    let s = w.cat.get(SVC).unwrap();
+    assert_eq!(s.vacancies, Some(same));
+    assert_eq!(s.vacancies_declared.as_deref(), Some(day.as_str()));
+    let h = w.cat.store().changes(&Default::default()).unwrap();
+    assert!(h.is_empty(), "no change row for an unchanged value: {h:?}");
+}
+
+#[tokio::test]
 async fn the_staleness_dashboard_buckets_by_age_within_the_callers_area() {
     let w = world();
     let t = today();

@@ -133,9 +133,9 @@ export function serviceCard(feature, { confirmedDays }) {
       vacInput.value = text(current.vacancies);
       renderVac();
       renderFresh();
-      const changed = [...r.body.applied, ...r.body.pending].some((c) => c.field === 'vacancies');
+      // The same number again is still news: the server dates it today.
       if (r.status === 202) say(vacOut, 'ok', t('prov.review'));
-      else say(vacOut, 'ok', changed ? t('prov.vac.done') : t('prov.vac.same'));
+      else say(vacOut, 'ok', t('prov.vac.done'));
     } else if (r.status === 422 && r.body?.fields) {
       say(vacOut, 'bad', t('prov.invalid'));
       vacBad(invalidText('vacancies', r.body.fields.vacancies));

@@ -110,11 +110,17 @@ pub fn submit(
             kinds.push((live, c.field.clone()));
         }
         may_edit(user, s, &next)?;
-        let service = kinds.iter().any(|(live, _)| *live).then(|| {
+        // Declaring the same number of vacancies again says it is still true today.
+        let vacancies_live =
+            user.role != Role::Provider || region.editing.is_immediate("vacancies");
+        let redeclared = vacancies_live
+            && body.contains_key("vacancies")
+            && !changes.iter().any(|c| c.field == "vacancies");
+        let service = (redeclared || kinds.iter().any(|(live, _)| *live)).then(|| {
             stamp(&mut next, now);
             // Whoever may edit a record and changes it vouches for it as it now is.
             next.confirmed = next.updated.clone();
-            if kinds.iter().any(|(live, f)| *live && f == "vacancies") {
+            if redeclared || kinds.iter().any(|(live, f)| *live && f == "vacancies") {
                 next.vacancies_declared = next.updated.clone();
             }
             next.clone()
