@@ -19,7 +19,7 @@ const FIELDS = [
 ];
 
 // Fields the server may name that have a message of their own (the rest get the generic one).
-const MESSAGES = new Set([...FIELDS.map((f) => f.key), 'users', 'position']);
+const MESSAGES = new Set([...FIELDS.map((f) => f.key), 'users', 'position', 'org_name', 'legal_nature']);
 
 // Confirmed within this many days counts as current (the server's FRESH_DAYS).
 const FRESH_DAYS = 90;

@@ -5,7 +5,8 @@
 import { t, lang, setLang, date, translateDom } from './i18n.js';
 import { h, replace, $ } from './dom.js';
 import { call, why } from './provider-api.js';
-import { serviceCard } from './provider-card.js';
+import { serviceCard, invalidText } from './provider-card.js';
+import { showOrganisation } from './provider-org.js';
 import { showStats, bindStats } from './provider-stats.js';
 import { showSurvey } from './provider-survey.js';
 
@@ -13,7 +14,7 @@ const params = new URLSearchParams(location.search);
 const saved = (() => { try { return localStorage.getItem('bussola.lang'); } catch { return null; } })();
 setLang(params.get('lang') || saved || 'pt');
 
-const SECTIONS = ['who', 'confirm-all', 'services', 'reports', 'stats', 'prov-survey'];
+const SECTIONS = ['who', 'confirm-all', 'services', 'reports', 'org', 'stats', 'prov-survey'];
 let cards = [];
 
 function status(key, vars) {
@@ -103,6 +104,7 @@ async function show() {
   $('reports').hidden = false;
   status(features.length ? null : 'prov.services.none');
   if (user.role === 'provider' && user.provider && features.length) {
+    await showOrganisation(user.provider, invalidText);
     bindStats(user.provider);
     await showStats(user.provider);
   }

@@ -217,4 +217,41 @@ describe('provider area', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_DATA_
     await shot(page, 'provider-survey-en');
     assert.deepEqual(errors.filter((e) => !/status of 422\b/.test(e)), []);
   });
+  it('the organisation form: contact live on every service, the new name waits, a bad email explained', async () => {
+    const all = await getJSON('/api/services?limit=500');
+    const counts = new Map();
+    for (const f of all.features) counts.set(f.properties.provider.id, (counts.get(f.properties.provider.id) || 0) + 1);
+    // The last provider (by id) with two or more services: not the one the other tests use.
+    const provider = [...counts.entries()].filter(([, n]) => n >= 2).map(([id]) => id).sort().at(-1);
+    const before = await getJSON(`/api/providers/${encodeURIComponent(provider)}`);
+    const { page, errors } = await openPage(browser, { viewport: PHONE, path: loginPath(`org-${process.pid}@example.pt`, provider) });
+    const form = page.locator('#org-form');
+    await form.waitFor();
+    assert.equal(await form.locator('input[name="name"]').inputValue(), before.name);
+
+    await form.locator('input[name="email"]').fill('geral@');
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    await page.locator('#org-email-error').filter({ hasText: /\S/ }).waitFor();
+    assert.equal(await page.locator('#org-email-error').textContent(),
+      'Escreva um endereço de email completo (por exemplo geral@instituicao.pt).');
+    assert.equal(await form.locator('input[name="email"]').getAttribute('aria-invalid'), 'true');
+
+    await form.locator('input[name="email"]').fill('geral@organizacao.pt');
+    await form.locator('input[name="name"]').fill(`${before.name} (novo nome)`);
+    await form.getByRole('button', { name: 'Guardar' }).click();
+    await form.locator('.result.ok').waitFor();
+    assert.match(await form.locator('.result.ok').textContent(), /esperam a revisão/);
+    // The published name stays until reviewed; the e-mail is live on every service.
+    assert.equal(await form.locator('input[name="name"]').inputValue(), before.name);
+    const after = await getJSON(`/api/providers/${encodeURIComponent(provider)}`);
+    assert.equal(after.name, before.name);
+    assert.equal(after.contact.email, 'geral@organizacao.pt');
+    for (const s of after.services) {
+      const one = await getJSON(`/api/services/${encodeURIComponent(s.id)}`);
+      assert.equal(one.properties.provider.contact.email, 'geral@organizacao.pt', s.id);
+    }
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
+    await shot(page, 'provider-organisation');
+    assert.deepEqual(errors.filter((e) => !/status of 422\b/.test(e)), []);
+  });
 });
