@@ -466,6 +466,11 @@ async fn serve(
         data_dir.display()
     );
     let catalog = Arc::new(catalog);
+    // A CLI import or restore on the same database shows without a restart.
+    tokio::spawn(bussola::catalog::keep_fresh(
+        catalog.clone(),
+        std::time::Duration::from_secs(2),
+    ));
     let app = bussola::api::router_with(catalog.clone(), assets, options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -391,6 +391,27 @@ async fn a_providers_phone_change_is_live_and_in_the_history() {
 }
 
 #[tokio::test]
+async fn a_move_within_the_area_waits_for_review_then_moves_the_service() {
+    let w = world();
+    let before = public(&w.app).await;
+    let [lon, lat] = [-7.40, 38.54]; // in Alandroal (0701), away from the record's point
+    let (st, v) = patch(&w.app, &w.provider, json!({"lon": lon, "lat": lat})).await;
+    assert_eq!(st, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["pending"][0]["field"], "position");
+    let change = v["pending"][0]["change"].as_i64().unwrap();
+    assert_eq!(public(&w.app).await["precision"], before["precision"]);
+    let (st, v) = post(
+        &w.app,
+        &w.moderator,
+        &format!("/api/changes/{change}/approve"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let s = w.cat.get(SVC).unwrap();
+    assert_eq!((s.lon, s.lat, s.municipality.as_str()), (lon, lat, "0701"));
+}
+
+#[tokio::test]
 async fn a_providers_capacity_waits_for_a_moderator() {
     let w = world();
     let (st, v) = patch(&w.app, &w.provider, json!({"capacity": 30, "vacancies": 2})).await;

@@ -113,3 +113,37 @@ fn backup_and_restore_through_the_command_line() {
     assert!(text.contains("378 unchanged"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_running_server_shows_a_cli_import_without_a_restart() {
+    let dir = tempdir("live");
+    let d = dir.join("db");
+    let server = common::Server::start_in(d.clone(), &[]);
+    let count = || {
+        let res = common::http_get(&server.addr, "/api/services?limit=1");
+        let body = &res[res.find("\r\n\r\n").expect("a body") + 4..];
+        let v: serde_json::Value = serde_json::from_str(body).expect("JSON");
+        v["numberMatched"].as_u64().expect("a count")
+    };
+    assert_eq!(count(), 378);
+    let sample = root().join("tests/data/carta-social-sample.csv");
+    let out = Command::new(BIN)
+        .args(["import", "--source", "carta-social", "--data-dir"])
+        .arg(&d)
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // The server checks the store every 2 s.
+    let mut seen = 0;
+    for _ in 0..50 {
+        seen = count();
+        if seen == 384 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(seen, 384, "the 6 imported services are served");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -13,7 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
 mod feedback;
+mod refresh;
 mod writes;
+
+pub use refresh::keep_fresh;
 
 /// The key of the region's own load report among the stored reports (sources are keyed by
 /// their label).

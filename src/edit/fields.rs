@@ -135,7 +135,8 @@ pub fn validate(
             bad.insert("position".into(), m);
         }
     }
-    for f in &fields {
+    // `position` is already set above, from lon and lat.
+    for f in fields.iter().filter(|f| **f != "position") {
         let v = body.get(*f).unwrap_or(&Value::Null);
         if let Err(m) = set(&mut next, f, v) {
             bad.insert((*f).to_string(), m);
