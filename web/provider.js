@@ -2,6 +2,7 @@
 // services the account may edit with a form each, and the open problem reports about them.
 import { t, lang, setLang, name, date, translateDom } from './i18n.js';
 import { h, replace, $ } from './dom.js';
+import { showDashboard } from './dashboard.js';
 
 // The form's fields: the PATCH field, where its value is in a service feature, and its input.
 const FIELDS = [
@@ -166,6 +167,7 @@ async function show() {
   const user = me.body.user;
   $('who-text').textContent = t('prov.who', { email: user.email, role: t(`prov.role.${user.role}`) });
   $('who').hidden = false;
+  if (user.role !== 'provider') showDashboard(user, call);
   const [svcs, reports] = await Promise.all([call('GET', '/api/me/services'), call('GET', '/api/feedback')]);
   const features = svcs.body?.features || [];
   const names = Object.fromEntries(features.map((f) => [f.properties.id, f.properties.name]));
