@@ -106,6 +106,7 @@ async function showChanges(ctx) {
 function historyEntry(e, reverted, ctx, service) {
   const out = h('p', { class: 'result', role: 'status', 'aria-live': 'polite' });
   const li = h('li', { class: 'card', dataset: { id: e.id } }, details(e),
+    e.approved ? h('p', { class: 'dash-note' }, t('dash.history.approved', { when: when(e.approved) })) : null,
     e.reverts ? h('p', { class: 'dash-note' }, t('dash.history.reverts', { id: e.reverts })) : null);
   if (reverted) {
     li.append(h('p', { class: 'dash-note' }, t('dash.history.undone')));
