@@ -9,6 +9,7 @@ import { serviceCard, invalidText } from './provider-card.js';
 import { showOrganisation } from './provider-org.js';
 import { showStats, bindStats } from './provider-stats.js';
 import { showSurvey } from './provider-survey.js';
+import { showDashboard } from './dashboard.js';
 
 const params = new URLSearchParams(location.search);
 const saved = (() => { try { return localStorage.getItem('bussola.lang'); } catch { return null; } })();
@@ -90,6 +91,7 @@ async function show() {
   const user = me.body.user;
   $('who-text').textContent = t('prov.who', { email: user.email, role: t(`prov.role.${user.role}`) });
   $('who').hidden = false;
+  if (user.role !== 'provider') showDashboard(user, call);
   const [svcs, reports] = await Promise.all([call('GET', '/api/me/services'), call('GET', '/api/feedback')]);
   const features = svcs.body?.features || [];
   const names = Object.fromEntries(features.map((f) => [f.properties.id, f.properties.name]));
