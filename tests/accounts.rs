@@ -5,6 +5,7 @@ use axum::Router;
 use bussola::auth::{self, NewUser, Role};
 use bussola::catalog::Catalog;
 use bussola::store::{NewToken, TokenKind};
+use common::accounts::{account, bearer};
 use common::{app, get, get_raw, send};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -12,31 +13,8 @@ use std::sync::Arc;
 /// A demo ERPI in Alandroal (0701): capacity 26, users 25, vacancies 1.
 const SVC: &str = "demo-0701-erpi-1";
 
-/// An account and a session for it, made through the library; (user id, session id, token).
-fn account(
-    cat: &Catalog,
-    email: &str,
-    role: Role,
-    provider: Option<&str>,
-    munis: &[&str],
-) -> (i64, i64, String) {
-    let new = NewUser {
-        email: email.into(),
-        role,
-        provider: provider.map(String::from),
-        municipalities: munis.iter().map(|m| m.to_string()).collect(),
-    };
-    let (user, raw) = auth::invite(cat.store(), &new, auth::now()).expect("invited");
-    let s = auth::login(cat.store(), &raw, auth::now()).expect("logged in");
-    (user.id, s.id, s.token)
-}
-
 fn owner_of(cat: &Catalog) -> String {
     cat.get(SVC).expect("demo service").provider.id
-}
-
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
 }
 
 async fn patch(app: &Router, token: &str, body: Value) -> (StatusCode, Value) {

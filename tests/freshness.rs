@@ -2,42 +2,16 @@
 mod common;
 use axum::http::StatusCode;
 use axum::Router;
-use bussola::auth::{self, NewUser, Role};
+use bussola::auth::{self, Role};
 use bussola::catalog::Catalog;
 use bussola::quality::checks::iso_from_days;
+use common::accounts::{call, session as token};
 use common::{app, get, get_raw, send};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
 /// A demo ERPI in Alandroal (0701).
 const SVC: &str = "demo-0701-erpi-1";
-
-fn token(cat: &Catalog, email: &str, role: Role, provider: Option<&str>, munis: &[&str]) -> String {
-    let new = NewUser {
-        email: email.into(),
-        role,
-        provider: provider.map(String::from),
-        municipalities: munis.iter().map(|m| m.to_string()).collect(),
-    };
-    let (_, raw) = auth::invite(cat.store(), &new, auth::now()).expect("invited");
-    format!(
-        "Bearer {}",
-        auth::login(cat.store(), &raw, auth::now())
-            .expect("login")
-            .token
-    )
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    bearer: &str,
-    body: &str,
-) -> (StatusCode, Value) {
-    let (st, _, v) = send(app, method, uri, &[("authorization", bearer)], body).await;
-    (st, v)
-}
 
 fn today() -> i64 {
     auth::now().div_euclid(86_400)

@@ -6,25 +6,13 @@ use axum::http::StatusCode;
 use axum::Router;
 use bussola::auth::{self, NewUser, Role};
 use bussola::catalog::Catalog;
-use common::{app, get, send};
+use common::accounts::{call as send_as, session};
+use common::{app, get};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// A demo ERPI in Alandroal (0701).
 const SVC: &str = "demo-0701-erpi-1";
-
-fn session(cat: &Catalog, email: &str, role: Role, provider: Option<&str>, m: &[&str]) -> String {
-    let new = NewUser {
-        email: email.into(),
-        role,
-        provider: provider.map(String::from),
-        municipalities: m.iter().map(|m| m.to_string()).collect(),
-    };
-    let (_, raw) = auth::invite(cat.store(), &new, auth::now()).expect("invited");
-    auth::login(cat.store(), &raw, auth::now())
-        .expect("logged in")
-        .token
-}
 
 async fn call(
     app: &Router,
@@ -33,16 +21,12 @@ async fn call(
     token: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let auth = format!("Bearer {token}");
-    let (st, _, v) = send(
-        app,
-        method,
-        uri,
-        &[("authorization", &auth)],
-        &body.to_string(),
-    )
-    .await;
-    (st, v)
+    let body = if body.is_null() {
+        String::new()
+    } else {
+        body.to_string()
+    };
+    send_as(app, method, uri, token, &body).await
 }
 
 struct World {

@@ -2,22 +2,9 @@
 //! pages (the page itself is tested in Chromium, `tests/browser/provider.test.mjs`).
 mod common;
 use axum::http::StatusCode;
-use bussola::auth::{self, NewUser, Role};
-use bussola::catalog::Catalog;
+use bussola::auth::Role;
+use common::accounts::session as token;
 use common::{app, get_raw, send};
-
-fn token(cat: &Catalog, email: &str, role: Role, provider: Option<&str>, munis: &[&str]) -> String {
-    let new = NewUser {
-        email: email.into(),
-        role,
-        provider: provider.map(String::from),
-        municipalities: munis.iter().map(|m| m.to_string()).collect(),
-    };
-    let (_, raw) = auth::invite(cat.store(), &new, auth::now()).expect("invited");
-    auth::login(cat.store(), &raw, auth::now())
-        .expect("logged in")
-        .token
-}
 
 async fn mine(app: &axum::Router, token: &str) -> (StatusCode, Vec<String>) {
     let bearer = format!("Bearer {token}");

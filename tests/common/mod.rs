@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
+pub mod accounts;
 pub mod mvt;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
