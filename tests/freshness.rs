@@ -159,12 +159,12 @@ async fn the_staleness_dashboard_buckets_by_age_within_the_callers_area() {
     );
 }
 
-async fn send_raw(app: &Router, uri: &str, bearer: &str) -> (StatusCode, String, String) {
+async fn send_raw(app: &Router, uri: &str, token: &str) -> (StatusCode, String, String) {
     use axum::body::Body;
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let req = axum::http::Request::get(uri)
-        .header("authorization", bearer)
+        .header("authorization", common::accounts::bearer(token))
         .body(Body::empty())
         .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
