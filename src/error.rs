@@ -58,6 +58,9 @@ pub enum Error {
     /// Submitted fields are invalid; names each one and what is wrong with it.
     #[error("invalid {}", .0.keys().cloned().collect::<Vec<_>>().join(", "))]
     InvalidFields(std::collections::BTreeMap<String, String>),
+    /// An e-mail could not be sent, or the mail settings are wrong.
+    #[error("e-mail: {0}")]
+    Mail(String),
     /// Reprojection failed.
     #[error(transparent)]
     Reproject(#[from] crate::reproject::ReprojectError),

@@ -18,6 +18,7 @@
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
 //! | [`auth`] | accounts and roles, single-use login links, session tokens (hashed) |
+//! | [`mail`] | sending e-mail (invitations): a log-only default or SMTP, behind [`mail::Mailer`] |
 //! | [`edit`] | editing services: field validation, review classes, history and revert |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
@@ -48,6 +49,7 @@ pub mod freshness;
 pub mod geocode;
 pub mod index;
 pub mod ingest;
+pub mod mail;
 pub mod model;
 pub mod places;
 pub mod quality;

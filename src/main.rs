@@ -45,6 +45,31 @@ struct ServeArgs {
     /// Problem reports one client may send in a day.
     #[arg(long, default_value_t = 30)]
     feedback_per_day: usize,
+    #[command(flatten)]
+    mail: MailArgs,
+}
+
+/// Where login links are e-mailed; without a URL they are only logged (or printed).
+#[derive(clap::Args)]
+struct MailArgs {
+    /// SMTP server for login links: smtp://[user:pass@]host[:port] (plain, port 25),
+    /// smtp://...?tls=required (STARTTLS) or smtps://... (TLS).
+    #[arg(long, env = "BUSSOLA_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of those e-mails.
+    #[arg(
+        long,
+        env = "BUSSOLA_MAIL_FROM",
+        default_value = "Bússola <noreply@localhost>"
+    )]
+    mail_from: String,
+}
+
+impl MailArgs {
+    fn mailer(&self) -> Result<Arc<dyn bussola::mail::Mailer>> {
+        bussola::mail::from_settings(self.smtp_url.as_deref(), &self.mail_from)
+            .context("--smtp-url / --mail-from")
+    }
 }
 
 /// Options of `import`.
@@ -209,6 +234,8 @@ struct UserDb {
     /// Host (and port) of the login link, as users reach the service.
     #[arg(long, default_value = "127.0.0.1:8080")]
     host: String,
+    #[command(flatten)]
+    mail: MailArgs,
 }
 
 #[derive(Subcommand)]
@@ -322,7 +349,8 @@ async fn main() -> Result<()> {
                 feedback_per_minute: a.feedback_per_minute,
                 feedback_per_day: a.feedback_per_day,
             };
-            serve(a.addr, &regions, &a.data_dir, assets, options).await
+            let mailer = a.mail.mailer()?;
+            serve(a.addr, &regions, &a.data_dir, assets, options, mailer).await
         }
         Command::Check {
             manifest,
@@ -455,6 +483,7 @@ async fn serve(
     data_dir: &Path,
     assets: bussola::api::Assets,
     options: bussola::api::Options,
+    mailer: Arc<dyn bussola::mail::Mailer>,
 ) -> Result<()> {
     ensure_maplibre(&assets);
     let catalog = open_catalog(manifest, data_dir)?;
@@ -471,7 +500,10 @@ async fn serve(
         catalog.clone(),
         std::time::Duration::from_secs(2),
     ));
-    let app = bussola::api::router_with(catalog.clone(), assets, options);
+    if mailer.sends() {
+        tracing::info!("login links are e-mailed through SMTP");
+    }
+    let app = bussola::api::router_with_mailer(catalog.clone(), assets, options, mailer);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
@@ -493,6 +525,8 @@ fn user(cmd: UserCommand) -> Result<()> {
     let (UserCommand::Add { db, .. }
     | UserCommand::Link { db, .. }
     | UserCommand::Revoke { db, .. }) = &cmd;
+    // Bad mail settings stop before any account is made.
+    let mailer = db.mail.mailer()?;
     let regions: Vec<PathBuf> = db
         .region
         .iter()
@@ -541,7 +575,17 @@ fn user(cmd: UserCommand) -> Result<()> {
     };
     println!("{} ({}, id {})", user.email, user.role.as_str(), user.id);
     println!("login link (single use, valid 7 days):");
-    println!("http://{}/login?token={raw}", db.host);
+    let link = bussola::auth::invite::LoginLink::new(&format!("http://{}", db.host), &raw, now);
+    println!("{}", link.login_url);
+    if mailer.sends() {
+        let fresh = matches!(cmd, UserCommand::Link { .. });
+        let service = &catalog.region().name;
+        let mail = bussola::auth::invite::mail(&user, None, service, &link, fresh);
+        match mailer.send(&mail) {
+            Ok(()) => println!("e-mailed to {}", user.email),
+            Err(e) => println!("not e-mailed ({e}); pass the link on yourself"),
+        }
+    }
     Ok(())
 }
 

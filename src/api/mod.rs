@@ -7,6 +7,7 @@
 //! | `PATCH /api/services/{id}`, `GET /api/services/{id}/history`, `GET /api/changes`, `POST /api/changes/{id}/approve\|reject\|revert` | [`edit`] |
 //! | `POST /api/login`, `POST /api/logout`, `GET /api/me`, `GET /api/me/services`, `DELETE /api/tokens/{id}` | [`auth`] |
 //! | `GET\|PATCH /api/providers/{id}`, `GET /api/providers/{id}/history` | [`providers`] (organisations) |
+//! | `POST /api/invitations`, `POST /api/users/{id}/link`, `GET /api/users` | [`users`] |
 //! | `POST /api/services/{id}/confirm`, `POST /api/confirm`, `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats` | [`fresh`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
@@ -34,9 +35,11 @@ pub mod quality;
 pub mod services;
 pub mod survey;
 pub mod tiles;
+pub mod users;
 pub mod web;
 
 use crate::catalog::Catalog;
+use crate::mail::{LogOnly, Mailer};
 use crate::tiles::{CatalogTiles, TileSource};
 use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
@@ -56,6 +59,8 @@ pub struct AppState {
     pub assets: Arc<Assets>,
     /// Rate limits of login and writes.
     pub limits: Arc<limit::RateLimits>,
+    /// Where login links go: SMTP, or only the log.
+    pub mailer: Arc<dyn Mailer>,
 }
 
 /// Settings of the service that are not data.
@@ -84,7 +89,18 @@ pub fn router(catalog: Arc<Catalog>, assets: Assets) -> Router {
 
 /// [`router`] with settings.
 pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> Router {
+    router_with_mailer(catalog, assets, options, Arc::new(LogOnly))
+}
+
+/// [`router_with`] and a mailer for login links (see [`crate::mail::from_settings`]).
+pub fn router_with_mailer(
+    catalog: Arc<Catalog>,
+    assets: Assets,
+    options: Options,
+    mailer: Arc<dyn Mailer>,
+) -> Router {
     let state = AppState {
+        mailer,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         catalog,
         assets: Arc::new(assets),
@@ -118,6 +134,9 @@ pub fn router_with(catalog: Arc<Catalog>, assets: Assets, options: Options) -> R
         .route("/api/me", get(auth::me))
         .route("/api/me/services", get(auth::my_services))
         .route("/api/tokens/{id}", delete(auth::revoke))
+        .route("/api/invitations", post(users::invite))
+        .route("/api/users", get(users::list))
+        .route("/api/users/{id}/link", post(users::link))
         .route("/api/services/{id}/feedback", post(feedback::report))
         .route("/api/feedback", get(feedback::list))
         .route("/api/services/{id}/confirm", post(fresh::confirm_one))

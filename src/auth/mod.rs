@@ -2,6 +2,7 @@
 //!
 //! Raw tokens are shown once (a login link, a login response) and stored only as SHA-256
 //! hashes, so a copy of the database cannot be used to sign in.
+pub mod invite;
 mod token;
 
 use crate::model::Service;
@@ -98,31 +99,12 @@ impl User {
 }
 
 /// Checks a new account against the region: a provider names a provider id, a moderator at
-/// least one known municipality; `municipality` says whether a code is the region's.
+/// least one known municipality; `municipality` says whether a code is the region's. The
+/// first problem is the error (the API names them all, see [`invite::check_request`]).
 pub fn check_new_user(u: &NewUser, municipality: impl Fn(&str) -> bool) -> Result<()> {
-    let (local, domain) = u.email.rsplit_once('@').unwrap_or(("", ""));
-    if local.is_empty() || !domain.contains('.') || u.email.contains(char::is_whitespace) {
-        return Err(Error::param(
-            "email",
-            format!("'{}' is not an e-mail address", u.email),
-        ));
-    }
-    match u.role {
-        Role::Provider if u.provider.as_deref().is_none_or(str::is_empty) => Err(Error::param(
-            "provider",
-            "a provider account needs --provider ID (the provider.id of its services)",
-        )),
-        Role::Moderator if u.municipalities.is_empty() => Err(Error::param(
-            "municipality",
-            "a moderator account needs one or more --municipality CODE",
-        )),
-        _ => match u.municipalities.iter().find(|m| !municipality(m)) {
-            Some(m) => Err(Error::param(
-                "municipality",
-                format!("unknown municipality code '{m}' (see /api/municipalities)"),
-            )),
-            None => Ok(()),
-        },
+    match invite::problems(u, municipality, None).into_iter().next() {
+        Some((field, message)) => Err(Error::param(&field, message)),
+        None => Ok(()),
     }
 }
 

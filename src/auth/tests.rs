@@ -53,3 +53,85 @@ fn accounts_are_checked_before_they_are_made() {
     store.add_user(&m).unwrap();
     assert!(store.add_user(&m).is_err(), "one account per address");
 }
+
+#[test]
+fn an_invitation_keeps_only_its_roles_fields_and_names_every_problem() {
+    use invite::{check_request, InviteRequest};
+    let known = |m: &str| m == "0705";
+    let provider_known = |p: &str| p == "p1";
+    let req = InviteRequest {
+        email: " Rede@Example.PT ".into(),
+        role: "moderator".into(),
+        provider: Some("p1".into()),
+        municipalities: vec![" 0705 ".into()],
+    };
+    let u = check_request(&req, known, &provider_known).unwrap();
+    assert_eq!(
+        (u.email.as_str(), u.role, u.provider, u.municipalities),
+        (
+            "rede@example.pt",
+            Role::Moderator,
+            None,
+            vec!["0705".to_string()]
+        )
+    );
+    let admin = InviteRequest {
+        role: "admin".into(),
+        ..req.clone()
+    };
+    let u = check_request(&admin, known, &provider_known).unwrap();
+    assert!(u.municipalities.is_empty() && u.provider.is_none());
+    let bad = InviteRequest {
+        email: "a@b@example".into(),
+        role: "provider".into(),
+        provider: Some("p2".into()),
+        municipalities: vec![],
+    };
+    match check_request(&bad, known, &provider_known) {
+        Err(Error::InvalidFields(f)) => {
+            assert_eq!(f.keys().collect::<Vec<_>>(), ["email", "provider"]);
+            assert!(f["provider"].contains("'p2'"), "{f:?}");
+        }
+        other => panic!("expected field errors, got {other:?}"),
+    }
+    for ok in ["a@example.pt", "a.b+c@mail.example.pt"] {
+        assert_eq!(invite::email_problem(ok), None, "{ok}");
+    }
+    for bad in [
+        "",
+        "a@",
+        "@example.pt",
+        "a@example",
+        "a b@example.pt",
+        "a@example.",
+    ] {
+        assert!(invite::email_problem(bad).is_some(), "{bad}");
+    }
+    assert!(InviteRequest::from_json(b"[\"a@example.pt\", \"admin\"]").is_err());
+    assert_eq!(
+        InviteRequest::from_json(b"{\"role\": \"admin\"}")
+            .unwrap()
+            .email,
+        ""
+    );
+}
+
+#[test]
+fn the_link_and_its_e_mail_say_where_for_how_long_and_who_asked() {
+    let link = invite::LoginLink::new("https://mapa.example.pt/", "abc", 1_000);
+    assert_eq!(link.login_url, "https://mapa.example.pt/login?token=abc");
+    assert_eq!(link.expires, 1_000 + LOGIN_TTL_SECS);
+    let user = User {
+        id: 3,
+        email: "lar@example.pt".into(),
+        role: Role::Provider,
+        provider: Some("p1".into()),
+        municipalities: vec![],
+    };
+    let m = invite::mail(&user, None, "Alentejo Central", &link, true);
+    assert_eq!(m.to, "lar@example.pt");
+    assert!(m.subject.starts_with("Nova ligação"), "{}", m.subject);
+    assert!(m.text.contains("A coordenação do Bússola") && m.text.contains("'p1'"));
+    let d = invite::deliver(&crate::mail::LogOnly, &m, &link);
+    assert_eq!((d.emailed, d.email_error), (false, None));
+}

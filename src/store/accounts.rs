@@ -126,9 +126,9 @@ impl Accounts for SqliteStore {
             ],
         )?;
         if n == 0 {
-            return Err(Error::param(
-                "email",
-                format!("an account for {} exists already", u.email),
+            return Err(Error::refused(
+                crate::error::Refusal::Conflict,
+                format!("an account for {} exists already", u.email.trim()),
             ));
         }
         let id = conn.last_insert_rowid();
@@ -153,6 +153,14 @@ impl Accounts for SqliteStore {
             .optional()?
             .map(to_user)
             .transpose()
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        let conn = self.lock()?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY email, id");
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map([], user_row)?;
+        rows.map(|r| to_user(r?)).collect()
     }
 
     fn put_token(&self, t: &NewToken) -> Result<i64> {

@@ -24,6 +24,8 @@ pub trait Accounts {
     fn user(&self, id: i64) -> Result<Option<User>>;
     /// An account by e-mail address (case-insensitive).
     fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    /// Every account, by e-mail address.
+    fn users(&self) -> Result<Vec<User>>;
     /// Stores a token; its id.
     fn put_token(&self, t: &NewToken) -> Result<i64>;
     /// Marks a valid login token used (once only); its account.
