@@ -1,0 +1,151 @@
+//! The command line, thin over the library: what each command takes ([`args`]), and the
+//! commands by what they work on.
+pub(crate) mod args;
+mod data;
+mod serve;
+mod user;
+
+use anyhow::{Context, Result};
+use args::{Cli, Command, RegionCommand, ServeArgs};
+use bussola::catalog::Catalog;
+use bussola::store::SqliteStore;
+use clap::Parser;
+use data::{check, demo, export, import, region_add};
+use serve::serve;
+use std::path::{Path, PathBuf};
+use user::user;
+
+/// The shipped default region, relative to the repository root.
+pub(crate) const DEFAULT_REGION: &str = "geodata/alentejo-central/region.toml";
+
+/// Runs a command; `serve` with its defaults when none is given.
+pub(crate) async fn run(cli: Cli) -> Result<()> {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::parse_from(["serve"])));
+    match command {
+        Command::Serve(a) => {
+            let root = if a.assets == Path::new(".") && !Path::new("web").exists() {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            } else {
+                a.assets.clone()
+            };
+            let assets = bussola::api::Assets::under(&root);
+            let regions: Vec<PathBuf> = a
+                .region
+                .iter()
+                .map(|r| resolve(r, DEFAULT_REGION))
+                .collect();
+            let options = bussola::api::Options {
+                feedback_per_minute: a.feedback_per_minute,
+                feedback_per_day: a.feedback_per_day,
+            };
+            let mailer = a.mail.mailer()?;
+            serve(a.addr, &regions, &a.data_dir, assets, options, mailer).await
+        }
+        Command::Check {
+            manifest,
+            errors_only,
+            set,
+            report,
+        } => check(&manifest, !errors_only, &set, report.as_deref()),
+        Command::User(cmd) => user(cmd),
+        Command::Demo { dir } => demo(&dir),
+        Command::Import(mut a) => {
+            a.region = a
+                .region
+                .iter()
+                .map(|r| resolve(r, DEFAULT_REGION))
+                .collect();
+            import(&a)
+        }
+        Command::Region(RegionCommand::Add(a)) => region_add(a),
+        Command::Backup {
+            out,
+            region,
+            data_dir,
+        } => {
+            let store = open_store(&resolve_all(&region), &data_dir)?;
+            store.backup_to(&out)?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Restore {
+            from,
+            region,
+            data_dir,
+        } => {
+            let store = open_store(&resolve_all(&region), &data_dir)?;
+            store.restore_from(&from)?;
+            println!(
+                "restored from {} ({} services)",
+                from.display(),
+                bussola::store::Store::count(&store)?
+            );
+            Ok(())
+        }
+        Command::Export {
+            region,
+            data_dir,
+            layer,
+            format,
+            out,
+        } => export(
+            &region
+                .iter()
+                .map(|r| resolve(r, DEFAULT_REGION))
+                .collect::<Vec<_>>(),
+            &data_dir,
+            &layer,
+            &format,
+            out.as_deref(),
+        ),
+    }
+}
+
+/// Finds a default path in the repository when run from outside its root.
+fn resolve(path: &Path, default: &str) -> PathBuf {
+    if path.exists() || path != Path::new(default) {
+        return path.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(default)
+}
+
+/// Default manifest paths found from outside the repository root, as for `serve`.
+fn resolve_all(regions: &[PathBuf]) -> Vec<PathBuf> {
+    regions.iter().map(|r| resolve(r, DEFAULT_REGION)).collect()
+}
+
+/// The database of one or more regions, without loading their data.
+fn open_store(manifests: &[PathBuf], data_dir: &Path) -> Result<SqliteStore> {
+    let id = bussola::region::database_id(manifests)?;
+    let db = data_dir.join(format!("{id}.sqlite"));
+    SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))
+}
+
+/// Opens the catalog of one or more regions: the database `data_dir/<id>.sqlite` (several
+/// regions: their ids sorted and joined by `+`), seeding each region's services on first use.
+fn open_catalog(manifests: &[PathBuf], data_dir: &Path) -> Result<Catalog> {
+    let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
+    let manifest = names.join(" ");
+    let today = bussola::quality::checks::today();
+    let mut loaded = bussola::region::load_all_on(manifests, Some(&today))
+        .with_context(|| format!("loading region {manifest}"))?;
+    let report = bussola::quality::review(&mut loaded, &today);
+    let errors = report.errors;
+    if errors > 0 {
+        tracing::warn!(
+            "{errors} records with errors were left out; run `bussola check` on {manifest}"
+        );
+    }
+    let region = loaded.region;
+    let db = data_dir.join(format!("{}.sqlite", region.id));
+    let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let catalog = Catalog::open(region, Box::new(store))?;
+    // The load's report is what `/quality` shows for the region's own files.
+    catalog.put_report(
+        bussola::catalog::REGION_REPORT,
+        &serde_json::to_string(&report)?,
+    )?;
+    Ok(catalog)
+}

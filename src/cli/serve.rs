@@ -1,0 +1,73 @@
+//! `serve`: the HTTP server over the region's catalog.
+use super::open_catalog;
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Installs MapLibre from npm (the page's only dependency) when it is missing.
+fn ensure_maplibre(assets: &bussola::api::Assets) {
+    if assets.maplibre().join("maplibre-gl.css").exists()
+        || !assets.web.join("package.json").exists()
+    {
+        return;
+    }
+    tracing::info!(
+        "installing the map page's dependencies: npm ci --prefix {}",
+        assets.web.display()
+    );
+    let status = std::process::Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&assets.web)
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        _ => tracing::warn!(
+            "could not install MapLibre; the API works, but the map page needs `npm ci --prefix {}`",
+            assets.web.display()
+        ),
+    }
+}
+
+pub(super) async fn serve(
+    addr: SocketAddr,
+    manifest: &[PathBuf],
+    data_dir: &Path,
+    assets: bussola::api::Assets,
+    options: bussola::api::Options,
+    mailer: Arc<dyn bussola::mail::Mailer>,
+) -> Result<()> {
+    ensure_maplibre(&assets);
+    let catalog = open_catalog(manifest, data_dir)?;
+    tracing::info!(
+        "region {} with {} services and {} municipalities; database in {}",
+        catalog.region().name,
+        catalog.len()?,
+        catalog.region().municipalities.len(),
+        data_dir.display()
+    );
+    let catalog = Arc::new(catalog);
+    // A CLI import or restore on the same database shows without a restart.
+    tokio::spawn(bussola::catalog::keep_fresh(
+        catalog.clone(),
+        std::time::Duration::from_secs(2),
+    ));
+    if mailer.sends() {
+        tracing::info!("login links are e-mailed through SMTP");
+    }
+    let app = bussola::api::router_with_mailer(catalog.clone(), assets, options, mailer);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    // The peer address keys the rate limits of login and writes.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    // Use counts wait in memory for a few seconds; write them before leaving.
+    catalog.flush_usage()?;
+    Ok(())
+}
