@@ -259,6 +259,11 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
         .unwrap();
     let (_, _, revoked) = account(cat, "gone@example.pt", Role::Admin, None, &[]);
     assert_eq!(post(app, &revoked, "/api/logout").await.0, StatusCode::OK);
+    let report = bussola::feedback::NewFeedback {
+        problem: "closed".into(),
+        note: None,
+    };
+    let fid = cat.report_problem(SVC, &report).unwrap().id;
     let writes = [
         (
             "PATCH",
@@ -275,6 +280,9 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
         ),
         ("POST", format!("/api/changes/{org_pending}/approve"), ""),
         ("POST", format!("/api/changes/{org_pending}/reject"), ""),
+        ("POST", format!("/api/services/{SVC}/confirm"), ""),
+        ("POST", format!("/api/feedback/{fid}/resolve"), ""),
+        ("POST", "/api/confirm".to_string(), ""),
         ("POST", "/api/logout".to_string(), ""),
         ("DELETE", format!("/api/tokens/{owner_session}"), ""),
     ];
@@ -295,8 +303,8 @@ async fn every_write_endpoint_refuses_the_wrong_caller() {
             assert_eq!(st, want, "{method} {uri} with {what}: {v}");
             assert!(v["error"].is_string(), "{method} {uri}: JSON error body");
         }
-        if uri == "/api/logout" {
-            continue; // anyone signed in may end their own session
+        if uri == "/api/logout" || uri == "/api/confirm" {
+            continue; // anyone signed in may end their own session, or confirm their own services
         }
         for (what, token) in [
             ("the wrong provider", &wrong),
