@@ -1,5 +1,5 @@
 //! Citizens' reports of wrong records, and each source's quality report.
-use super::Catalog;
+use super::{Catalog, REGION_REPORT};
 use crate::{Error, Result};
 
 impl Catalog {
@@ -78,5 +78,32 @@ impl Catalog {
         }
         self.store.resolve_feedback(id)?;
         Ok(())
+    }
+
+    /// Keeps a source's latest quality report (JSON).
+    pub fn put_report(&self, source: &str, json: &str) -> Result<()> {
+        self.store.put_report(source, json)
+    }
+
+    /// The latest quality report of every source (source, JSON).
+    pub fn reports(&self) -> Result<Vec<(String, String)>> {
+        self.store.reports()
+    }
+
+    /// The quality report of the data served: the region's own load (see [`REGION_REPORT`])
+    /// and each source's latest import, as one report.
+    pub fn quality(&self) -> Result<crate::quality::Report> {
+        let mut reports = Vec::new();
+        for (source, json) in self.reports()? {
+            let r: crate::quality::Report = serde_json::from_str(&json)
+                .map_err(|e| Error::Store(format!("report of {source}: {e}")))?;
+            // The region's own files first, then sources by label.
+            let rank = usize::from(source != REGION_REPORT);
+            reports.push((rank, source, r));
+        }
+        reports.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        Ok(crate::quality::Report::combine(
+            reports.into_iter().map(|(_, _, r)| r).collect(),
+        ))
     }
 }

@@ -2,7 +2,6 @@
 //!
 //! Every write goes to the store first, in one transaction, and only then to the in-memory
 //! index, so the index never holds what the store refused.
-use crate::coverage::{self, CoverageReport, Indicator};
 use crate::index::ServiceIndex;
 use crate::model::Service;
 use crate::region::Region;
@@ -13,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
 mod feedback;
+mod indicators;
 mod refresh;
 mod writes;
 
@@ -64,28 +64,6 @@ pub struct Page {
     pub total: usize,
     /// The services of this page.
     pub services: Vec<Service>,
-}
-
-fn check_params(p: &crate::access::Params) -> Result<()> {
-    if !(p.threshold_km.is_finite() && p.threshold_km > 0.0 && p.threshold_km <= 500.0) {
-        return Err(Error::param(
-            "threshold_km",
-            format!(
-                "must be a distance in km between 0 and 500, got {}",
-                p.threshold_km
-            ),
-        ));
-    }
-    if !(p.catchment_km.is_finite() && p.catchment_km > 0.0 && p.catchment_km <= 500.0) {
-        return Err(Error::param(
-            "catchment_km",
-            format!(
-                "must be a distance in km between 0 and 500, got {}",
-                p.catchment_km
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// A region's services: store, index and region data together.
@@ -353,57 +331,6 @@ impl Catalog {
         ))
     }
 
-    /// Distance-based gap indicators for response types (all of one group, or given codes).
-    pub fn gaps(
-        &self,
-        types: &[String],
-        params: &crate::access::Params,
-    ) -> Result<crate::access::GapReport> {
-        check_params(params)?;
-        for (i, t) in types.iter().enumerate() {
-            if self.region.taxonomy.get(t).is_none() {
-                let name = if types.len() > 1 {
-                    format!("type[{i}]")
-                } else {
-                    "type".into()
-                };
-                return Err(Error::param(
-                    &name,
-                    format!("unknown response type '{t}' (see /api/taxonomy)"),
-                ));
-            }
-        }
-        if types.is_empty() {
-            return Err(Error::param(
-                "type",
-                "is required: one or more response codes, comma-separated",
-            ));
-        }
-        let target = crate::access::Target::for_types(&self.region.taxonomy, types);
-        let index = self.read()?;
-        let of_type: Vec<&Service> = index
-            .iter()
-            .filter(|s| types.contains(&s.type_code))
-            .collect();
-        let mut report = crate::access::compute(
-            &self.region.municipalities,
-            &self.region.surface,
-            &of_type,
-            types,
-            target,
-            params,
-        );
-        report.region.name = self.region.name.clone();
-        Ok(report)
-    }
-
-    /// Runs a what-if scenario on a copy of the services; the store is never touched.
-    pub fn scenario(&self, s: &crate::scenario::Scenario) -> Result<crate::scenario::Outcome> {
-        check_params(&s.params)?;
-        let all: Vec<Service> = self.read()?.iter().cloned().collect();
-        crate::scenario::run(&self.region, &all, s)
-    }
-
     /// One service by id.
     pub fn get(&self, id: &str) -> Result<Service> {
         self.read()?
@@ -439,87 +366,5 @@ impl Catalog {
         let mut it = index.iter();
         let out = f(&mut it);
         Ok(out)
-    }
-
-    /// The coverage report for an indicator over the whole region; its target unless one is given.
-    pub fn coverage(&self, indicator: Indicator, target: Option<f64>) -> Result<CoverageReport> {
-        self.coverage_of(indicator, target, None)
-    }
-
-    /// The coverage report of one of the regions served together (by id), or of them all: only
-    /// its municipalities, against its own targets and its own regional rate.
-    pub fn coverage_of(
-        &self,
-        indicator: Indicator,
-        target: Option<f64>,
-        part: Option<&str>,
-    ) -> Result<CoverageReport> {
-        let r = &self.region;
-        let (id, name, targets) = match part {
-            None => (r.id.as_str(), r.name.as_str(), r.targets),
-            Some(p) => {
-                let found = r.part(p).ok_or_else(|| {
-                    let ids: Vec<&str> = r.ids().collect();
-                    Error::param(
-                        "region",
-                        format!("unknown region '{p}'; one of {}", ids.join(", ")),
-                    )
-                })?;
-                (found.id.as_str(), found.name.as_str(), found.targets)
-            }
-        };
-        let target = match target {
-            Some(t) if !(t.is_finite() && t >= 0.0) => {
-                return Err(Error::param(
-                    "target",
-                    format!("must be a rate of 0 or more, got {t}"),
-                ))
-            }
-            Some(t) => t,
-            None => match indicator {
-                Indicator::Elderly => targets.elderly,
-                Indicator::EarlyChildhood => targets.early_childhood,
-            },
-        };
-        let index = self.read()?;
-        let mut report = coverage::compute(
-            indicator,
-            r.municipalities
-                .iter()
-                .filter(|m| part.is_none_or(|p| m.region == p)),
-            index.iter(),
-            &r.taxonomy,
-            target,
-        );
-        report.region.name = name.to_string();
-        report.region.region = id.to_string();
-        Ok(report)
-    }
-
-    /// Keeps a source's latest quality report (JSON).
-    pub fn put_report(&self, source: &str, json: &str) -> Result<()> {
-        self.store.put_report(source, json)
-    }
-
-    /// The latest quality report of every source (source, JSON).
-    pub fn reports(&self) -> Result<Vec<(String, String)>> {
-        self.store.reports()
-    }
-
-    /// The quality report of the data served: the region's own load (see [`REGION_REPORT`])
-    /// and each source's latest import, as one report.
-    pub fn quality(&self) -> Result<crate::quality::Report> {
-        let mut reports = Vec::new();
-        for (source, json) in self.reports()? {
-            let r: crate::quality::Report = serde_json::from_str(&json)
-                .map_err(|e| Error::Store(format!("report of {source}: {e}")))?;
-            // The region's own files first, then sources by label.
-            let rank = usize::from(source != REGION_REPORT);
-            reports.push((rank, source, r));
-        }
-        reports.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        Ok(crate::quality::Report::combine(
-            reports.into_iter().map(|(_, _, r)| r).collect(),
-        ))
     }
 }
