@@ -337,3 +337,63 @@ fn an_organisations_contact_survives_a_restart_and_an_import_without_one() {
     drop(cat);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn an_import_never_undoes_an_organisations_edited_name_it_waits_for_review() {
+    let w = world();
+    let (st, _) = call(
+        &w.app,
+        "PATCH",
+        &w.org(),
+        &w.admin,
+        json!({"name": "Nome Novo, IPSS"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    // The source sends the service again, with the organisation's old name and an older date.
+    let mut incoming = w.cat.get(SVC).unwrap();
+    assert!(
+        !incoming.provenance.is_empty(),
+        "the demo record has its source"
+    );
+    incoming.provider.name = "Nome Antigo".into();
+    incoming.updated = Some("2020-01-01".into());
+    incoming.provenance.truncate(1);
+    for _ in 0..2 {
+        let plan = w
+            .cat
+            .import(vec![incoming.clone()], &bussola::quality::likely_same)
+            .unwrap();
+        assert_eq!(plan.held.len(), 1, "{:?}", plan.held);
+    }
+    for p in w.on_every_service().await {
+        assert_eq!(p["name"], "Nome Novo, IPSS", "{p}");
+    }
+    let (_, list) = call(
+        &w.app,
+        "GET",
+        "/api/changes?status=pending",
+        &w.admin,
+        Value::Null,
+    )
+    .await;
+    let waiting: Vec<&Value> = list["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["subject"] == "provider" && c["source"] == "import")
+        .collect();
+    assert_eq!(waiting.len(), 1, "held once, even imported twice: {list}");
+    assert_eq!(waiting[0]["new"], "Nome Antigo");
+    assert_eq!(waiting[0]["old"], "Nome Novo, IPSS");
+    // A newer edition of the source is news, and goes in.
+    incoming.updated = Some("2999-01-01".into());
+    let plan = w
+        .cat
+        .import(vec![incoming], &bussola::quality::likely_same)
+        .unwrap();
+    assert!(plan.held.is_empty());
+    for p in w.on_every_service().await {
+        assert_eq!(p["name"], "Nome Antigo", "the organisation is one: {p}");
+    }
+}

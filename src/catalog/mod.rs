@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
 mod feedback;
+mod held;
 mod indicators;
 mod refresh;
 mod writes;

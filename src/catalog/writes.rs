@@ -2,7 +2,7 @@
 //! in-memory index, so the index never holds what the store refused.
 use super::Catalog;
 use crate::model::Service;
-use crate::store::{ChangeQuery, ChangeStatus, EditWrite, NewChange, Store, Subject};
+use crate::store::{EditWrite, Store};
 use crate::{Error, Result};
 
 impl Catalog {
@@ -113,10 +113,30 @@ impl Catalog {
         for s in &mut plan.writes {
             keep_org_contact(&index, s);
         }
+        self.keep_org_edits(&index, &mut plan)?;
         self.store.upsert_many(&plan.writes)?;
         self.hold_for_review(&plan.held)?;
+        let mut providers = std::collections::HashMap::new();
         for s in &plan.writes {
+            providers.insert(s.provider.id.clone(), s.provider.clone());
             index.upsert(s.clone());
+        }
+        // The store keeps one record per organisation (the last written): every one of its
+        // services shows it, as they will after a restart.
+        let behind: Vec<Service> = index
+            .iter()
+            .filter(|s| {
+                providers
+                    .get(&s.provider.id)
+                    .is_some_and(|p| *p != s.provider)
+            })
+            .cloned()
+            .collect();
+        for mut s in behind {
+            if let Some(p) = providers.get(&s.provider.id) {
+                s.provider = p.clone();
+            }
+            index.upsert(s);
         }
         drop(index);
         self.wrote()?;
@@ -126,45 +146,6 @@ impl Catalog {
     /// Every service (a copy).
     pub fn all(&self) -> Result<Vec<Service>> {
         Ok(self.read()?.iter().cloned().collect())
-    }
-
-    /// Stores imported values held for review as pending changes (source `import`), once: a
-    /// value already waiting is not added again, so re-importing stays idempotent.
-    fn hold_for_review(&self, held: &[crate::ingest::import::Held]) -> Result<()> {
-        let mut new = Vec::new();
-        for h in held {
-            let waiting = self.store.changes(&ChangeQuery {
-                status: Some(ChangeStatus::Pending),
-                subject: Some(Subject::Service),
-                service_id: Some(h.service_id.clone()),
-            })?;
-            let known = waiting.iter().any(|c| {
-                c.change.source == "import" && c.change.field == h.field && c.change.new == h.new
-            });
-            if !known {
-                new.push(NewChange {
-                    subject: Subject::Service,
-                    service_id: h.service_id.clone(),
-                    field: h.field.clone(),
-                    old: h.old.clone(),
-                    new: h.new.clone(),
-                    user_id: None,
-                    role: None,
-                    source: "import".into(),
-                    status: ChangeStatus::Pending,
-                    created: crate::auth::now(),
-                    reverts: None,
-                });
-            }
-        }
-        if !new.is_empty() {
-            self.store.write_edit(&EditWrite {
-                services: Vec::new(),
-                new,
-                decide: None,
-            })?;
-        }
-        Ok(())
     }
 
     /// Deletes a service: the store first, then the index.

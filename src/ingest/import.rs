@@ -115,7 +115,9 @@ fn run(
 /// the source last updated it, so the source does not overwrite it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Held {
-    /// The service.
+    /// A service's field, or an organisation's.
+    pub subject: crate::store::Subject,
+    /// The service (the provider, for an organisation).
     pub service_id: String,
     /// The field (as [`crate::edit::fields`] names it).
     pub field: String,
@@ -224,6 +226,7 @@ fn update(old: &Service, new: &Service, p: &Provenance, held: &mut Vec<Held>) ->
                 let now = crate::edit::fields::value_of(&n, field);
                 if was != now {
                     held.push(Held {
+                        subject: crate::store::Subject::Service,
                         service_id: old.id.clone(),
                         field: field.to_string(),
                         old: was,
