@@ -4,6 +4,7 @@
 //! file, the place and the field, records with errors are left out, and `bussola check` prints
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
+mod boundaries;
 pub mod manifest;
 pub mod merge;
 mod overrides;
@@ -11,22 +12,22 @@ mod population;
 pub mod prj;
 pub mod read;
 mod services;
+mod settlements;
 pub mod shapefile;
 
-use crate::model::{Municipality, Population, Service};
-use crate::reproject::{reproject_geometry, transformer, Crs};
+use crate::model::{Municipality, Service};
 use crate::taxonomy::Taxonomy;
 use crate::Result;
 use geo::{BoundingRect, Intersects};
-use geo_types::{Geometry, MultiPolygon, Point, Rect};
+use geo_types::{Point, Rect};
 pub use manifest::{Manifest, Targets};
 pub use merge::{database_id, load_all, load_all_on, Part};
-use read::{read_any, read_with_crs, text, CsvPoints, RawFeature};
 use serde::Serialize;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use boundaries::{keep, load_boundaries};
 pub use services::{read_batch, SERVICE_FIELDS};
+use settlements::build_surface;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -316,246 +317,4 @@ impl Region {
         });
         Some([r.min().x, r.min().y, r.max().x, r.max().y])
     }
-}
-
-/// The population surface a manifest asks for: its own points, or the rule.
-fn build_surface(m: &Manifest, municipalities: &[Municipality]) -> Result<crate::surface::Surface> {
-    let spec = &m.surface;
-    let points_of = |path: &Path, x: &str, y: &str| -> Result<Vec<(f64, f64, RawFeature)>> {
-        let file = read_any(
-            path,
-            &CsvPoints {
-                x: Some(x.into()),
-                y: Some(y.into()),
-            },
-        )?;
-        let t = transformer(file.crs)?;
-        let mut out = Vec::new();
-        for f in file.features {
-            let Some(Geometry::Point(p)) = f.geometry else {
-                return Err(crate::Error::data(
-                    path,
-                    Some(f.place),
-                    Some("geometry"),
-                    "not a point",
-                ));
-            };
-            let (lon, lat) = t.to_wgs84(p.x(), p.y())?;
-            out.push((lon, lat, f));
-        }
-        Ok(out)
-    };
-    if let Some(sp) = &spec.points {
-        let num = |f: &RawFeature, col: &str| -> Result<Option<f64>> {
-            match text(&f.props, col) {
-                None => Ok(None),
-                Some(v) => v.parse::<f64>().map(Some).map_err(|_| {
-                    crate::Error::data(
-                        &sp.path,
-                        Some(f.place.clone()),
-                        Some(col),
-                        format!("'{v}' is not a number"),
-                    )
-                }),
-            }
-        };
-        let mut supplied = Vec::new();
-        for (lon, lat, f) in points_of(&sp.path, &sp.lon, &sp.lat)? {
-            supplied.push(crate::surface::Supplied {
-                lon,
-                lat,
-                total: num(&f, &sp.total)?.unwrap_or(0.0),
-                age_65_plus: sp
-                    .age_65_plus
-                    .as_deref()
-                    .map(|c| num(&f, c))
-                    .transpose()?
-                    .flatten(),
-                age_0_2: sp
-                    .age_0_2
-                    .as_deref()
-                    .map(|c| num(&f, c))
-                    .transpose()?
-                    .flatten(),
-            });
-        }
-        let name = sp
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        return Ok(crate::surface::from_points(
-            municipalities,
-            &supplied,
-            &name,
-        ));
-    }
-    let mut rule = crate::surface::Rule {
-        grid_km: spec.grid_km,
-        default_seat_share: spec.seat_share,
-        ..Default::default()
-    };
-    if let Some(p) = &spec.parishes {
-        rule.seat_share =
-            crate::surface::seat_shares_from_parishes(&p.path, &p.code, &p.population, &p.rural)?;
-    }
-    if let Some(path) = &spec.places {
-        rule.places = points_of(path, "lon", "lat")?
-            .into_iter()
-            .map(|(x, y, _)| (x, y))
-            .collect();
-    }
-    Ok(crate::surface::build(municipalities, &rule))
-}
-
-fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
-    filter
-        .as_ref()
-        .is_none_or(|flt| text(&f.props, &flt.field).is_some_and(|v| flt.values.contains(&v)))
-}
-
-/// Other names of the municipality code field in CAOP editions and other sources.
-const CODE_FIELDS: &[&str] = &[
-    "dico",
-    "dtmn",
-    "di_co",
-    "cod_concelho",
-    "codigo_concelho",
-    "cod_mun",
-];
-/// Other names of the municipality name field.
-const NAME_FIELDS: &[&str] = &[
-    "concelho",
-    "municipio",
-    "município",
-    "nome_concelho",
-    "nome",
-    "name",
-];
-
-/// The field to read: the configured one when the file has it, or the user changed it;
-/// otherwise the file's field matching the default or one of its other names (any case),
-/// with a warning saying which was used.
-fn field_in(
-    first: Option<&serde_json::Map<String, serde_json::Value>>,
-    configured: &str,
-    default: &str,
-    others: &[&str],
-    log: &mut Issues<'_>,
-) -> String {
-    let Some(props) = first else {
-        return configured.to_string();
-    };
-    if props.contains_key(configured) || configured != default {
-        return configured.to_string();
-    }
-    let found = others.iter().find_map(|o| {
-        props
-            .keys()
-            .find(|k| crate::text::fold(k) == crate::text::fold(o))
-    });
-    match found {
-        Some(k) => {
-            log.list.push(Issue {
-                severity: Severity::Warning,
-                file: log.file.to_path_buf(),
-                place: None,
-                field: Some(k.clone()),
-                message: format!("no field '{configured}'; reading '{k}' instead (set it in the manifest to choose)"),
-            });
-            k.clone()
-        }
-        None => configured.to_string(),
-    }
-}
-
-fn load_boundaries(m: &Manifest, issues: &mut Vec<Issue>) -> Result<Vec<Municipality>> {
-    let b = &m.boundaries;
-    let crs = b.crs.as_deref().map(Crs::parse).transpose()?;
-    let file = read_with_crs(&b.path, &CsvPoints::default(), crs)?;
-    let crs = file.crs;
-    let t = transformer(crs)?;
-    let mut out: Vec<Municipality> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut log = Issues {
-        file: &b.path,
-        list: issues,
-    };
-    // Editions and sources name the fields differently (dico, DICO, dtmn; concelho, Concelho,
-    // municipio): a field left at its default is looked for under those names too.
-    let first = file.features.first().map(|f| &f.props);
-    let code_field = field_in(first, &b.code, "dico", CODE_FIELDS, &mut log);
-    let name_field = field_in(first, &b.name, "concelho", NAME_FIELDS, &mut log);
-    for f in file.features.iter().filter(|f| keep(&b.filter, f)) {
-        let Some(code) = text(&f.props, &code_field) else {
-            log.push(
-                Severity::Error,
-                &f.place,
-                Some(&code_field),
-                "no municipality code",
-            );
-            continue;
-        };
-        if !seen.insert(code.clone()) {
-            log.push(
-                Severity::Error,
-                &f.place,
-                Some(&code_field),
-                format!("duplicate code {code}"),
-            );
-            continue;
-        }
-        let mut geometry = match f.geometry.clone() {
-            Some(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
-            Some(Geometry::MultiPolygon(mp)) => mp,
-            _ => {
-                log.push(
-                    Severity::Error,
-                    &f.place,
-                    Some("geometry"),
-                    "not a Polygon or MultiPolygon",
-                );
-                continue;
-            }
-        };
-        let mut g = Geometry::MultiPolygon(geometry);
-        reproject_geometry(&mut g, t.as_ref())?;
-        geometry = match g {
-            Geometry::MultiPolygon(mp) => mp,
-            _ => continue,
-        };
-        let approximate = b.approximate
-            || f.props
-                .get("approximate")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-        out.push(Municipality {
-            name: text(&f.props, &name_field).unwrap_or_else(|| code.clone()),
-            nuts3: b.nuts3.as_ref().and_then(|k| text(&f.props, k)),
-            code,
-            seat: None,
-            geometry,
-            approximate,
-            population: Population::default(),
-            region: m.id.clone(),
-        });
-    }
-    if out.is_empty() {
-        // Say which fields there are: a wrong `code` is the usual cause.
-        let fields = file
-            .features
-            .first()
-            .map(|f| f.props.keys().cloned().collect::<Vec<_>>().join(", "))
-            .unwrap_or_default();
-        return Err(crate::Error::data(
-            &b.path,
-            None,
-            Some(&b.code),
-            format!(
-                "no municipality boundaries (check the filter, and `code`: the fields are {fields})"
-            ),
-        ));
-    }
-    out.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(out)
 }
