@@ -1,0 +1,42 @@
+// The map page's state, shared by its modules: what is searched, shown and chosen, and the
+// map once it has started (null before, and when MapLibre cannot load).
+
+export const K_STEP = 10;
+export const K_MAX = 100;
+
+export const state = {
+  view: 'find',
+  region: null,
+  taxonomy: null,
+  municipalities: [], // [{code, name, folded, point: [lon, lat], bbox, props}]
+  group: '',
+  type: '',
+  search: null, // {lon, lat, k, type, group, how: 'location'|'point'|'municipality', place}
+  results: null, // FeatureCollection of the last search
+  status: null, // {kind, ...} the last status message, re-rendered on language change
+  selectedId: null,
+  selectedFeature: null, // a service chosen on the map that is not in the results
+  indicator: 'elderly',
+  coverage: {}, // indicator -> report
+  municipality: null, // code chosen in the coverage view
+  measure: 'rate', // the coverage view: 'rate' (Carta Social) or 'distance'
+  gap: {
+    type: 'ERPI', metric: 'share_beyond', threshold: 10, points: false,
+    sort: { key: 'share_beyond', dir: 'desc' }, // ranked by the gap
+    reports: {}, // `${type}|${threshold}` -> /api/gaps report
+  },
+  plan: {
+    type: 'ERPI', capacity: 40, threshold: 10, points: true,
+    sites: [], closed: [], next: 1, services: {}, outcome: null, body: null,
+  },
+};
+
+export const VIEWS = ['find', 'coverage', 'plan'];
+
+/** The BussolaMap (set by the page's start); read it as `bmap?.…`. */
+export let bmap = null;
+
+/** Sets the page's map. */
+export function setMap(map) {
+  bmap = map;
+}
