@@ -108,26 +108,33 @@ pub fn check_new_user(u: &NewUser, municipality: impl Fn(&str) -> bool) -> Resul
     }
 }
 
-/// Creates an account and its first single-use login token (valid [`LOGIN_TTL_SECS`]); the raw
-/// token is returned once and only its hash is kept.
+/// Creates an account and its first single-use login token (valid [`LOGIN_TTL_SECS`]) in one
+/// transaction; the raw token is returned once and only its hash is kept.
 pub fn invite(store: &dyn Store, u: &NewUser, now: i64) -> Result<(User, String)> {
-    let user = store.add_user(u)?;
-    let raw = login_link_token(store, user.id, now)?;
+    let (raw, token) = login_token(0, now)?;
+    let user = store.add_user(u, &token)?;
     Ok((user, raw))
 }
 
 /// A new single-use login token for an existing account.
 pub fn login_link_token(store: &dyn Store, user: i64, now: i64) -> Result<String> {
+    let (raw, token) = login_token(user, now)?;
+    store.put_token(&token)?;
+    Ok(raw)
+}
+
+/// A raw login token and the row that keeps its hash.
+fn login_token(user: i64, now: i64) -> Result<(String, crate::store::NewToken)> {
     let raw = new_token()?;
-    store.put_token(&crate::store::NewToken {
+    let token = crate::store::NewToken {
         user,
         kind: crate::store::TokenKind::Login,
         hash: hash(&raw),
         csrf_hash: None,
         created: now,
         expires: now + LOGIN_TTL_SECS,
-    })?;
-    Ok(raw)
+    };
+    Ok((raw, token))
 }
 
 /// A session issued at login: the raw bearer token and CSRF value are shown only here.

@@ -50,8 +50,17 @@ fn accounts_are_checked_before_they_are_made() {
     m.municipalities.pop();
     assert!(check_new_user(&m, known).is_ok());
     let store = SqliteStore::in_memory().unwrap();
-    store.add_user(&m).unwrap();
-    assert!(store.add_user(&m).is_err(), "one account per address");
+    invite(&store, &m, 0).unwrap();
+    assert!(invite(&store, &m, 0).is_err(), "one account per address");
+    assert_eq!(store.users().unwrap().len(), 1);
+    // The account and its first link are one write: a link that cannot be stored (here, a
+    // token hash already in use) leaves no account behind.
+    let (_, token) = login_token(0, 0).unwrap();
+    m.email = "b@example.pt".into();
+    store.add_user(&m, &token).unwrap();
+    m.email = "c@example.pt".into();
+    assert!(store.add_user(&m, &token).is_err());
+    assert!(store.user_by_email("c@example.pt").unwrap().is_none());
 }
 
 #[test]

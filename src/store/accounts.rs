@@ -112,10 +112,28 @@ fn to_change(row: ChangeRow) -> Result<Change> {
     })
 }
 
+/// Stores a token; its id.
+fn insert_token(conn: &rusqlite::Connection, t: &NewToken) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO tokens(user_id, kind, hash, csrf_hash, created, expires)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            t.user,
+            t.kind.as_str(),
+            t.hash,
+            t.csrf_hash,
+            t.created,
+            t.expires
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
 impl Accounts for SqliteStore {
-    fn add_user(&self, u: &NewUser) -> Result<User> {
-        let conn = self.lock()?;
-        let n = conn.execute(
+    fn add_user(&self, u: &NewUser, first_login: &NewToken) -> Result<User> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        let n = tx.execute(
             "INSERT OR IGNORE INTO users(email, role, provider_id, municipalities)
              VALUES (?1, ?2, ?3, ?4)",
             params![
@@ -131,7 +149,15 @@ impl Accounts for SqliteStore {
                 format!("an account for {} exists already", u.email.trim()),
             ));
         }
-        let id = conn.last_insert_rowid();
+        let id = tx.last_insert_rowid();
+        insert_token(
+            &tx,
+            &NewToken {
+                user: id,
+                ..first_login.clone()
+            },
+        )?;
+        tx.commit()?;
         drop(conn);
         self.user(id)?
             .ok_or_else(|| Error::Store("the new account vanished".into()))
@@ -164,20 +190,7 @@ impl Accounts for SqliteStore {
     }
 
     fn put_token(&self, t: &NewToken) -> Result<i64> {
-        let conn = self.lock()?;
-        conn.execute(
-            "INSERT INTO tokens(user_id, kind, hash, csrf_hash, created, expires)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                t.user,
-                t.kind.as_str(),
-                t.hash,
-                t.csrf_hash,
-                t.created,
-                t.expires
-            ],
-        )?;
-        Ok(conn.last_insert_rowid())
+        insert_token(&*self.lock()?, t)
     }
 
     fn take_login(&self, hash: &str, now: i64) -> Result<Option<i64>> {

@@ -18,8 +18,9 @@ pub use usage::{UsageCount, UsageKind, UsageTotals};
 
 /// Accounts, their tokens (hashes only) and the change history of services.
 pub trait Accounts {
-    /// Creates an account; an e-mail address already in use is refused.
-    fn add_user(&self, u: &NewUser) -> Result<User>;
+    /// Creates an account with its first login token (whose `user` is ignored), in one
+    /// transaction; an e-mail address already in use is refused.
+    fn add_user(&self, u: &NewUser, first_login: &NewToken) -> Result<User>;
     /// An account by id.
     fn user(&self, id: i64) -> Result<Option<User>>;
     /// An account by e-mail address (case-insensitive).
