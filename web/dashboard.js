@@ -6,6 +6,7 @@ import { t, num, date } from './i18n.js';
 import { h, replace, $ } from './dom.js';
 import { showReview } from './review.js';
 import { showInvite } from './invite.js';
+import { showAccounts } from './accounts.js';
 
 const DAY = 86_400_000;
 
@@ -130,7 +131,8 @@ export async function showDashboard(user, call) {
     part('dash-changes', 'dash.changes.title', 'dash.changes.help'),
     part('dash-stale', 'dash.stale.title'),
     admin ? part('dash-history', 'dash.history.title', 'dash.history.help') : null,
-    admin ? part('dash-invite', 'dash.invite.title', 'dash.invite.help') : null);
+    admin ? part('dash-invite', 'dash.invite.title', 'dash.invite.help') : null,
+    admin ? part('dash-accounts', 'dash.accounts.title', 'dash.accounts.help') : null);
   root.hidden = false;
   // The services the account may edit name the services in changes and, for admins, the
   // region's providers for invitations.
@@ -139,7 +141,7 @@ export async function showDashboard(user, call) {
   await Promise.all([
     showStaleness(call),
     showReview({ call, services, admin }),
-    admin ? showInvite({ call, services }) : null,
+    admin ? showAccounts({ call, services }).then((onInvited) => showInvite({ call, services, onInvited })) : null,
   ]);
 }
 

@@ -23,8 +23,30 @@ async function copy(text) {
   }
 }
 
+/**
+ * What a new login link answer shows: "sent to <email>" when the server e-mailed it, otherwise
+ * the link to copy with its expiry; `prefix` keeps the element ids apart.
+ */
+export function linkResult(answer, emailTo, prefix, madeKey = 'dash.invite.created') {
+  const link = answer?.login_url || '';
+  const until = answer?.expires ? date(new Date(answer.expires * 1000).toISOString()) : '';
+  if (answer?.emailed) return [h('p', { class: 'result ok' }, t('dash.invite.emailed', { email: emailTo }))];
+  const out = h('input', { id: `${prefix}-link`, type: 'text', readonly: true, value: link, 'aria-describedby': `${prefix}-link-help` });
+  const said = h('p', { class: 'result', role: 'status' });
+  const btn = h('button', { type: 'button', class: 'btn' }, t('dash.invite.copy'));
+  btn.addEventListener('click', async () => {
+    out.select();
+    said.className = 'result ok';
+    said.textContent = t((await copy(link)) ? 'dash.invite.copied' : 'dash.invite.copy.manual');
+  });
+  return [h('p', { class: 'result ok' }, t(madeKey, { email: emailTo })),
+    h('div', { class: 'field' }, h('label', { for: `${prefix}-link` }, t('dash.invite.link')),
+      h('div', { class: 'dash-copy' }, out, btn)),
+    h('p', { id: `${prefix}-link-help`, class: 'dash-note' }, t('dash.invite.link.help', { date: until })), said];
+}
+
 /** The invitation form; `services` (id → properties) gives the providers to choose from. */
-export async function showInvite({ call, services }) {
+export async function showInvite({ call, services, onInvited }) {
   const munis = await call('GET', '/api/municipalities');
   const mList = (munis.body?.features || []).map((f) => f.properties)
     .sort((a, b) => name(a.name).localeCompare(name(b.name), 'pt'));
@@ -82,24 +104,8 @@ export async function showInvite({ call, services }) {
     const r = await call('POST', '/api/invitations', body);
     submit.disabled = false;
     if (r.status === 201) {
-      const link = r.body?.login_url || '';
-      const until = r.body?.expires ? date(new Date(r.body.expires * 1000).toISOString()) : '';
-      if (r.body?.emailed) {
-        replace(result, h('p', { class: 'result ok' }, t('dash.invite.emailed', { email: body.email })));
-      } else {
-        const out = h('input', { id: 'inv-link', type: 'text', readonly: true, value: link, 'aria-describedby': 'inv-link-help' });
-        const said = h('p', { class: 'result', role: 'status' });
-        const btn = h('button', { type: 'button', class: 'btn' }, t('dash.invite.copy'));
-        btn.addEventListener('click', async () => {
-          out.select();
-          said.className = 'result ok';
-          said.textContent = t((await copy(link)) ? 'dash.invite.copied' : 'dash.invite.copy.manual');
-        });
-        replace(result, h('p', { class: 'result ok' }, t('dash.invite.created', { email: body.email })),
-          h('div', { class: 'field' }, h('label', { for: 'inv-link' }, t('dash.invite.link')),
-            h('div', { class: 'dash-copy' }, out, btn)),
-          h('p', { id: 'inv-link-help', class: 'dash-note' }, t('dash.invite.link.help', { date: until })), said);
-      }
+      replace(result, ...linkResult(r.body, body.email, 'inv'));
+      onInvited?.();
       email.value = '';
       return;
     }

@@ -56,8 +56,11 @@ function changeCard(c, ctx) {
   const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('dash.approve'));
   const reject = h('button', { type: 'button', class: 'btn' }, t('dash.reject'));
   const buttons = h('div', { class: 'dash-actions' }, approve, reject,
-    ctx.admin && c.subject !== 'provider'
-      ? h('button', { type: 'button', class: 'btn btn-link', onclick: () => ctx.openHistory(c.service_id) }, t('dash.history.open'))
+    ctx.admin
+      ? h('button', {
+        type: 'button', class: 'btn btn-link',
+        onclick: () => ctx.openHistory(c.subject === 'provider' ? `org:${c.service_id}` : c.service_id),
+      }, t(c.subject === 'provider' ? 'dash.history.open.org' : 'dash.history.open'))
       : null);
   const card = h('li', { class: 'card', dataset: { id: c.id, service: c.service_id } },
     serviceTitle(ctx.services, c.service_id, c.subject), details(c), buttons, out);
@@ -150,7 +153,11 @@ async function showHistory(ctx, id, message = '') {
   const status = $('dash-history-status');
   status.className = message ? 'result ok' : 'result';
   status.textContent = message || t('dash.working');
-  const r = await ctx.call('GET', `/api/services/${encodeURIComponent(id)}/history`);
+  // `org:<provider id>` is an organisation's history; anything else a service's.
+  const url = id.startsWith('org:')
+    ? `/api/providers/${encodeURIComponent(id.slice(4))}/history`
+    : `/api/services/${encodeURIComponent(id)}/history`;
+  const r = await ctx.call('GET', url);
   if (r.status !== 200) {
     status.className = 'result bad';
     status.textContent = refusal(r, 'dash.conflict');
@@ -171,9 +178,14 @@ function historyPicker(ctx) {
     byMuni.get(m).push(s);
   }
   const groups = [...byMuni.entries()].sort((a, b) => a[0].localeCompare(b[0], 'pt'));
+  const orgs = new Map([...ctx.services.values()].map((s) => [s.provider?.id, s.provider?.name]));
+  orgs.delete(undefined);
   const select = h('select', { id: 'dash-history-service', name: 'service' },
     groups.map(([m, list]) => h('optgroup', { label: m },
-      list.sort((a, b) => a.name.localeCompare(b.name, 'pt')).map((s) => h('option', { value: s.id }, s.name)))));
+      list.sort((a, b) => a.name.localeCompare(b.name, 'pt')).map((s) => h('option', { value: s.id }, s.name)))),
+    h('optgroup', { label: t('dash.history.orgs') },
+      [...orgs.entries()].sort((a, b) => String(a[1]).localeCompare(String(b[1]), 'pt'))
+        .map(([id, n]) => h('option', { value: `org:${id}` }, n || id))));
   const form = h('form', { class: 'dash-picker' },
     h('div', { class: 'field' }, h('label', { for: 'dash-history-service' }, t('dash.history.service')), select),
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('dash.history.show')));

@@ -59,7 +59,17 @@ function contacted(id, how) {
 export function serviceCard(f, { rank = null, headingId = null } = {}) {
   const p = f.properties;
   const [lon, lat] = f.geometry.coordinates;
-  const c = p.contact || {};
+  // A way of contact the service lacks may be its organisation's (head office): said so.
+  const own = p.contact || {};
+  const org = p.provider?.contact || {};
+  const c = {};
+  const fromOrg = {};
+  for (const k of ['phone', 'email', 'website']) {
+    c[k] = own[k] || org[k] || null;
+    fromOrg[k] = !own[k] && Boolean(org[k]);
+  }
+  const what = (k) => (lang() === 'en' ? t(`svc.${k}`).toLowerCase() : t(`svc.${k}`));
+  const label = (k) => `${fromOrg[k] ? t('svc.of.org', { what: what(k) }) : t(`svc.${k}`)}:`;
   const uid = rank ? `r${rank}` : 'sel';
   const moreId = `${uid}-more`;
   const response = state.taxonomy.responses.find((r) => r.code === p.type);
@@ -99,9 +109,9 @@ export function serviceCard(f, { rank = null, headingId = null } = {}) {
     p.demo ? h('p', { class: 'demo-tag' }, t('svc.demo')) : null,
     h('p', { class: 'freshness' }, freshness(p)),
     h('ul', { class: 'contacts' },
-      c.phone ? h('li', {}, h('span', { class: 'k' }, `${t('svc.phone')}:`), h('a', { href: `tel:${c.phone.replace(/[^\d+]/g, '')}`, onclick: () => contacted(p.id, 'phone') }, c.phone)) : null,
-      c.email ? h('li', {}, h('span', { class: 'k' }, `${t('svc.email')}:`), h('a', { href: `mailto:${c.email}`, onclick: () => contacted(p.id, 'email') }, c.email)) : null,
-      web ? h('li', {}, h('span', { class: 'k' }, `${t('svc.website')}:`), h('a', { href: web, rel: 'noopener', target: '_blank', onclick: () => contacted(p.id, 'website') }, new URL(web).host)) : null),
+      c.phone ? h('li', {}, h('span', { class: 'k' }, label('phone')), h('a', { href: `tel:${c.phone.replace(/[^\d+]/g, '')}`, onclick: () => contacted(p.id, 'phone') }, c.phone)) : null,
+      c.email ? h('li', {}, h('span', { class: 'k' }, label('email')), h('a', { href: `mailto:${c.email}`, onclick: () => contacted(p.id, 'email') }, c.email)) : null,
+      web ? h('li', {}, h('span', { class: 'k' }, label('website')), h('a', { href: web, rel: 'noopener', target: '_blank', onclick: () => contacted(p.id, 'website') }, new URL(web).host)) : null),
     addr ? h('p', { class: 'address' }, h('span', { class: 'k' }, `${t('svc.address')}: `), addr) : null,
     h('div', { class: 'actions' },
       h('a', {

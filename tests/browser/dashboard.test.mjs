@@ -253,6 +253,18 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
     assert.match(undone, /Aprovada por um revisor em/);
     await shot(page, 'dashboard-admin');
 
+    // An organisation's history (the moderator approved its new name): undone the same way.
+    await page.selectOption('#dash-history-service', `org:${ctx.a.provider.id}`);
+    await page.click('#dash-history-body button[type="submit"]');
+    const orgEntry = page.locator(`#dash-history-list > li[data-id="${ctx.orgA}"]`);
+    await orgEntry.waitFor();
+    assert.match(await orgEntry.textContent(), /\(nova\)/);
+    await orgEntry.getByRole('button', { name: 'Desfazer' }).click();
+    await orgEntry.getByRole('button', { name: 'Sim, desfazer' }).click();
+    await page.locator('#dash-history-status').filter({ hasText: /Desfeito/ }).waitFor();
+    assert.equal((await getJSON(ctx.orgPath)).name, ctx.a.provider.name);
+    assert.equal((await service(ctx.a.id)).provider.name, ctx.a.provider.name);
+
     await page.setViewportSize(PHONE);
     assert.equal(await overflows(page), false, 'nothing wider than a 360 px phone');
     assert.deepEqual(errors, []);
@@ -313,14 +325,7 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
     await context.close();
   });
 
-  it('an admin invites a moderator whose link signs in (when the server has POST /api/invitations)', async (t) => {
-    const probe = await api(ctx.admin, 'POST', '/api/invitations', {});
-    if (probe.status === 404 || probe.status === 405) {
-      const why = `POST /api/invitations answers ${probe.status}: this server has no invitation API yet`;
-      console.log(`skipping: ${why}`);
-      t.skip(why);
-      return;
-    }
+  it('an admin invites a moderator whose link signs in, then gives them a new link from the accounts list', async () => {
     const { page, context } = await openAs(ctx.admin, PHONE);
     await page.waitForSelector('#dash-invite-form');
     await page.check('#inv-role-moderator');
@@ -346,6 +351,23 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
     await page.check(`#inv-m-${ctx.here.code}`);
     await page.click('#dash-invite-form button[type="submit"]');
     await page.locator('#inv-result').filter({ hasText: /Já existe uma conta/ }).waitFor();
+
+    // The accounts list shows the new one, with its area; a new link for it signs in.
+    const item = page.locator('#dash-account-list > li', { hasText: email });
+    await item.waitFor();
+    assert.match(await item.textContent(), new RegExp(`rede social do concelho.*${ctx.here.name}`));
+    const users = (await api(ctx.admin, 'GET', '/api/users')).body.users;
+    assert.equal(await page.locator('#dash-account-list > li').count(), users.length);
+    await item.getByRole('button', { name: `Nova ligação de entrada para ${email}` }).click();
+    await item.locator('.result.ok').first().waitFor();
+    const relink = item.locator('input[readonly]');
+    if (await relink.count()) {
+      const url = new URL(await relink.inputValue());
+      const me = await api(await apiSession(url.pathname + url.search), 'GET', '/api/me');
+      assert.equal(me.body.user.email, email);
+    }
+    assert.equal(await overflows(page), false);
+    await shot(page, 'dashboard-accounts-phone');
     await context.close();
   });
 });

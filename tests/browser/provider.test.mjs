@@ -252,6 +252,21 @@ describe('provider area', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_DATA_
     }
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll');
     await shot(page, 'provider-organisation');
+
+    // On the public map, a service without an e-mail of its own shows its organisation's.
+    const pub = await browser.newPage();
+    await pub.goto(BASE);
+    await pub.waitForSelector('#group-choices input');
+    const contacts = await pub.evaluate(async (id) => {
+      const { serviceCard } = await import('/service-card.js');
+      const f = await (await fetch(`/api/services/${encodeURIComponent(id)}`)).json();
+      const own = serviceCard(f).querySelector('.contacts').textContent;
+      f.properties.contact = {};
+      return { own, none: serviceCard(f).querySelector('.contacts').textContent };
+    }, after.services[0].id);
+    assert.doesNotMatch(contacts.own, /da instituição/, 'the service’s own e-mail comes first');
+    assert.match(contacts.none, /E-mail da instituição:\s*geral@organizacao\.pt/);
+    await pub.close();
     assert.deepEqual(errors.filter((e) => !/status of 422\b/.test(e)), []);
   });
 });
