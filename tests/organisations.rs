@@ -397,3 +397,23 @@ async fn an_import_never_undoes_an_organisations_edited_name_it_waits_for_review
         assert_eq!(p["name"], "Nome Antigo", "the organisation is one: {p}");
     }
 }
+
+#[tokio::test]
+async fn a_services_patch_sends_the_legal_nature_to_its_organisation() {
+    let w = world();
+    let uri = format!("/api/services/{SVC}");
+    let (st, v) = call(
+        &w.app,
+        "PATCH",
+        &uri,
+        &w.admin,
+        json!({"provider_nature": "ipss"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let why = v["fields"]["provider_nature"].as_str().unwrap();
+    assert!(
+        why.contains(&format!("/api/providers/{}", w.owner)),
+        "{why}"
+    );
+}

@@ -1,6 +1,6 @@
 //! The editable fields of a service: their review class, their value, validation with the
 //! import's checks, and applying a new value.
-use crate::model::{Contact, LegalNature, Service};
+use crate::model::{Contact, Service};
 use crate::quality::checks;
 use crate::region::Region;
 use crate::{Error, Result};
@@ -22,7 +22,6 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("users", "capacity"),
     ("vacancies", "vacancies"),
     ("position", "position"),
-    ("provider_nature", "provider"),
 ];
 
 /// The review class of a field (see `[editing]` in the manifest).
@@ -56,7 +55,6 @@ pub fn value_of(s: &Service, field: &str) -> Value {
         "users" => json!(s.users),
         "vacancies" => json!(s.vacancies),
         "position" => json!([s.lon, s.lat]),
-        "provider_nature" => json!(s.provider.legal_nature),
         _ => Value::Null,
     }
 }
@@ -108,6 +106,16 @@ pub fn validate(
         match key.as_str() {
             "lon" | "lat" => {}
             k if class_of(k).is_some() && k != "position" => fields.push(k),
+            // The organisation's, for all its services at once.
+            "provider_nature" => {
+                bad.insert(
+                    "provider_nature".into(),
+                    format!(
+                        "the organisation's legal nature: PATCH /api/providers/{} with legal_nature",
+                        s.provider.id
+                    ),
+                );
+            }
             k => {
                 let all: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
                 bad.insert(
@@ -208,7 +216,6 @@ pub fn keep(s: &mut Service, from: &Service, field: &str) {
             (s.lon, s.lat) = (from.lon, from.lat);
             s.municipality.clone_from(&from.municipality);
         }
-        "provider_nature" => s.provider.legal_nature = from.provider.legal_nature,
         _ => {}
     }
 }
@@ -233,11 +240,6 @@ fn set(s: &mut Service, field: &str, v: &Value) -> std::result::Result<(), Strin
         "capacity" => s.capacity = count(v, "capacity")?,
         "users" => s.users = count(v, "users")?,
         "vacancies" => s.vacancies = count(v, "vacancies")?,
-        "provider_nature" => {
-            let t = text(v, 100)?.unwrap_or_default();
-            s.provider.legal_nature = LegalNature::parse(&t)
-                .ok_or_else(|| format!("'{t}' is not a legal nature (e.g. ipss, public)"))?;
-        }
         "position" => {
             let p = v
                 .as_array()
