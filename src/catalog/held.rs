@@ -1,9 +1,9 @@
 //! Imports and what people edited: an imported value never silently replaces one a provider
 //! confirmed, or an organisation's name or legal nature edited, after the source's record was
 //! updated; it waits for review as a pending change (source `import`).
+use super::writes::Organisations;
 use super::Catalog;
 use crate::edit::organisation;
-use crate::index::ServiceIndex;
 use crate::ingest::import::{Held, Plan};
 use crate::quality::checks::days_from_iso;
 use crate::store::{ChangeQuery, ChangeStatus, EditWrite, NewChange, Subject};
@@ -17,14 +17,14 @@ impl Catalog {
     /// Keeps an organisation's name and legal nature as edited (an applied change) on the day
     /// of the source's record or later, in every service the import writes; the import's values
     /// are added to the plan's held values instead.
-    pub(super) fn keep_org_edits(&self, index: &ServiceIndex, plan: &mut Plan) -> Result<()> {
+    pub(super) fn keep_org_edits(&self, known: &Organisations<'_>, plan: &mut Plan) -> Result<()> {
         let mut last_edit: HashMap<(String, &str), Option<i64>> = HashMap::new();
         for s in &mut plan.writes {
-            let Some(known) = index.iter().find(|o| o.provider.id == s.provider.id) else {
+            let Some(org) = known.get(s.provider.id.as_str()) else {
                 continue;
             };
             for field in ORG_FIELDS {
-                let was = organisation::value_of(&known.provider, field);
+                let was = organisation::value_of(org, field);
                 let now = organisation::value_of(&s.provider, field);
                 if was == now {
                     continue;
@@ -44,8 +44,8 @@ impl Catalog {
                     continue; // the source is newer than the edit
                 }
                 match field {
-                    "name" => s.provider.name.clone_from(&known.provider.name),
-                    _ => s.provider.legal_nature = known.provider.legal_nature,
+                    "name" => s.provider.name.clone_from(&org.name),
+                    _ => s.provider.legal_nature = org.legal_nature,
                 }
                 plan.held.push(Held {
                     subject: Subject::Provider,

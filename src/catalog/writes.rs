@@ -1,9 +1,10 @@
 //! Writes: every write goes to the store first, in one transaction, and only then to the
 //! in-memory index, so the index never holds what the store refused.
 use super::Catalog;
-use crate::model::Service;
+use crate::model::{Provider, Service};
 use crate::store::{EditWrite, Store};
 use crate::{Error, Result};
+use std::collections::HashMap;
 
 impl Catalog {
     /// Inserts or replaces a service: the store first, then the index.
@@ -22,7 +23,7 @@ impl Catalog {
             .write()
             .map_err(|_| Error::Store("index lock poisoned".into()))?;
         let mut service = service;
-        keep_org_contact(&index, &mut service);
+        keep_org_contact(&organisations(index.iter()), &mut service);
         self.store.upsert(&service)?;
         index.upsert(service);
         self.wrote()
@@ -110,13 +111,14 @@ impl Catalog {
             .map_err(|_| Error::Store("index lock poisoned".into()))?;
         let stored: Vec<Service> = index.iter().cloned().collect();
         let mut plan = crate::ingest::import::plan(&stored, incoming, same);
+        let known = organisations(stored.iter());
         for s in &mut plan.writes {
-            keep_org_contact(&index, s);
+            keep_org_contact(&known, s);
         }
-        self.keep_org_edits(&index, &mut plan)?;
+        self.keep_org_edits(&known, &mut plan)?;
         self.store.upsert_many(&plan.writes)?;
         self.hold_for_review(&plan.held)?;
-        let mut providers = std::collections::HashMap::new();
+        let mut providers = HashMap::new();
         for s in &plan.writes {
             providers.insert(s.provider.id.clone(), s.provider.clone());
             index.upsert(s.clone());
@@ -165,15 +167,27 @@ impl Catalog {
     }
 }
 
+/// The organisations of stored services by provider id (one with a contact where any has).
+pub(super) type Organisations<'a> = HashMap<&'a str, &'a Provider>;
+
+/// Every organisation of some services, once.
+fn organisations<'a>(services: impl Iterator<Item = &'a Service>) -> Organisations<'a> {
+    let mut out: Organisations<'a> = HashMap::new();
+    for s in services {
+        let known = out.entry(s.provider.id.as_str()).or_insert(&s.provider);
+        if known.contact.is_empty() {
+            *known = &s.provider;
+        }
+    }
+    out
+}
+
 /// An organisation's contact is its provider's to keep: a record that comes without one (an
 /// import) takes the one already known for its provider.
-fn keep_org_contact(index: &crate::index::ServiceIndex, s: &mut Service) {
+fn keep_org_contact(known: &Organisations<'_>, s: &mut Service) {
     if s.provider.contact.is_empty() {
-        if let Some(known) = index
-            .iter()
-            .find(|o| o.provider.id == s.provider.id && !o.provider.contact.is_empty())
-        {
-            s.provider.contact = known.provider.contact.clone();
+        if let Some(p) = known.get(s.provider.id.as_str()) {
+            s.provider.contact = p.contact.clone();
         }
     }
 }
