@@ -1,0 +1,338 @@
+//! [`CatalogTiles`]: the tiles over a catalog, its services and its region's municipalities.
+use super::mercator::{to_world, TileId};
+use super::polygons::{project, simplify_for_zoom, WorldShape};
+use super::*;
+use crate::catalog::Catalog;
+use crate::coverage::Indicator;
+use geo::InteriorPoint;
+use serde_json::json;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Tiles over a catalog: its services and its region's municipalities.
+pub struct CatalogTiles {
+    catalog: Arc<Catalog>,
+    world: Vec<geo_types::MultiPolygon<f64>>,
+    labels: Vec<(f64, f64)>,
+    by_zoom: Vec<OnceLock<Vec<WorldShape>>>,
+    props: Mutex<Option<(u64, Arc<Derived>)>>,
+}
+
+impl std::fmt::Debug for CatalogTiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogTiles").finish_non_exhaustive()
+    }
+}
+
+impl CatalogTiles {
+    /// Prepares the municipality geometry (projected once, simplified lazily per zoom).
+    pub fn new(catalog: Arc<Catalog>) -> Self {
+        let munis = &catalog.region().municipalities;
+        let world = munis.iter().map(|m| project(&m.geometry)).collect();
+        let labels = munis
+            .iter()
+            .map(|m| match &m.seat {
+                Some((_, lon, lat)) => to_world(*lon, *lat),
+                None => m
+                    .geometry
+                    .interior_point()
+                    .map_or((0.0, 0.0), |p| to_world(p.x(), p.y())),
+            })
+            .collect();
+        CatalogTiles {
+            catalog,
+            world,
+            labels,
+            by_zoom: (0..=mercator::MAX_ZOOM).map(|_| OnceLock::new()).collect(),
+            props: Mutex::new(None),
+        }
+    }
+
+    fn shapes(&self, z: u8) -> &[WorldShape] {
+        self.by_zoom[usize::from(z)]
+            .get_or_init(|| self.world.iter().map(|w| simplify_for_zoom(w, z)).collect())
+    }
+
+    /// Municipality properties and gap points, recomputed only when the data changed.
+    fn derived(&self) -> Result<Arc<Derived>> {
+        let version = self.catalog.data_version();
+        let mut cache = self
+            .props
+            .lock()
+            .map_err(|_| crate::Error::Store("tile cache lock poisoned".into()))?;
+        if let Some((v, p)) = cache.as_ref() {
+            if *v == version {
+                return Ok(p.clone());
+            }
+        }
+        let derived = Arc::new(self.derive()?);
+        *cache = Some((version, derived.clone()));
+        Ok(derived)
+    }
+
+    fn derive(&self) -> Result<Derived> {
+        let region = self.catalog.region();
+        let reports = Indicator::ALL
+            .iter()
+            .map(|&i| self.catalog.coverage(i, None))
+            .collect::<Result<Vec<_>>>()?;
+        let params = crate::access::Params::default();
+        let mut gaps = Vec::new();
+        let mut point_km: Vec<Vec<(&'static str, Option<f64>)>> =
+            vec![Vec::new(); region.surface.points.len()];
+        for (key, code) in GAP_FAMILIES {
+            if region.taxonomy.get(code).is_none() {
+                continue;
+            }
+            let types = vec![code.to_string()];
+            gaps.push((key, self.catalog.gaps(&types, &params)?));
+            let target = crate::access::Target::for_types(&region.taxonomy, &types);
+            let services: Vec<crate::model::Service> = self
+                .catalog
+                .with_services(|it| it.filter(|s| s.type_code == code).cloned().collect())?;
+            let refs: Vec<&crate::model::Service> = services.iter().collect();
+            let acc = crate::access::point_access(&region.surface.points, &refs, target, &params);
+            for (km, a) in point_km.iter_mut().zip(acc) {
+                km.push((key, a.nearest_km));
+            }
+        }
+        let munis = region
+            .municipalities
+            .iter()
+            .map(|m| MuniProps {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                population: m.population.total,
+                population_65_plus: m.population.age_65_plus,
+                approximate: m.approximate,
+                indicators: reports
+                    .iter()
+                    .filter_map(|r| {
+                        let row = r.municipalities.iter().find(|x| x.code == m.code)?;
+                        let gap = serde_json::to_value(row.gap_class)
+                            .ok()?
+                            .as_str()?
+                            .to_string();
+                        Some((r.indicator.key(), row.rate, gap))
+                    })
+                    .collect(),
+                distances: gaps
+                    .iter()
+                    .filter_map(|(key, r)| {
+                        let row = r.municipalities.iter().find(|x| x.code == m.code)?;
+                        Some(FamilyGaps {
+                            key,
+                            mean_km: row.mean_km,
+                            share_beyond: row.share_beyond,
+                            access: row.access_per_1000,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let points = region
+            .surface
+            .points
+            .iter()
+            .zip(point_km)
+            .map(|(p, km)| GapPoint {
+                world: to_world(p.lon, p.lat),
+                municipality: p.municipality.clone(),
+                population: p.total,
+                age_65_plus: p.age_65_plus,
+                age_0_2: p.age_0_2,
+                km,
+            })
+            .collect();
+        Ok(Derived { munis, points })
+    }
+}
+
+impl TileSource for CatalogTiles {
+    fn id(&self) -> &str {
+        &self.catalog.region().id
+    }
+
+    fn tilejson(&self, tiles_url: &str) -> Value {
+        let region = self.catalog.region();
+        let bounds = region.bbox().unwrap_or([-180.0, -85.0, 180.0, 85.0]);
+        let center = region
+            .municipalities
+            .iter()
+            .max_by_key(|m| m.population.total)
+            .and_then(|m| m.seat.as_ref().map(|s| (s.1, s.2)))
+            .unwrap_or(((bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0));
+        let groups: Vec<String> = region
+            .taxonomy
+            .groups()
+            .iter()
+            .map(|g| g.code.clone())
+            .collect();
+        let mut service_fields = serde_json::Map::new();
+        for (k, v) in [
+            ("cluster", "Boolean: a cluster of services"),
+            ("count", "Number: services in the cluster"),
+            ("id", "String"),
+            ("name", "String"),
+            ("type", "String: response code"),
+            (
+                "group",
+                "String: target group (most frequent, for clusters)",
+            ),
+            ("capacity", "Number: places"),
+            ("demo", "Boolean: demonstration data"),
+            (
+                "precision",
+                "String: how precise the position is (building, address, postal_code, locality, parish, municipality, unknown)",
+            ),
+        ] {
+            service_fields.insert(k.into(), json!(v));
+        }
+        for g in &groups {
+            service_fields.insert(
+                format!("count_{g}"),
+                json!("Number: services of the group in the cluster"),
+            );
+        }
+        let mut gap_fields = serde_json::Map::new();
+        for (k, v) in [
+            ("municipality", "String: municipality code"),
+            ("population", "Number: residents the point stands for"),
+            ("age_65_plus", "Number: residents aged 65+ it stands for"),
+            ("age_0_2", "Number: children aged 0-2 it stands for"),
+        ] {
+            gap_fields.insert(k.into(), json!(v));
+        }
+        let mut muni_fields = serde_json::Map::new();
+        for (k, v) in [
+            ("code", "String: municipality code (DICO)"),
+            ("name", "String"),
+            ("population", "Number: residents"),
+            (
+                "population_65_plus",
+                "Number: residents aged 65+ (absent when unknown)",
+            ),
+            ("elderly_rate", "Number: coverage of older people (x100)"),
+            ("elderly_gap_class", "String"),
+            (
+                "early_childhood_rate",
+                "Number: coverage of early childhood (x100)",
+            ),
+            ("early_childhood_gap_class", "String"),
+            ("approximate", "Boolean: the boundary is approximate"),
+        ] {
+            muni_fields.insert(k.into(), json!(v));
+        }
+        for (key, code) in GAP_FAMILIES {
+            gap_fields.insert(
+                format!("{key}_km"),
+                json!(format!("Number: km to the nearest {code}")),
+            );
+            muni_fields.insert(
+                format!("{key}_mean_km"),
+                json!(format!("Number: mean km to the nearest {code}")),
+            );
+            muni_fields.insert(
+                format!("{key}_share_beyond"),
+                json!(format!(
+                    "Number: share of the target population farther than 10 km from a {code}"
+                )),
+            );
+            muni_fields.insert(
+                format!("{key}_access"),
+                json!(format!(
+                    "Number: {code} places per 1,000 target residents within reach (2SFCA)"
+                )),
+            );
+        }
+        json!({
+            "tilejson": "3.0.0",
+            "name": region.name,
+            "description": "Bússola: social care services and coverage by municipality",
+            "version": env!("CARGO_PKG_VERSION"),
+            "scheme": "xyz",
+            "tiles": [tiles_url],
+            "minzoom": 0,
+            "maxzoom": TILEJSON_MAXZOOM,
+            "bounds": bounds,
+            "center": [center.0, center.1, 9],
+            "attribution": region.attribution.join(" · "),
+            "vector_layers": [
+                {"id": "services", "fields": service_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "municipalities", "fields": muni_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "municipality_labels", "fields": {"code": "String", "name": "String"}, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
+                {"id": "gaps", "fields": gap_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM}
+            ]
+        })
+    }
+
+    fn version(&self) -> u64 {
+        self.catalog.data_version()
+    }
+
+    fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>> {
+        self.catalog.check_filter(filter)?;
+        let margin = f64::from(BUFFER) / f64::from(EXTENT);
+        let world = tile.world_bounds(margin);
+        let mut builder = encode::TileBuilder::new(tile);
+
+        let derived = self.derived()?;
+        for g in &derived.points {
+            let inside = (world[0]..=world[2]).contains(&g.world.0)
+                && (world[1]..=world[3]).contains(&g.world.1);
+            if inside {
+                builder.gap_point(g)?;
+            }
+        }
+        for ((shape, p), label) in self
+            .shapes(tile.z)
+            .iter()
+            .zip(derived.munis.iter())
+            .zip(&self.labels)
+        {
+            for poly in polygons::tile_polygons(shape, &tile, EXTENT, BUFFER) {
+                builder.municipality(&poly, p)?;
+            }
+            if (world[0]..=world[2]).contains(&label.0) && (world[1]..=world[3]).contains(&label.1)
+            {
+                builder.label(*label, &p.code, &p.name)?;
+            }
+        }
+
+        let tax = &self.catalog.region().taxonomy;
+        let group_of = |t: &str| tax.get(t).map_or("", |r| r.group.as_str());
+        if tile.z >= CLUSTER_BELOW_ZOOM {
+            let bbox = TileId::lon_lat_bounds(world);
+            self.catalog.with_in_bbox(filter, bbox, |services| {
+                for s in services {
+                    builder.service(to_world(s.lon, s.lat), s, group_of(&s.type_code));
+                }
+            })?;
+        } else {
+            let cell = CLUSTER_CELL_PX / (256.0 * tile.scale());
+            let grown = cluster::expand_to_cells(world, cell);
+            let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();
+            self.catalog
+                .with_in_bbox(filter, TileId::lon_lat_bounds(grown), |services| {
+                    let points = services.map(|s| {
+                        let (x, y) = to_world(s.lon, s.lat);
+                        (x, y, s)
+                    });
+                    for c in cluster::grid_cluster(points, cell) {
+                        let inside = (world[0]..=world[2]).contains(&c.x)
+                            && (world[1]..=world[3]).contains(&c.y);
+                        if !inside {
+                            continue;
+                        }
+                        if let [s] = c.members.as_slice() {
+                            builder.service((c.x, c.y), s, group_of(&s.type_code));
+                        } else {
+                            let groups: Vec<&str> =
+                                c.members.iter().map(|s| group_of(&s.type_code)).collect();
+                            builder.cluster((c.x, c.y), &groups, &all);
+                        }
+                    }
+                })?;
+        }
+        builder.finish()
+    }
+}
