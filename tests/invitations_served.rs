@@ -88,6 +88,11 @@ fn sign_in(addr: &str, token: &str) -> String {
     v["token"].as_str().expect("a session token").to_string()
 }
 
+/// `POST /api/invitations` as `token`: status and answer.
+fn invite(addr: &str, token: &str, body: &Value) -> (u16, Value) {
+    http(addr, "POST", "/api/invitations", Some(token), body)
+}
+
 fn owner_of_demo() -> String {
     common::catalog(&common::default_manifest())
         .get(SVC)
@@ -102,13 +107,7 @@ fn the_served_api_invites_a_provider_who_then_edits_its_service() {
     let server = Server::start_in(dir, &[]);
     let admin = sign_in(&server.addr, &token);
     let body = json!({"email": "lar@example.pt", "role": "provider", "provider": owner_of_demo()});
-    let (st, v) = http(
-        &server.addr,
-        "POST",
-        "/api/invitations",
-        Some(&admin),
-        &body,
-    );
+    let (st, v) = invite(&server.addr, &admin, &body);
     assert_eq!(st, 201, "{v}");
     assert_eq!(
         (v["emailed"].as_bool(), v.get("email_error")),
@@ -138,19 +137,11 @@ fn the_served_api_invites_a_provider_who_then_edits_its_service() {
         &json!({"token": raw}),
     );
     assert_eq!(st, 401, "the link works once");
-    let (st, _) = http(
-        &server.addr,
-        "POST",
-        "/api/invitations",
-        Some(&admin),
-        &body,
-    );
+    let (st, _) = invite(&server.addr, &admin, &body);
     assert_eq!(st, 409, "registered already");
-    let (st, v) = http(
+    let (st, v) = invite(
         &server.addr,
-        "POST",
-        "/api/invitations",
-        Some(&provider),
+        &provider,
         &json!({"email": "x@example.pt", "role": "admin"}),
     );
     assert_eq!(st, 403, "{v}");
@@ -273,13 +264,7 @@ fn with_smtp_the_invitation_and_the_first_admins_link_are_e_mailed() {
     );
     let admin = sign_in(&server.addr, &token);
     let body = json!({"email": "lar@example.pt", "role": "provider", "provider": owner_of_demo()});
-    let (st, v) = http(
-        &server.addr,
-        "POST",
-        "/api/invitations",
-        Some(&admin),
-        &body,
-    );
+    let (st, v) = invite(&server.addr, &admin, &body);
     assert_eq!(st, 201, "{v}");
     assert_eq!(
         (v["emailed"].as_bool(), v.get("email_error")),
@@ -312,13 +297,7 @@ fn when_the_smtp_server_refuses_the_account_and_link_still_come_back() {
     let server = Server::start_in(dir, &["--smtp-url", &smtp]);
     let admin = sign_in(&server.addr, &token);
     let body = json!({"email": "rede@example.pt", "role": "moderator", "municipalities": ["0701"]});
-    let (st, v) = http(
-        &server.addr,
-        "POST",
-        "/api/invitations",
-        Some(&admin),
-        &body,
-    );
+    let (st, v) = invite(&server.addr, &admin, &body);
     assert_eq!(st, 201, "{v}");
     assert_eq!(v["emailed"], false, "{v}");
     assert!(

@@ -3,7 +3,7 @@
 // session, and only the account's role is kept with them.
 import { t, lang } from './i18n.js';
 import { h, replace, $ } from './dom.js';
-import { questionField } from './survey.js';
+import { collectAnswers, questionField } from './survey.js';
 import { call } from './provider-api.js';
 
 let questions = null;
@@ -18,16 +18,7 @@ function form() {
     send, out);
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const answers = {};
-    for (const q of questions) {
-      if (q.kind === 'text') {
-        const v = el.querySelector(`textarea[name="${q.id}"]`).value.trim();
-        if (v) answers[q.id] = v;
-      } else {
-        const v = el.querySelector(`input[name="${q.id}"]:checked`)?.value;
-        if (v) answers[q.id] = q.kind === 'scale' ? Number(v) : v;
-      }
-    }
+    const answers = collectAnswers(el, questions);
     if (!Object.keys(answers).length) {
       out.className = 'result bad';
       out.textContent = t('survey.empty');

@@ -35,6 +35,21 @@ async function load() {
 
 const label = (o) => (lang() === 'en' ? o.en : o.pt);
 
+/** The answers given in a survey form: text trimmed, scales as numbers, unanswered left out. */
+export function collectAnswers(form, questions) {
+  const answers = {};
+  for (const q of questions) {
+    if (q.kind === 'text') {
+      const v = form.querySelector(`textarea[name="${q.id}"]`).value.trim();
+      if (v) answers[q.id] = v;
+    } else {
+      const v = form.querySelector(`input[name="${q.id}"]:checked`)?.value;
+      if (v) answers[q.id] = q.kind === 'scale' ? Number(v) : v;
+    }
+  }
+  return answers;
+}
+
 /** One question as a fieldset (radio buttons, or a short text); also used by the provider area. */
 export function questionField(q, prefix = 'survey') {
   const id = `${prefix}-${q.id}`;
@@ -57,16 +72,7 @@ function form() {
     class: 'survey-form',
     onsubmit: async (e) => {
       e.preventDefault();
-      const answers = {};
-      for (const q of questions) {
-        if (q.kind === 'text') {
-          const v = el.querySelector(`textarea[name="${q.id}"]`).value.trim();
-          if (v) answers[q.id] = v;
-        } else {
-          const v = el.querySelector(`input[name="${q.id}"]:checked`)?.value;
-          if (v) answers[q.id] = q.kind === 'scale' ? Number(v) : v;
-        }
-      }
+      const answers = collectAnswers(el, questions);
       if (!Object.keys(answers).length) {
         status.textContent = t('survey.empty');
         return;
