@@ -96,24 +96,16 @@ pub fn submit(
         let mut next = s.clone();
         let (mut new, mut kinds) = (Vec::new(), Vec::new());
         for c in &changes {
-            let class = fields::class_of(&c.field).unwrap_or("");
-            let live = user.role != Role::Provider || region.editing.is_immediate(class);
+            let live = goes_live(user, region, fields::class_of(&c.field).unwrap_or(""));
             if live {
                 apply(region, &mut next, &c.field, &c.new)?;
             }
-            let status = if live {
-                ChangeStatus::Applied
-            } else {
-                ChangeStatus::Pending
-            };
-            new.push(row(user, s, c, status, now));
+            new.push(row(user, s, c, status_of(live), now));
             kinds.push((live, c.field.clone()));
         }
         may_edit(user, s, &next)?;
         // Declaring the same number of vacancies again says it is still true today.
-        let vacancies_live =
-            user.role != Role::Provider || region.editing.is_immediate("vacancies");
-        let redeclared = vacancies_live
+        let redeclared = goes_live(user, region, "vacancies")
             && body.contains_key("vacancies")
             && !changes.iter().any(|c| c.field == "vacancies");
         let service = (redeclared || kinds.iter().any(|(live, _)| *live)).then(|| {
@@ -132,20 +124,44 @@ pub fn submit(
         };
         Ok((write, (kinds, next)))
     })?;
-    let mut out = Outcome {
-        applied: Vec::new(),
-        pending: Vec::new(),
+    let (applied, pending) = split(kinds, ids);
+    Ok(Outcome {
+        applied,
+        pending,
         service,
-    };
-    // The store returns the new rows' ids in the order they were given.
-    for ((live, field), cid) in kinds.into_iter().zip(ids) {
+    })
+}
+
+/// Change ids with their fields.
+type ChangeIds = Vec<(i64, String)>;
+
+/// Whether an account's change to a field of this review class goes live at once: a
+/// moderator's or an admin's always, a provider's per the region's `[editing]` classes.
+fn goes_live(user: &User, region: &crate::region::Region, class: &str) -> bool {
+    user.role != Role::Provider || region.editing.is_immediate(class)
+}
+
+/// A new change row's status: live ones are applied, the rest wait.
+fn status_of(live: bool) -> ChangeStatus {
+    if live {
+        ChangeStatus::Applied
+    } else {
+        ChangeStatus::Pending
+    }
+}
+
+/// The new rows' ids with their fields, live and pending apart (the store returns the ids in
+/// the order the rows were given).
+fn split(kinds: Vec<(bool, String)>, ids: Vec<i64>) -> (ChangeIds, ChangeIds) {
+    let (mut applied, mut pending) = (Vec::new(), Vec::new());
+    for ((live, field), id) in kinds.into_iter().zip(ids) {
         if live {
-            out.applied.push((cid, field));
+            applied.push((id, field));
         } else {
-            out.pending.push((cid, field));
+            pending.push((id, field));
         }
     }
-    Ok(out)
+    (applied, pending)
 }
 
 fn pending_change(cat: &Catalog, id: i64) -> Result<Change> {

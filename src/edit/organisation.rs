@@ -201,7 +201,7 @@ pub fn submit(
     body: &Map<String, Value>,
     now: i64,
 ) -> Result<OrgOutcome> {
-    let editing = &cat.region().editing;
+    let region = cat.region();
     let ((kinds, org), ids) = cat.edit_provider(id, |services| {
         if !may_edit(user, services) {
             return Err(forbidden("this account may not edit this organisation"));
@@ -214,16 +214,11 @@ pub fn submit(
                 .iter()
                 .find(|(f, _)| *f == c.field)
                 .map_or("", |(_, class)| *class);
-            let live = user.role != Role::Provider || editing.is_immediate(class);
+            let live = super::goes_live(user, region, class);
             if live {
                 next = with_field(&next, &c.field, &c.new)?;
             }
-            let status = if live {
-                ChangeStatus::Applied
-            } else {
-                ChangeStatus::Pending
-            };
-            new.push(row(user, id, c, status, now));
+            new.push(row(user, id, c, super::status_of(live), now));
             kinds.push((live, c.field.clone()));
         }
         let org = of_services(&next).ok_or_else(|| Error::Store("no services".into()))?;
@@ -239,14 +234,7 @@ pub fn submit(
         };
         Ok((write, (kinds, org)))
     })?;
-    let (mut applied, mut pending) = (Vec::new(), Vec::new());
-    for ((live, field), cid) in kinds.into_iter().zip(ids) {
-        if live {
-            applied.push((cid, field));
-        } else {
-            pending.push((cid, field));
-        }
-    }
+    let (applied, pending) = super::split(kinds, ids);
     Ok(OrgOutcome {
         applied,
         pending,
