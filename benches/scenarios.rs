@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let cases = [
         (
             "alentejo_central",
-            root.join("geodata/alentejo-central/region.toml"),
+            root.join("tests/data/demo-alentejo-central/region.toml"),
             0,
         ),
         (

@@ -18,7 +18,7 @@ fn tile_at(z: u8, lon: f64, lat: f64) -> TileId {
 
 fn bench(c: &mut Criterion) {
     let manifest =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/alentejo-central/region.toml");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/demo-alentejo-central/region.toml");
     let mut group = c.benchmark_group("tile");
     for n in [1_000usize, 100_000, 1_000_000] {
         let mut region = Region::load(&manifest).expect("the shipped region").region;

@@ -27,7 +27,8 @@
 //! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
 //! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
-//! | [`demo`] | the deterministic generator of the shipped demonstration region |
+//! | [`demo`] | the deterministic generator of invented services and of the test region |
+//! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
@@ -56,6 +57,7 @@ pub mod quality;
 pub mod region;
 pub mod reproject;
 pub mod scenario;
+pub mod shipped;
 pub mod store;
 pub mod surface;
 pub mod survey;

@@ -134,7 +134,7 @@ async fn a_login_link_from_the_library_signs_in_once_with_safe_cookies() {
 async fn user_add_through_the_binary_prints_a_link_that_signs_in() {
     let dir = std::env::temp_dir().join(format!("bussola-user-add-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let manifest = common::default_manifest();
+    let manifest = common::demo_manifest();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"))
         .args([
             "user",
@@ -697,7 +697,7 @@ async fn a_revoked_token_and_logout_end_the_session() {
 
 #[tokio::test]
 async fn the_editing_section_decides_what_waits_for_review() {
-    let mut region = bussola::region::Region::load(&common::default_manifest())
+    let mut region = bussola::region::Region::load(&common::demo_manifest())
         .unwrap()
         .region;
     region.editing =

@@ -41,7 +41,9 @@ fn the_map_page_works_in_chromium() {
         return;
     }
     let assets = root.to_string_lossy().into_owned();
-    let server = Server::start("browser", &["--assets", &assets]);
+    // The browser tests run on the shipped default, as a user's first `cargo run` does.
+    let shipped = common::shipped_manifest().to_string_lossy().into_owned();
+    let server = Server::start("browser", &["--assets", &assets, "--region", &shipped]);
     let out = Command::new("node")
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .arg(root.join("tests/browser"))
@@ -50,7 +52,7 @@ fn the_map_page_works_in_chromium() {
         // The provider area's test makes an account with `bussola user add` on the server's store.
         .env("BUSSOLA_BIN", env!("CARGO_BIN_EXE_bussola"))
         .env("BUSSOLA_DATA_DIR", &server.data_dir)
-        .env("BUSSOLA_REGION", common::default_manifest())
+        .env("BUSSOLA_REGION", common::shipped_manifest())
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

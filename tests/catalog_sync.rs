@@ -3,7 +3,7 @@ mod common;
 use bussola::catalog::{Catalog, Filter, NearestQuery};
 use bussola::region::Region;
 use bussola::store::{SqliteStore, Store};
-use common::default_manifest;
+use common::demo_manifest;
 
 fn nearest_id(cat: &Catalog, lon: f64, lat: f64) -> String {
     let q = NearestQuery {
@@ -21,7 +21,7 @@ fn writes_reach_store_and_index_and_survive_a_restart() {
     let dir = std::env::temp_dir().join(format!("bussola-sync-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let db = dir.join("db.sqlite");
-    let region = Region::load(&default_manifest()).unwrap().region;
+    let region = Region::load(&demo_manifest()).unwrap().region;
     let n = region.services.len();
 
     let cat = Catalog::open(region.clone(), Box::new(SqliteStore::open(&db).unwrap())).unwrap();

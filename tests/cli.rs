@@ -1,6 +1,6 @@
 //! The `bussola` binary: `check` names file, place and field; `serve` starts and answers.
 mod common;
-use common::{default_manifest, root};
+use common::{demo_manifest, root};
 
 use std::path::Path;
 use std::process::Command;
@@ -22,7 +22,7 @@ fn tempdir(name: &str) -> std::path::PathBuf {
 fn check_passes_on_the_shipped_region() {
     let out = Command::new(BIN)
         .arg("check")
-        .arg(default_manifest())
+        .arg(demo_manifest())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -37,11 +37,11 @@ fn check_passes_on_the_shipped_region() {
 fn check_names_file_place_and_field_and_fails() {
     let dir = tempdir("check");
     let boundaries =
-        std::fs::read_to_string(root().join("geodata/alentejo-central/boundaries.geojson"))
+        std::fs::read_to_string(root().join("tests/data/demo-alentejo-central/boundaries.geojson"))
             .unwrap();
     write(&dir, "b.geojson", &boundaries);
     std::fs::copy(
-        root().join("geodata/alentejo-central/municipalities.csv"),
+        root().join("tests/data/demo-alentejo-central/municipalities.csv"),
         dir.join("pop.csv"),
     )
     .unwrap();
@@ -149,13 +149,14 @@ fn serve_starts_on_the_default_region_seeds_its_database_and_answers() {
 fn check_set_maps_fields_without_editing_the_manifest() {
     let dir = tempdir("set");
     // The boundaries name their code field in a way no default knows, and the name Concelho.
-    let text = std::fs::read_to_string(root().join("geodata/alentejo-central/boundaries.geojson"))
-        .unwrap()
-        .replace("\"dico\":", "\"CODINE\":")
-        .replace("\"concelho\":", "\"Concelho\":");
+    let text =
+        std::fs::read_to_string(root().join("tests/data/demo-alentejo-central/boundaries.geojson"))
+            .unwrap()
+            .replace("\"dico\":", "\"CODINE\":")
+            .replace("\"concelho\":", "\"Concelho\":");
     write(&dir, "b.geojson", &text);
     std::fs::copy(
-        root().join("geodata/alentejo-central/municipalities.csv"),
+        root().join("tests/data/demo-alentejo-central/municipalities.csv"),
         dir.join("pop.csv"),
     )
     .unwrap();

@@ -1,12 +1,12 @@
 //! The shipped demo region: reproducible from its generator, plausible, and marked as demo.
 mod common;
 use bussola::region::Region;
-use common::{default_manifest, root};
+use common::{demo_manifest, root};
 use std::collections::HashMap;
 
 #[test]
 fn shipped_files_equal_the_generator_output() {
-    let dir = root().join("geodata/alentejo-central");
+    let dir = root().join("tests/data/demo-alentejo-central");
     let rows = bussola::demo::read_seats(&dir.join("municipalities.csv")).unwrap();
     let rings = bussola::demo::boundary_rings(&rows);
     let boundaries = std::fs::read_to_string(dir.join("boundaries.geojson")).unwrap();
@@ -23,7 +23,7 @@ fn shipped_files_equal_the_generator_output() {
 
 #[test]
 fn demo_region_is_plausible_and_clean() {
-    let loaded = Region::load(&default_manifest()).unwrap();
+    let loaded = Region::load(&demo_manifest()).unwrap();
     assert!(loaded.issues.is_empty(), "{:#?}", loaded.issues);
     let r = &loaded.region;
     assert_eq!(r.municipalities.len(), 14);

@@ -179,7 +179,7 @@ fn an_unrecognised_prj_names_the_file_and_asks_for_crs() {
         r#"PROJCS["Grelha_Local_Municipal",GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",1000.0],PARAMETER["Central_Meridian",-8.0],UNIT["Meter",1.0]]"#,
     )
     .unwrap();
-    let pop = common::root().join("geodata/alentejo-central/municipalities.csv");
+    let pop = common::root().join("tests/data/demo-alentejo-central/municipalities.csv");
     let extra = "code = \"DICO\"\nname = \"Concelho\"";
 
     let err = Region::load(&manifest(&dir, "bad", &shp, extra, &pop))

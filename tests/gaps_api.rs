@@ -345,7 +345,7 @@ async fn a_region_can_supply_its_own_population_surface() {
     let dir = std::env::temp_dir().join(format!("bussola-surface-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let base = root().join("geodata/alentejo-central");
+    let base = root().join("tests/data/demo-alentejo-central");
     let manifest = std::fs::read_to_string(base.join("region.toml"))
         .unwrap()
         .replace(

@@ -2,7 +2,7 @@
 //! and the report reaches `/quality`; HSDS written by the export reads back the same.
 mod common;
 use bussola::ingest::{convert_batch, read_source, Context, ReadOptions, SourceKind};
-use common::{default_manifest, http_get, root, Server};
+use common::{demo_manifest, http_get, root, Server};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -157,7 +157,7 @@ fn without_files_import_reads_the_regions_own_files_again() {
         "services.geojson",
     ] {
         std::fs::copy(
-            root().join("geodata/alentejo-central").join(f),
+            root().join("tests/data/demo-alentejo-central").join(f),
             region.join(f),
         )
         .unwrap();
@@ -265,7 +265,7 @@ fn a_second_source_listing_the_same_place_is_merged_with_both_provenances() {
 
 #[test]
 fn hsds_written_by_the_export_reads_back_as_the_same_services() {
-    let cat = common::catalog(&default_manifest());
+    let cat = common::catalog(&demo_manifest());
     let e = bussola::export::export(&cat, "services", "hsds").unwrap();
     let dir = tempdir("hsds");
     let file = dir.join("services.json");
@@ -309,8 +309,8 @@ fn hsds_written_by_the_export_reads_back_as_the_same_services() {
 #[test]
 fn an_import_does_not_overwrite_what_a_provider_confirmed_more_recently() {
     use bussola::store::{ChangeQuery, ChangeStatus};
-    let cat = common::catalog(&default_manifest());
-    let original = bussola::region::Region::load(&default_manifest())
+    let cat = common::catalog(&demo_manifest());
+    let original = bussola::region::Region::load(&demo_manifest())
         .unwrap()
         .region
         .services;

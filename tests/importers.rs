@@ -23,7 +23,7 @@ fn errors(issues: &[Issue]) -> Vec<String> {
 }
 
 fn default_region() -> Region {
-    Region::load(&common::default_manifest())
+    Region::load(&common::demo_manifest())
         .expect("default region loads")
         .region
 }

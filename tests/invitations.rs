@@ -64,7 +64,7 @@ impl Mailer for Recorder {
 
 /// The router over the default region with a mailer, its catalog and an admin's token.
 fn world(mailer: Arc<dyn Mailer>) -> (Router, Arc<Catalog>, String) {
-    let cat = common::catalog(&common::default_manifest());
+    let cat = common::catalog(&common::demo_manifest());
     let app = bussola::api::router_with_mailer(
         cat.clone(),
         bussola::api::Assets::under(&common::root()),

@@ -62,7 +62,7 @@ fn first_admin(name: &str, extra: &[&str]) -> (PathBuf, String, String) {
         ])
         .arg(&dir)
         .arg("--region")
-        .arg(common::default_manifest())
+        .arg(common::demo_manifest())
         .args(extra)
         .output()
         .expect("the binary runs");
@@ -94,7 +94,7 @@ fn invite(addr: &str, token: &str, body: &Value) -> (u16, Value) {
 }
 
 fn owner_of_demo() -> String {
-    common::catalog(&common::default_manifest())
+    common::catalog(&common::demo_manifest())
         .get(SVC)
         .expect("demo service")
         .provider

@@ -291,7 +291,7 @@ fn an_organisations_contact_survives_a_restart_and_an_import_without_one() {
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("bussola.sqlite");
     let open = || {
-        let region = Region::load(&common::default_manifest()).unwrap().region;
+        let region = Region::load(&common::demo_manifest()).unwrap().region;
         Catalog::open(region, Box::new(SqliteStore::open(&db).unwrap())).unwrap()
     };
     let cat = open();

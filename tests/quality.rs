@@ -21,7 +21,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 /// CSV (Portuguese column names) and an OpenStreetMap-like GeoJSON that lists one of them too.
 fn fixture(name: &str) -> PathBuf {
     let dir = tempdir(name);
-    let base = root().join("geodata/alentejo-central");
+    let base = root().join("tests/data/demo-alentejo-central");
     std::fs::copy(base.join("boundaries.geojson"), dir.join("b.geojson")).expect("copy");
     std::fs::copy(base.join("municipalities.csv"), dir.join("pop.csv")).expect("copy");
     // Near the seat of Évora (-7.9, 38.56667), which the generated boundaries keep in 0705.

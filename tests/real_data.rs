@@ -135,7 +135,7 @@ fn shipped_census_rows_equal_the_official_table() {
             })
             .collect()
     };
-    let ours = read(root().join("geodata/alentejo-central/municipalities.csv"));
+    let ours = read(root().join("tests/data/demo-alentejo-central/municipalities.csv"));
     let official = read(shared.join("alentejo/populacao_censos2021.csv"));
     assert_eq!(ours.len(), 14);
     for (code, row) in &ours {

@@ -8,7 +8,7 @@ use bussola::coverage::Indicator;
 use bussola::region::add::{add, AddOptions};
 use bussola::region::{load_all, Region};
 use bussola::store::{SqliteStore, Store};
-use common::{default_manifest, get, get_raw, root, shared};
+use common::{demo_manifest, get, get_raw, root, shared};
 use geo::{Closest, ClosestPoint};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -158,7 +158,7 @@ fn sub_regions_from_the_shared_files_serve_with_alentejo_central() {
     let Some(shared) = shared() else { return };
     let dir = tempdir("lib");
     let (baixo, alto) = build_two(&shared, &dir);
-    let cat = open(&[baixo, alto, default_manifest()]);
+    let cat = open(&[baixo, alto, demo_manifest()]);
     let region = cat.region();
     assert_eq!(region.municipalities.len(), 13 + 15 + 14);
     assert_eq!(region.id, "alentejo-central+alto-alentejo+baixo-alentejo");
@@ -221,7 +221,7 @@ async fn the_api_searches_across_the_border_and_reports_coverage_per_region() {
     let Some(shared) = shared() else { return };
     let dir = tempdir("api");
     let (baixo, alto) = build_two(&shared, &dir);
-    let cat = open(&[baixo, alto, default_manifest()]);
+    let cat = open(&[baixo, alto, demo_manifest()]);
     let (s, lon, lat) = across_the_border(&cat);
     let app = bussola::api::router(cat.clone(), bussola::api::Assets::under(&root()));
     let (status, near) = get(
@@ -335,7 +335,7 @@ fn region_add_through_the_binary_then_serve_two_regions() {
             "--region",
             manifest.to_str().unwrap(),
             "--region",
-            default_manifest().to_str().unwrap(),
+            demo_manifest().to_str().unwrap(),
         ],
     );
     let body = http_get(
@@ -368,7 +368,7 @@ fn a_listing_manifest_merges_and_a_region_added_later_is_seeded() {
         dir.join("sul.toml"),
         format!(
             "id = \"sul\"\nname = \"Sul\"\nregions = [\"baixo/region.toml\", {:?}]\n",
-            default_manifest()
+            demo_manifest()
         ),
     )
     .unwrap();
@@ -380,16 +380,14 @@ fn a_listing_manifest_merges_and_a_region_added_later_is_seeded() {
     );
     // The same municipalities twice: the error names both manifests.
     let caop = root().join("geodata/examples/caop-alentejo-central.toml");
-    let e = load_all(&[default_manifest(), caop])
-        .unwrap_err()
-        .to_string();
+    let e = load_all(&[demo_manifest(), caop]).unwrap_err().to_string();
     assert!(
         e.contains("caop-alentejo-central.toml") && e.contains("alentejo-central/region.toml"),
         "{e}"
     );
     // One database: Alentejo Central first, Baixo Alentejo's creches seeded when it joins.
     let db = dir.join("db.sqlite");
-    let central = Region::load(&default_manifest()).unwrap().region;
+    let central = Region::load(&demo_manifest()).unwrap().region;
     let cat = Catalog::open(central, Box::new(SqliteStore::open(&db).unwrap())).unwrap();
     assert_eq!(cat.len().unwrap(), 378);
     let gone = cat.list(&Filter::default(), 1, 0).unwrap().services[0]
@@ -397,9 +395,7 @@ fn a_listing_manifest_merges_and_a_region_added_later_is_seeded() {
         .clone();
     cat.delete(&gone).unwrap();
     drop(cat);
-    let both = load_all(&[default_manifest(), baixo.clone()])
-        .unwrap()
-        .region;
+    let both = load_all(&[demo_manifest(), baixo.clone()]).unwrap().region;
     let added = both
         .services
         .iter()

@@ -172,11 +172,23 @@ pub(crate) enum Command {
     /// a new link, `user revoke` ends every session and link of an account.
     #[command(subcommand)]
     User(UserCommand),
-    /// Regenerate the demo region's boundaries and services from its municipalities table.
+    /// Regenerate the test region's approximate boundaries and invented services from its
+    /// municipalities table (a fully invented region the tests run on).
     Demo {
         /// The region folder holding municipalities.csv.
-        #[arg(long, default_value = "geodata/alentejo-central")]
+        #[arg(long, default_value = "tests/data/demo-alentejo-central")]
         dir: PathBuf,
+    },
+    /// Rebuild the shipped default region (the whole of Alentejo) from the open data in
+    /// ../shared/geodata: official boundaries, Census 2021, OpenStreetMap creches and
+    /// demonstration services for the responses with no open data.
+    BuildDefault {
+        /// The shared open data folder (holding alentejo/ and geonames_pt_cities1000.geojson).
+        #[arg(long, default_value = "../shared/geodata")]
+        shared: PathBuf,
+        /// The folder to write (one sub-folder per NUTS III sub-region).
+        #[arg(long, default_value = "geodata/alentejo")]
+        out: PathBuf,
     },
 }
 

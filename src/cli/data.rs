@@ -273,3 +273,20 @@ pub(super) fn demo(dir: &Path) -> Result<()> {
     println!("wrote {} and {}", b.display(), s.display());
     Ok(())
 }
+
+/// `bussola build-default`: the shipped default region from the shared open data.
+pub(super) fn build_default(shared: &Path, out: &Path) -> Result<()> {
+    let taxonomy = bussola::taxonomy::Taxonomy::default_taxonomy()?;
+    let s = bussola::shipped::build(shared, out, &taxonomy)
+        .with_context(|| format!("building the default region from {}", shared.display()))?;
+    println!(
+        "wrote {} files: {} sub-regions ({}), {} municipalities, {} OpenStreetMap services, {} demonstration services",
+        s.files.len(),
+        s.regions.len(),
+        s.regions.join(", "),
+        s.municipalities,
+        s.osm_services,
+        s.demo_services
+    );
+    Ok(())
+}

@@ -10,13 +10,13 @@ use args::{Cli, Command, RegionCommand, ServeArgs};
 use bussola::catalog::Catalog;
 use bussola::store::SqliteStore;
 use clap::Parser;
-use data::{check, demo, export, import, region_add};
+use data::{build_default, check, demo, export, import, region_add};
 use serve::serve;
 use std::path::{Path, PathBuf};
 use user::user;
 
 /// The shipped default region, relative to the repository root.
-pub(crate) const DEFAULT_REGION: &str = "geodata/alentejo-central/region.toml";
+pub(crate) const DEFAULT_REGION: &str = "geodata/alentejo/region.toml";
 
 /// Runs a command; `serve` with its defaults when none is given.
 pub(crate) async fn run(cli: Cli) -> Result<()> {
@@ -51,6 +51,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
         } => check(&manifest, !errors_only, &set, report.as_deref()),
         Command::User(cmd) => user(cmd),
         Command::Demo { dir } => demo(&dir),
+        Command::BuildDefault { shared, out } => build_default(&shared, &out),
         Command::Import(mut a) => {
             a.region = a
                 .region

@@ -1,6 +1,6 @@
 //! The deterministic generator of the shipped demonstration region, and example records.
 //!
-//! `bussola demo` reads `geodata/alentejo-central/municipalities.csv` (official names, seats,
+//! `bussola demo` reads `tests/data/demo-alentejo-central/municipalities.csv` (official names, seats,
 //! areas and Census 2021 figures) and writes `boundaries.geojson` (approximate cells, see
 //! [`cells`]) and `services.geojson` (invented services, every one `demo: true`). The same
 //! input always gives the same files; a test keeps the shipped files equal to the output.
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::path::Path;
 
-pub use services::generate_services;
+pub use services::{generate_services, invent_services};
 
 /// One row of the project's municipalities table.
 #[derive(Debug, Clone, Deserialize)]

@@ -19,9 +19,15 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shipped default region's manifest.
-pub fn default_manifest() -> PathBuf {
-    root().join("geodata/alentejo-central/region.toml")
+/// The test region: Alentejo Central's 14 municipalities on approximate boundaries with 378
+/// invented services (`bussola demo`), whose numbers the tests know.
+pub fn demo_manifest() -> PathBuf {
+    root().join("tests/data/demo-alentejo-central/region.toml")
+}
+
+/// The shipped default: the whole of Alentejo (`bussola build-default`).
+pub fn shipped_manifest() -> PathBuf {
+    root().join("geodata/alentejo/region.toml")
 }
 
 /// `../shared/geodata`, or `None` (with a printed reason) outside CI when it is missing.
@@ -46,7 +52,7 @@ pub fn catalog(manifest: &Path) -> Arc<Catalog> {
 
 /// The router over the shipped default region.
 pub fn app() -> (Router, Arc<Catalog>) {
-    let cat = catalog(&default_manifest());
+    let cat = catalog(&demo_manifest());
     (
         bussola::api::router(cat.clone(), bussola::api::Assets::under(&root())),
         cat,
@@ -133,12 +139,17 @@ impl Server {
         Server::start_in(data_dir, extra)
     }
 
-    /// Starts the binary on a database folder that may already hold data (removed on drop).
+    /// Starts the binary on a database folder that may already hold data (removed on drop);
+    /// on the test region unless `extra` names a `--region`.
     pub fn start_in(data_dir: PathBuf, extra: &[&str]) -> Server {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(&data_dir)
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"));
+        cmd.args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(&data_dir);
+        if !extra.contains(&"--region") {
+            cmd.arg("--region").arg(demo_manifest());
+        }
+        let mut child = cmd
             .args(extra)
             .env("RUST_LOG", "bussola=info")
             .env("NO_COLOR", "1")
