@@ -100,7 +100,8 @@ pub struct CoverageRow {
     pub services: u64,
     /// Of those, services with no published capacity (counted as 0 places).
     pub services_without_capacity: u64,
-    /// Capacity over population, x100; `None` when there is no population figure.
+    /// Capacity over population, x100; `None` when there is no population figure, or when
+    /// every service of the indicator's responses lacks a published capacity (e.g. OSM creches).
     pub rate: Option<f64>,
     /// Where it stands against the region and the target.
     pub gap_class: GapClass,
@@ -223,12 +224,18 @@ pub fn compute<'a, 'm>(
     }
     let first_basis = rows.first().map_or(Basis::Missing, |r| r.basis);
     let mut region = CoverageRow::empty("region", "", first_basis, None);
-    // The region's rate counts the municipalities with a population figure only: places where
-    // the target population is unknown would otherwise inflate it.
+    // The region's rate counts the municipalities with a rate only: places where the target
+    // population is unknown would otherwise inflate it, and unknown places deflate it.
     let mut counted = 0;
     for r in &mut rows {
-        r.rate = rate(r.capacity, r.population);
-        if let Some(p) = r.population {
+        // Services there but none with a capacity: the places are unknown, not zero.
+        let unknown = r.services > 0 && r.services_without_capacity == r.services;
+        r.rate = if unknown {
+            None
+        } else {
+            rate(r.capacity, r.population)
+        };
+        if let (Some(p), Some(_)) = (r.population, r.rate) {
             region.population = Some(region.population.unwrap_or(0) + p);
             counted += r.capacity;
         }

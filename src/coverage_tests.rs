@@ -110,3 +110,22 @@ fn csv_has_a_row_per_municipality_and_the_region() {
     );
     assert!(lines[2].starts_with("region,"));
 }
+
+/// OpenStreetMap publishes no capacity: creches there are "no data", not "no places", and
+/// they do not pull the regional rate down.
+#[test]
+fn services_without_any_capacity_are_no_data_not_no_places() {
+    let tax = Taxonomy::default_taxonomy().unwrap();
+    let ms = [muni("A", 0, Some(10)), muni("B", 0, Some(10))];
+    let ss = vec![
+        svc("A", "CRECHE", None),
+        svc("A", "CRECHE", None),
+        svc("B", "CRECHE", Some(15)),
+    ];
+    let r = compute(Indicator::EarlyChildhood, &ms, &ss, &tax, 33.0);
+    assert_eq!(r.municipalities[0].rate, None);
+    assert_eq!(r.municipalities[0].gap_class, GapClass::NoData);
+    assert_eq!(r.municipalities[0].services_without_capacity, 2);
+    assert_eq!(r.municipalities[1].rate, Some(50.0));
+    assert_eq!(r.region.rate, Some(50.0));
+}

@@ -180,7 +180,46 @@ fn check_reports_no_errors_on_the_default() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("0 errors"), "{text}");
+    assert!(text.contains("\n0 errors, "), "{text}");
+}
+
+/// The quality report says, per source, what is real and what is demonstration data.
+#[test]
+fn the_quality_report_says_per_source_what_is_real_and_what_is_demo() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bussola"))
+        .arg("check")
+        .arg(shipped_manifest())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(" records, ")).collect();
+    assert_eq!(lines.len(), 10, "{text}");
+    for l in &lines {
+        let real = l.contains("creches-osm.geojson (OpenStreetMap (ODbL), real data)");
+        let demo = l.contains("demo-services.geojson (") && l.contains(", demonstration data)");
+        assert!(real ^ demo, "{l}");
+    }
+    let html = std::env::temp_dir().join(format!("bussola-quality-{}.html", std::process::id()));
+    let status = Command::new(env!("CARGO_BIN_EXE_bussola"))
+        .arg("check")
+        .arg(shipped_manifest())
+        .arg("--report")
+        .arg(&html)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let page = std::fs::read_to_string(&html).expect("the report");
+    let _ = std::fs::remove_file(&html);
+    assert_eq!(
+        page.matches("<td class=\"real\">reais</td>").count(),
+        5,
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("<td class=\"demo\">demonstração (inventados)</td>")
+            .count(),
+        5
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

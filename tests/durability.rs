@@ -74,7 +74,12 @@ fn backup_and_restore_through_the_command_line() {
     let dir = tempdir("cli");
     let data = dir.join("data");
     let run = |args: &[&str]| {
-        let out = Command::new(BIN).args(args).output().unwrap();
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--region")
+            .arg(common::demo_manifest())
+            .output()
+            .unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned()
             + &String::from_utf8_lossy(&out.stderr);
         (out.status.success(), text)
@@ -128,7 +133,10 @@ fn a_running_server_shows_a_cli_import_without_a_restart() {
     assert_eq!(count(), 378);
     let sample = root().join("tests/data/carta-social-sample.csv");
     let out = Command::new(BIN)
-        .args(["import", "--source", "carta-social", "--data-dir"])
+        .arg("import")
+        .arg("--region")
+        .arg(common::demo_manifest())
+        .args(["--source", "carta-social", "--data-dir"])
         .arg(&d)
         .arg(&sample)
         .output()

@@ -101,7 +101,9 @@ fn cli_export_writes_the_stored_data() {
     let out = dir.join("services.csv");
     std::fs::create_dir_all(&dir).unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"))
-        .args(["export", "--format", "csv", "--data-dir"])
+        .args(["export", "--region"])
+        .arg(common::demo_manifest())
+        .args(["--format", "csv", "--data-dir"])
         .arg(dir.join("data"))
         .arg("--out")
         .arg(&out)
@@ -303,7 +305,9 @@ fn cli_export_writes_flatgeobuf() {
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("services.fgb");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_bussola"))
-        .args(["export", "--format", "fgb", "--data-dir"])
+        .args(["export", "--region"])
+        .arg(common::demo_manifest())
+        .args(["--format", "fgb", "--data-dir"])
         .arg(dir.join("data"))
         .arg("--out")
         .arg(&out)

@@ -15,6 +15,15 @@ fn tempdir(name: &str) -> PathBuf {
     d
 }
 
+/// `--region <the test fixture>` unless the arguments name a region (the tests' servers run on it).
+fn region_unless_given(args: &[&str]) -> Vec<std::ffi::OsString> {
+    if args.contains(&"--region") {
+        Vec::new()
+    } else {
+        vec!["--region".into(), demo_manifest().into()]
+    }
+}
+
 /// Runs `bussola import` and returns its standard output (asserting it succeeded).
 fn import(data: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
@@ -22,6 +31,7 @@ fn import(data: &Path, args: &[&str]) -> String {
         .arg("--data-dir")
         .arg(data)
         .args(args)
+        .args(region_unless_given(args))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -81,7 +81,8 @@ export const api = {
   region: () => getJSON('/api/region'),
   taxonomy: () => getJSON('/api/taxonomy'),
   municipalities: () => getJSON('/api/municipalities'),
-  coverage: (indicator) => getJSON(`/api/coverage${query({ indicator })}`),
+  /** The coverage report of an indicator, for one sub-region (its id) or all (null). */
+  coverage: (indicator, region) => getJSON(`/api/coverage${query({ indicator, region })}`),
   /** Municipalities and localities whose names contain the typed words (accent-insensitive). */
   places: (q, limit = 8) => getJSON(`/api/places${query({ q, limit })}`),
   service: (id) => getJSON(`/api/services/${encodeURIComponent(id)}`),
@@ -89,7 +90,7 @@ export const api = {
   gaps: (types, threshold) => getJSON(`/api/gaps${query({ type: [].concat(types).join(','), threshold_km: threshold })}`),
   /** The gap report as CSV (a link, not fetched here). */
   gapsCsvUrl: (types, threshold) => `/api/gaps${query({ type: [].concat(types).join(','), threshold_km: threshold, format: 'csv' })}`,
-  coverageCsvUrl: (indicator) => `/api/coverage${query({ indicator, format: 'csv' })}`,
+  coverageCsvUrl: (indicator, region) => `/api/coverage${query({ indicator, region, format: 'csv' })}`,
   /** The services of a municipality (all of them, page by page of 500). */
   municipalityServices: async (code) => {
     const first = await getJSON(`/api/services${query({ municipality: code, limit: 500 })}`);

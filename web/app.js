@@ -1,7 +1,7 @@
 // Bússola map page: find care near a place, and see where care is missing.
 // Plain ES modules, no framework. The list works without the map (and before it loads).
 // This entry starts the page, the map and the static controls; the rest is in its modules.
-import { t, lang, setLang, fold, translateDom } from './i18n.js';
+import { t, lang, setLang, fold, translateDom, setRegionName } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 import { BussolaMap, preload } from './map.js';
@@ -16,6 +16,7 @@ import { loadMunicipalities, municipalityAt } from './municipalities.js';
 import { searchFrom, setStatus, renderStatus, renderResults, selectResult } from './results.js';
 import { chooseService, renderSelected } from './selected-service.js';
 import { setIndicator, renderCoverage, chooseMunicipality } from './coverage.js';
+import { renderSubregions } from './subregion.js';
 
 async function start() {
   preload().catch(() => {}); // failures are reported when the map starts
@@ -43,9 +44,12 @@ async function start() {
     return;
   }
   state.region = region;
+  setRegionName(region.name);
+  translateDom();
   $('banner-approximate').hidden = !region.approximate_boundaries;
   $('banner-demo').hidden = !(region.demo_services > 0);
   replace($('sources'), (region.attribution || []).map((a) => h('li', {}, a)));
+  renderSubregions(onSubregion);
   renderGroups();
   renderTypes();
   renderGapControls();
@@ -139,8 +143,14 @@ function applyLang() {
 }
 
 /** Everything built from data, again in the new language. */
+/** A sub-region was chosen: the coverage figures follow it (the map fits it). */
+function onSubregion() {
+  if (state.view === 'coverage') renderCoverage();
+}
+
 function rerender() {
   if (!state.taxonomy) return;
+  renderSubregions(onSubregion);
   renderGroups();
   renderTypes();
   renderStatus();

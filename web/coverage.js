@@ -6,6 +6,7 @@ import { h, replace, $, narrow } from './dom.js';
 import { state, bmap } from './page-state.js';
 import { groupBadge } from './service-card.js';
 import { renderDistance, renderGapFigures, markRow, printLink } from './gaps.js';
+import { subregionName } from './subregion.js';
 
 export function setIndicator(indicator) {
   state.indicator = indicator;
@@ -60,25 +61,26 @@ export async function renderCoverage() {
   const legendTitle = $('coverage-legend-title');
   legendTitle.dataset.i18n = 'cov.legend';
   legendTitle.textContent = t('cov.legend');
-  $('coverage-csv').href = api.coverageCsvUrl(state.indicator);
+  $('coverage-csv').href = api.coverageCsvUrl(state.indicator, state.subregion);
   renderLegend();
   const ind = state.indicator;
-  let report = state.coverage[ind];
+  const key = `${ind}|${state.subregion || ''}`;
+  let report = state.coverage[key];
   if (!report) {
     replace($('region-summary'), t('state.loading'));
     try {
-      report = await api.coverage(ind);
-      state.coverage[ind] = report;
+      report = await api.coverage(ind, state.subregion);
+      state.coverage[key] = report;
     } catch {
       replace($('region-summary'), h('span', { class: 'note note-error' }, t('cov.error')), ' ',
         h('button', { type: 'button', class: 'btn', onclick: () => renderCoverage() }, t('state.retry')));
       return;
     }
-    if (state.indicator !== ind || state.measure !== 'rate') return;
+    if (state.indicator !== ind || state.measure !== 'rate' || key !== `${ind}|${state.subregion || ''}`) return;
   }
   if (state.measure !== 'rate') return;
   replace($('region-summary'), t('cov.region', {
-    region: state.region?.name || report.region.name,
+    region: subregionName() || report.region.name,
     rate: num(report.region.rate, 1),
     target: num(report.target, Number.isInteger(report.target) ? 0 : 1),
   }));
@@ -111,7 +113,7 @@ export function chooseMunicipality(code, { fit = false, scroll = false, focus = 
   state.municipality = code;
   const m = state.municipalities.find((x) => x.code === code);
   bmap?.selectMunicipality(code, fit ? m?.bbox : null);
-  const report = state.coverage[state.indicator];
+  const report = state.coverage[`${state.indicator}|${state.subregion || ''}`];
   if (state.measure === 'distance') {
     renderGapFigures();
     markRow(code);

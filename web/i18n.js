@@ -6,7 +6,10 @@ const STRINGS = {
     'doc.title': 'Bússola: apoio social perto de si',
     'skip': 'Saltar para os resultados',
     'app.name': 'Bússola',
-    'app.tagline': 'Apoio social no Alentejo Central',
+    'app.tagline': 'Apoio social no {region}',
+    'subregion.label': 'Zona',
+    'subregion.all': 'Todo o {name} ({n} concelhos)',
+    'subregion.one': '{name} ({n} concelhos)',
     'lang.switch': 'English',
     'lang.switch.label': 'Change the language to English',
     'view.label': 'O que quer ver',
@@ -34,14 +37,14 @@ const STRINGS = {
     'state.geo.denied': 'Não conseguimos saber onde está (a localização está desligada ou não foi autorizada). Escreva o nome do concelho ou toque no mapa.',
     'state.geo.unsupported': 'Este navegador não dá a localização. Escreva o nome do concelho ou toque no mapa.',
     'state.place.empty': 'Escreva o nome de um concelho, por exemplo Évora, ou toque no mapa.',
-    'state.place.none': 'Não encontrámos "{q}" no Alentejo Central. Escolha o seu concelho:',
+    'state.place.none': 'Não encontrámos "{q}" no {region}. Escolha o seu concelho:',
     'state.place.some': 'Há mais do que um sítio com "{q}". Escolha um:',
     'state.error': 'Não foi possível obter os resultados. Verifique a ligação à internet e tente outra vez.',
     'state.retry': 'Tentar outra vez',
     'state.none': 'Não há nenhum serviço deste tipo na região.',
     'state.none.next': 'Experimente "Qualquer apoio" ou escolha "Todos".',
     'state.clear': 'Mostrar todos os apoios',
-    'state.outside': 'Este sítio fica fora do Alentejo Central. Mostramos os serviços da região mais perto dele.',
+    'state.outside': 'Este sítio fica fora do {region}. Mostramos os serviços da região mais perto dele.',
     'state.map.unavailable': 'O mapa não está disponível neste aparelho. Pode procurar pelo nome do concelho; a lista funciona sem o mapa.',
 
     'results.title': 'Resultados',
@@ -150,7 +153,7 @@ const STRINGS = {
     'cov.gap.meets_target': 'Cumpre a meta',
     'cov.error': 'Não foi possível obter os números da cobertura. Verifique a ligação e tente outra vez.',
 
-    'map.label': 'Mapa dos serviços e concelhos do Alentejo Central. Toque no mapa para procurar perto desse sítio.',
+    'map.label': 'Mapa dos serviços e concelhos do {region}. Toque no mapa para procurar perto desse sítio.',
     'map.loading': 'A carregar o mapa…',
     'map.zoomin': 'Aproximar',
     'map.zoomout': 'Afastar',
@@ -581,7 +584,10 @@ const STRINGS = {
     'doc.title': 'Bússola: social care near you',
     'skip': 'Skip to the results',
     'app.name': 'Bússola',
-    'app.tagline': 'Social care in Alentejo Central',
+    'app.tagline': 'Social care in {region}',
+    'subregion.label': 'Area',
+    'subregion.all': 'All of {name} ({n} municipalities)',
+    'subregion.one': '{name} ({n} municipalities)',
     'lang.switch': 'Português',
     'lang.switch.label': 'Mudar a língua para português',
     'view.label': 'What to show',
@@ -609,14 +615,14 @@ const STRINGS = {
     'state.geo.denied': 'We could not find where you are (location is off or was not allowed). Type the name of the municipality or tap the map.',
     'state.geo.unsupported': 'This browser does not give your location. Type the name of the municipality or tap the map.',
     'state.place.empty': 'Type the name of a municipality, for example Évora, or tap the map.',
-    'state.place.none': 'We did not find "{q}" in Alentejo Central. Choose your municipality:',
+    'state.place.none': 'We did not find "{q}" in {region}. Choose your municipality:',
     'state.place.some': 'More than one place matches "{q}". Choose one:',
     'state.error': 'We could not get the results. Check your internet connection and try again.',
     'state.retry': 'Try again',
     'state.none': 'There is no service of this kind in the region.',
     'state.none.next': 'Try "Any kind of care" or choose "Everyone".',
     'state.clear': 'Show all kinds of care',
-    'state.outside': 'This place is outside Alentejo Central. We show the services of the region nearest to it.',
+    'state.outside': 'This place is outside {region}. We show the services of the region nearest to it.',
     'state.map.unavailable': 'The map is not available on this device. You can search by the name of the municipality; the list works without the map.',
 
     'results.title': 'Results',
@@ -725,7 +731,7 @@ const STRINGS = {
     'cov.gap.meets_target': 'Meets the target',
     'cov.error': 'We could not get the coverage figures. Check your connection and try again.',
 
-    'map.label': 'Map of the services and municipalities of Alentejo Central. Tap the map to search near that place.',
+    'map.label': 'Map of the services and municipalities of {region}. Tap the map to search near that place.',
     'map.loading': 'Loading the map…',
     'map.zoomin': 'Zoom in',
     'map.zoomout': 'Zoom out',
@@ -1173,7 +1179,16 @@ export function setLang(code) {
 /** The string `key` in the current language, with `{name}` placeholders filled from `vars`. */
 export function t(key, vars = {}) {
   const s = STRINGS[current][key] ?? STRINGS.pt[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  const all = { region: regionName, ...vars };
+  return s.replace(/\{(\w+)\}/g, (m, k) => (k in all ? String(all[k]) : m));
+}
+
+// The served region's name, for the strings that name it ({region}); set once it is known.
+let regionName = 'Alentejo';
+
+/** Sets the region name the strings use (the served region's, from /api/region). */
+export function setRegionName(n) {
+  if (n) regionName = n;
 }
 
 /** A name object {pt, en} (from the API) in the current language. */

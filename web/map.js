@@ -302,8 +302,16 @@ export class BussolaMap {
   }
 
   /** Shows the whole region. */
+  /** Fits the map to the chosen sub-region, else to the whole region. */
   fitRegion() {
-    if (this.ready && this.bbox) this.map.fitBounds(this.bbox, { padding: this.padding(), duration: 500 });
+    const box = this.focus || this.bbox;
+    if (this.ready && box) this.map.fitBounds(box, { padding: this.padding(), duration: 500 });
+  }
+
+  /** The part of the region to fit to (a bbox), or null for all of it; fits at once. */
+  setFocus(bbox) {
+    this.focus = bbox;
+    this.fitRegion();
   }
 
   /** Room for the controls and the attribution around what is fitted. */

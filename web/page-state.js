@@ -7,6 +7,7 @@ export const K_MAX = 100;
 export const state = {
   view: 'find',
   region: null,
+  subregion: null, // the id of the part of the region chosen, null for all of it
   taxonomy: null,
   municipalities: [], // [{code, name, folded, point: [lon, lat], bbox, props}]
   group: '',
@@ -17,7 +18,7 @@ export const state = {
   selectedId: null,
   selectedFeature: null, // a service chosen on the map that is not in the results
   indicator: 'elderly',
-  coverage: {}, // indicator -> report
+  coverage: {}, // `${indicator}|${subregion}` -> report
   municipality: null, // code chosen in the coverage view
   measure: 'rate', // the coverage view: 'rate' (Carta Social) or 'distance'
   gap: {

@@ -64,6 +64,7 @@ impl Outcome {
                 accepted: self.accepted,
                 rejected: self.rejected,
                 warnings,
+                demo: false,
             }],
             self.issues.clone(),
             self.plan.merged.clone(),

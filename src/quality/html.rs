@@ -42,6 +42,9 @@ struct Words {
     records: &'static str,
     accepted: &'static str,
     warnings_col: &'static str,
+    data: &'static str,
+    real: &'static str,
+    demo: &'static str,
     rejected: &'static str,
     issues: &'static str,
     show: &'static str,
@@ -81,6 +84,9 @@ const PT: Words = Words {
     records: "Registos",
     accepted: "Aceites",
     warnings_col: "Avisos",
+    data: "Dados",
+    real: "reais",
+    demo: "demonstração (inventados)",
     rejected: "Rejeitados",
     issues: "Problemas encontrados",
     show: "Mostrar",
@@ -121,6 +127,9 @@ const EN: Words = Words {
     records: "Records",
     accepted: "Accepted",
     warnings_col: "Warnings",
+    data: "Data",
+    real: "real",
+    demo: "demonstration (invented)",
     rejected: "Rejected",
     issues: "Problems found",
     show: "Show",
@@ -161,7 +170,7 @@ header a{color:#fff}header a[aria-current]{font-weight:bold;text-decoration:none
 .skip:focus{top:.5rem}:focus-visible{outline:3px solid var(--ink);box-shadow:0 0 0 6px var(--focus)}\
 table{border-collapse:collapse;background:var(--paper);margin:0 0 1.5rem;width:100%}\
 th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}\
-td.n{text-align:right}tr.error td:first-child{background:var(--err);border-left:4px solid var(--err-line)}\
+td.n{text-align:right}td.demo{background:var(--warn);font-weight:600}tr.error td:first-child{background:var(--err);border-left:4px solid var(--err-line)}\
 tr.warning td:first-child{background:var(--warn);border-left:4px solid var(--warn-line)}\
 fieldset{border:1px solid var(--line);margin:0 0 1rem}label{margin-right:1rem;min-height:44px}\
 section:has(#sev-error:checked) tr.warning,section:has(#sev-warning:checked) tr.error{display:none}";
@@ -243,6 +252,7 @@ fn sources(h: &mut String, r: &Report, w: &Words) {
         h,
         &[
             w.source,
+            w.data,
             w.file,
             w.records,
             w.accepted,
@@ -253,9 +263,11 @@ fn sources(h: &mut String, r: &Report, w: &Words) {
     for s in &r.sources {
         let _ = write!(
             h,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"{}\">{}</td><td>{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&s.source),
+            if s.demo { "demo" } else { "real" },
+            if s.demo { w.demo } else { w.real },
             escape(&s.file.display().to_string()),
             s.records,
             s.accepted,

@@ -24,6 +24,9 @@ pub struct SourceSummary {
     pub rejected: usize,
     /// Warnings about this file's records.
     pub warnings: usize,
+    /// The file holds invented demonstration services (`demo = true` in the manifest), not real ones.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// The quality report of one load or import.
@@ -119,9 +122,14 @@ impl Report {
         for s in &self.sources {
             let _ = writeln!(
                 out,
-                "  {} ({}): {} records, {} accepted, {} rejected, {} warnings",
+                "  {} ({}, {}): {} records, {} accepted, {} rejected, {} warnings",
                 s.file.display(),
                 s.source,
+                if s.demo {
+                    "demonstration data"
+                } else {
+                    "real data"
+                },
                 s.records,
                 s.accepted,
                 s.rejected,

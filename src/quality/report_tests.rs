@@ -41,6 +41,7 @@ fn sample() -> Report {
         accepted: 2,
         rejected: 1,
         warnings: 1,
+        demo: false,
     }];
     let merges = vec![Merge {
         kept_id: "cs-1".into(),

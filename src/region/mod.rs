@@ -280,6 +280,7 @@ impl Region {
                     .iter()
                     .filter(|i| i.severity == Severity::Warning)
                     .count(),
+                demo: file.demo,
             });
         }
         region.gazetteer = gazetteer;
