@@ -235,3 +235,74 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// What the API says about the default: five parts, real and invented services counted, the
+/// coverage per part, and OpenStreetMap's creches (no capacity published) as "no data".
+#[tokio::test]
+async fn the_api_serves_the_default_with_its_parts_and_says_what_is_unknown() {
+    let cat = common::catalog(&shipped_manifest());
+    let app = bussola::api::router(cat, bussola::api::Assets::under(&root()));
+    let (status, region) = common::get(&app, "/api/region").await;
+    assert_eq!(status, 200);
+    assert_eq!(region["approximate_boundaries"], false);
+    assert_eq!(region["services"], 1370);
+    assert_eq!(region["demo_services"], 1166);
+    let parts: Vec<(&str, u64)> = region["regions"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap_or(""),
+                p["municipalities"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("alentejo-central", 14),
+            ("alentejo-litoral", 5),
+            ("alto-alentejo", 15),
+            ("baixo-alentejo", 13),
+            ("leziria-do-tejo", 11)
+        ]
+    );
+    let attribution = region["attribution"].to_string();
+    for source in ["CAOP", "INE", "GeoNames", "OpenStreetMap", "demonstração"] {
+        assert!(attribution.contains(source), "{source} in {attribution}");
+    }
+
+    let (status, part) = common::get(
+        &app,
+        "/api/coverage?indicator=elderly&region=baixo-alentejo",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(part["municipalities"].as_array().map(Vec::len), Some(13));
+
+    let (_, ec) = common::get(&app, "/api/coverage?indicator=early_childhood").await;
+    let rows = ec["municipalities"].as_array().expect("rows");
+    let with_creches: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["services"].as_u64() > Some(0))
+        .collect();
+    let (_, creches) = common::get(&app, "/api/services?type=CRECHE&limit=100").await;
+    let places: std::collections::BTreeSet<&str> = creches["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["municipality"]["code"].as_str())
+        .collect();
+    assert_eq!(with_creches.len(), places.len());
+    for r in with_creches {
+        assert_eq!(r["services_without_capacity"], r["services"], "{r}");
+        assert!(r["rate"].is_null(), "{r}");
+        assert_eq!(r["gap_class"], "no_data", "{r}");
+    }
+    assert_eq!(creches["numberMatched"], 35);
+    for f in creches["features"].as_array().expect("features") {
+        assert_eq!(f["properties"]["demo"], false, "{f}");
+        assert_eq!(f["properties"]["source"], OSM, "{f}");
+    }
+}

@@ -106,7 +106,7 @@ function renderTable(report) {
   cell('cov.table.rate', 'num', r.rate == null ? '—' : num(r.rate, 1)),
   cell('cov.table.situation', '', gapBadge(r.gap_class)),
   cell('cov.table.population', 'num', numOrNoData(r.population)),
-  cell('cov.table.capacity', 'num', num(r.capacity)))));
+  cell('cov.table.capacity', 'num', r.services > 0 && r.services_without_capacity === r.services ? '—' : num(r.capacity)))));
 }
 
 export function chooseMunicipality(code, { fit = false, scroll = false, focus = false } = {}) {
@@ -148,6 +148,8 @@ function renderFigures(report) {
   }
   const groups = state.taxonomy.groups;
   const dd = (v) => h('dd', {}, v);
+  // Services there, none with a published capacity: the places are unknown, not zero.
+  const unknown = row.services > 0 && row.services_without_capacity === row.services;
   replace(box,
     h('h2', { id: 'figures-title' }, row.name),
     m?.props?.approximate_boundary ? h('p', { class: 'help' }, t('cov.fig.approximate')) : null,
@@ -157,9 +159,10 @@ function renderFigures(report) {
       h('dt', {}, t(`cov.fig.target.${ind}`),
         row.basis ? h('span', { class: 'help' }, ` (${t(`cov.fig.basis.${row.basis}`)})`) : null),
       dd(numOrNoData(row.population)),
-      h('dt', {}, t('cov.fig.capacity')), dd(num(row.capacity)),
+      h('dt', {}, t('cov.fig.capacity')), dd(unknown ? t('cov.fig.capacity.unknown') : num(row.capacity)),
       h('dt', {}, t('cov.fig.rate')), dd(row.rate == null ? '—' : n1(row.rate))),
     standing ? h('p', { class: 'standing' }, standing) : null,
+    unknown ? h('p', { class: 'help no-capacity' }, t('cov.fig.no_capacity', { n: num(row.services) })) : null,
     h('h3', {}, t('cov.fig.services')),
     h('ul', { class: 'legend-items' }, groups.map((g) => h('li', {}, groupBadge(g.code),
       `${name(g)}: ${num(row.services_by_group?.[g.code] ?? 0)}`))),

@@ -50,7 +50,7 @@ pub fn catalog(manifest: &Path) -> Arc<Catalog> {
     Arc::new(Catalog::open(loaded.region, Box::new(store)).expect("catalog opens"))
 }
 
-/// The router over the shipped default region.
+/// The router over the test fixture region (`tests/data/demo-alentejo-central`).
 pub fn app() -> (Router, Arc<Catalog>) {
     let cat = catalog(&demo_manifest());
     (
