@@ -10,6 +10,7 @@ import { showOrganisation } from './provider-org.js';
 import { showStats, bindStats } from './provider-stats.js';
 import { showSurvey } from './provider-survey.js';
 import { showDashboard } from './dashboard.js';
+import { showServiceList } from './provider-list.js';
 
 const params = new URLSearchParams(location.search);
 const saved = (() => { try { return localStorage.getItem('bussola.lang'); } catch { return null; } })();
@@ -95,8 +96,7 @@ async function show() {
   const [svcs, reports] = await Promise.all([call('GET', '/api/me/services'), call('GET', '/api/feedback')]);
   const features = svcs.body?.features || [];
   const names = Object.fromEntries(features.map((f) => [f.properties.id, f.properties.name]));
-  cards = features.map((f) => serviceCard(f, { confirmedDays }));
-  replace($('service-list'), cards.map((c) => c.el));
+  cards = showServiceList(features, (f) => serviceCard(f, { confirmedDays }));
   $('services').hidden = false;
   // One button for all: a provider's own services. Moderators and admins confirm one by one,
   // so a whole municipality (or region) is never vouched for in one tap.

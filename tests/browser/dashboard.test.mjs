@@ -81,7 +81,7 @@ const ctx = {};
 describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_DATA_DIR not set' : false }, () => {
   before(async () => {
     browser = await launch();
-    const all = (await getJSON('/api/services?limit=500')).features.map((f) => f.properties);
+    const all = (await getJSON('/api/services?limit=5000')).features.map((f) => f.properties);
     const munis = (await getJSON('/api/municipalities')).features.map((f) => f.properties);
     ctx.munis = munis;
     // Away from the provider area's test, which uses the first service's provider.
@@ -224,6 +224,16 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
     assert.deepEqual(codes, ctx.munis.map((m) => m.code).sort());
     const total = await page.$$eval('#dash-munis tfoot td', (tds) => Number(tds[0].textContent.replace(/\D/g, '')));
     assert.equal(total, (await getJSON('/api/services?limit=1')).numberMatched);
+
+    // A whole region's services are edited one municipality at a time: only its cards are built.
+    await page.waitForSelector('#service-municipality-select option');
+    const opts = await page.$$eval('#service-municipality-select option', (os) => os.map((o) => o.value));
+    assert.deepEqual([...opts].sort(), ctx.munis.map((m) => m.code).sort());
+    const pick = opts[1];
+    await page.selectOption('#service-municipality-select', pick);
+    const expected = (await getJSON(`/api/services?municipality=${pick}&limit=5000`)).features.map((f) => f.id).sort();
+    await page.waitForFunction((n) => document.querySelectorAll('#service-list > li').length === n, expected.length);
+    assert.deepEqual((await page.$$eval('#service-list > li', (ls) => ls.map((l) => l.dataset.id))).sort(), expected);
 
     const card = page.locator(`#dash-change-list > li[data-id="${ctx.capB}"]`);
     await card.getByRole('button', { name: 'Aprovar' }).click();
