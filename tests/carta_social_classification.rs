@@ -7,7 +7,7 @@ use bussola::model::Service;
 use bussola::region::{Issue, Region, Severity};
 use bussola::text::fold;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn region() -> Region {
     Region::load(&common::demo_manifest())
@@ -25,7 +25,7 @@ fn listing(name: &str, text: &str) -> PathBuf {
 }
 
 /// Reads and converts a listing against the test region: the services by equipment name.
-fn import(path: &PathBuf, region: &Region) -> (HashMap<String, Service>, Vec<Issue>) {
+fn import(path: &Path, region: &Region) -> (HashMap<String, Service>, Vec<Issue>) {
     let batch = read_source(
         SourceKind::CartaSocial,
         path,
