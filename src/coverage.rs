@@ -1,9 +1,13 @@
 //! Carta Social's coverage indicators (capacity over target population) and gap classes.
 //!
 //! - older people: capacity of ERPI + Centro de Dia + SAD over the population aged 65+, x100;
-//! - early childhood: capacity of Creche + Ama over the population aged 0–2, x100, or over three
-//!   times the live births where the 0–2 band is not published (each row says which).
+//! - early childhood: capacity of Creche + Ama + Ama (Creche Familiar) over the population aged
+//!   0–2, x100, or over three times the live births where the 0–2 band is not published (each
+//!   row says which).
+//!
+//! These are the responses Carta Social counts (tp 2107, 2103, 2101; 1103, 1101, 1102).
 use crate::model::{Municipality, Service};
+use crate::region::manifest::Links;
 use crate::taxonomy::Taxonomy;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -14,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 pub enum Indicator {
     /// Older people: ERPI + Centro de Dia + SAD over people aged 65+.
     Elderly,
-    /// Early childhood: Creche + Ama over children aged 0–2.
+    /// Early childhood: Creche + Ama + Creche familiar over children aged 0–2.
     EarlyChildhood,
 }
 
@@ -43,7 +47,7 @@ impl Indicator {
     pub fn response_codes(self) -> &'static [&'static str] {
         match self {
             Self::Elderly => &["ERPI", "CENTRO_DIA", "SAD_IDOSOS"],
-            Self::EarlyChildhood => &["CRECHE", "AMA"],
+            Self::EarlyChildhood => &["CRECHE", "AMA", "CRECHE_FAMILIAR"],
         }
     }
 }
@@ -109,6 +113,45 @@ pub struct CoverageRow {
     pub services_by_group: BTreeMap<String, u64>,
     /// All capacity by target group.
     pub capacity_by_group: BTreeMap<String, u64>,
+    /// Carta Social's own listing of each response behind the indicator in the municipality
+    /// (none for the region row; see [`attach_official_listings`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub official_listings: Vec<OfficialListing>,
+}
+
+/// A link to Carta Social's listing of one response in one municipality.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfficialListing {
+    /// Bússola's response code, e.g. `ERPI`.
+    #[serde(rename = "type")]
+    pub type_code: String,
+    /// Carta Social's response code, e.g. `2107`.
+    pub tp: String,
+    /// The address of the listing.
+    pub url: String,
+}
+
+/// Gives each municipality row the official listing of every response behind the indicator
+/// that Carta Social codes (a response without a `tp` has no listing to link to).
+pub fn attach_official_listings(report: &mut CoverageReport, taxonomy: &Taxonomy, links: &Links) {
+    let responses: Vec<_> = report
+        .responses
+        .iter()
+        .filter_map(|c| taxonomy.get(c))
+        .filter_map(|r| Some((r.code.as_str(), r.tp.as_deref()?, r.subarea.as_deref()?)))
+        .collect();
+    for row in &mut report.municipalities {
+        row.official_listings = responses
+            .iter()
+            .filter_map(|&(code, tp, vt)| {
+                Some(OfficialListing {
+                    type_code: code.to_string(),
+                    tp: tp.to_string(),
+                    url: links.official_listing(vt, tp, &row.code)?,
+                })
+            })
+            .collect();
+    }
 }
 
 /// The coverage report for one indicator.
@@ -141,6 +184,7 @@ impl CoverageRow {
             gap_class: GapClass::NoData,
             services_by_group: BTreeMap::new(),
             capacity_by_group: BTreeMap::new(),
+            official_listings: Vec::new(),
         }
     }
 }

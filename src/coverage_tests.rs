@@ -70,14 +70,20 @@ fn elderly_rates_by_hand() {
     );
 }
 
-/// A: births 10 -> 30 children; CRECHE 12 + AMA 3 = 15 -> 50 %.
+/// A: births 10 -> 30 children; CRECHE 10 + AMA 3 + CRECHE_FAMILIAR 2 = 15 -> 50 %.
 /// C: no births, no 0–2 band: no data.
 #[test]
 fn early_childhood_uses_births_times_three_and_says_so() {
     let tax = Taxonomy::default_taxonomy().unwrap();
     let mut a = muni("A", 400, Some(10));
     let b = muni("C", 100, None);
-    let ss = [svc("A", "CRECHE", Some(12)), svc("A", "AMA", Some(3))];
+    let ss = [
+        svc("A", "CRECHE", Some(10)),
+        svc("A", "AMA", Some(3)),
+        svc("A", "CRECHE_FAMILIAR", Some(2)),
+        // Pre-school is for ages 3 to 6: Carta Social does not count it.
+        svc("A", "PRE_ESCOLAR", Some(50)),
+    ];
     let r = compute(Indicator::EarlyChildhood, &[a.clone(), b], &ss, &tax, 33.0);
     assert_eq!(r.municipalities[0].basis, Basis::LiveBirthsTimes3);
     assert_eq!(r.municipalities[0].population, Some(30));

@@ -103,7 +103,7 @@ async fn one_service_by_id() {
 async fn taxonomy_municipalities_region_health() {
     let (app, cat) = app();
     let (_, tax) = get(&app, "/api/taxonomy").await;
-    assert_eq!(tax["groups"].as_array().unwrap().len(), 4);
+    assert_eq!(tax["groups"].as_array().unwrap().len(), 5);
     let erpi = tax["responses"]
         .as_array()
         .unwrap()

@@ -27,7 +27,7 @@ async fn coverage_equals_recomputation_from_listed_services() {
     let (_, munis) = get(&app, "/api/municipalities").await;
     for (indicator, codes) in [
         ("elderly", vec!["ERPI", "CENTRO_DIA", "SAD_IDOSOS"]),
-        ("early_childhood", vec!["CRECHE", "AMA"]),
+        ("early_childhood", vec!["CRECHE", "AMA", "CRECHE_FAMILIAR"]),
     ] {
         let (status, report) = get(&app, &format!("/api/coverage?indicator={indicator}")).await;
         assert_eq!(status, StatusCode::OK);

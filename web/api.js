@@ -110,6 +110,8 @@ export const api = {
   survey: (audience) => getJSON(`/api/survey${query({ audience })}`),
   /** An answer set: POST /api/survey {audience, answers: {question_id: value}}. */
   answerSurvey: (body) => postJSON('/api/survey', body),
-  /** {lon, lat, k, type, group} -> FeatureCollection, nearest first. */
-  nearest: (p) => getJSON(`/api/nearest${query({ lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group })}`, { cached: false }),
+  /** {lon, lat, k, type, group, subarea} -> FeatureCollection, nearest first. */
+  nearest: (p) => getJSON(`/api/nearest${query({
+    lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group, subarea: p.subarea,
+  })}`, { cached: false }),
 };

@@ -11,7 +11,7 @@ import { initPlan, renderPlanControls, renderPlan, rerenderPlan, addSite, pickSe
 import { state, bmap, setMap } from './page-state.js';
 import { startLang, saveLang, viewFromHash } from './url-state.js';
 import { setView, setMeasure, mapFilters, mapLabels, renderMapLegend, followPanelLegends } from './views.js';
-import { renderGroups, renderTypes, setFilters, searchByName, locate } from './find-form.js';
+import { renderGroups, renderTypes, setFilters, setSubarea, searchByName, locate } from './find-form.js';
 import { loadMunicipalities, municipalityAt } from './municipalities.js';
 import { searchFrom, setStatus, renderStatus, renderResults, selectResult } from './results.js';
 import { chooseService, renderSelected } from './selected-service.js';
@@ -125,7 +125,8 @@ function bindStatic() {
     }
   });
   $('locate').addEventListener('click', locate);
-  $('type-select').addEventListener('change', (e) => setFilters({ group: state.group, type: e.target.value }));
+  $('subarea-select').addEventListener('change', (e) => setSubarea(e.target.value));
+  $('type-select').addEventListener('change', (e) => setFilters({ group: state.group, subarea: state.subarea, type: e.target.value }));
   for (const r of document.querySelectorAll('input[name="indicator"]')) {
     r.addEventListener('change', (e) => { if (e.target.checked) setIndicator(e.target.value); });
   }

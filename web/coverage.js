@@ -166,5 +166,22 @@ function renderFigures(report) {
     h('h3', {}, t('cov.fig.services')),
     h('ul', { class: 'legend-items' }, groups.map((g) => h('li', {}, groupBadge(g.code),
       `${name(g)}: ${num(row.services_by_group?.[g.code] ?? 0)}`))),
+    officialListings(row),
     printLink(row.code, row.name));
+}
+
+/** Carta Social's own listing of each response behind the indicator in the municipality. */
+function officialListings(row) {
+  const links = row.official_listings || [];
+  if (!links.length) return null;
+  const responseName = (code) => {
+    const r = state.taxonomy.responses.find((x) => x.code === code);
+    return r ? name(r) : code;
+  };
+  return h('div', { class: 'official-listings' },
+    h('h3', {}, t('cov.fig.official')),
+    h('p', { class: 'help' }, t('cov.fig.official.help')),
+    h('ul', {}, links.map((l) => h('li', {}, h('a', {
+      href: l.url, rel: 'noopener', target: '_blank', dataset: { type: l.type },
+    }, responseName(l.type))))));
 }

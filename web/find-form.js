@@ -1,5 +1,5 @@
-// The find form: who the care is for (group), which type, and where (a typed place, with
-// choices when several match, or the user's location).
+// The find form: who the care is for (group, and more precisely Carta Social's subarea), which
+// type, and where (a typed place, with choices when several match, or the user's location).
 import { t, name, plainName, fold } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
@@ -13,7 +13,11 @@ export function renderGroups() {
   const chip = (value, label, badge) => h('label', { class: 'chip' },
     h('input', {
       type: 'radio', name: 'group', value, checked: state.group === value,
-      onchange: (e) => { if (e.target.checked) setFilters({ group: value, type: typeFits(state.type, value) ? state.type : '' }); },
+      onchange: (e) => {
+        if (!e.target.checked) return;
+        const subarea = subareasOf(value).some((s) => s.code === state.subarea) ? state.subarea : '';
+        setFilters({ group: value, subarea, type: typeFits(state.type, value, subarea) ? state.type : '' });
+      },
     }),
     h('span', {}, badge, label));
   replace(box,
@@ -21,27 +25,56 @@ export function renderGroups() {
     state.taxonomy.groups.map((g) => chip(g.code, name(g), groupBadge(g.code))));
 }
 
-function typeFits(type, group) {
-  if (!type || !group) return true;
-  return state.taxonomy.responses.find((r) => r.code === type)?.group === group;
+/** Whether a response is in the group and the subarea (an empty one is any). */
+function fits(r, group, subarea) {
+  return (!group || r.group === group) && (!subarea || r.subarea === subarea);
+}
+
+function typeFits(type, group, subarea) {
+  if (!type) return true;
+  const r = state.taxonomy.responses.find((x) => x.code === type);
+  return Boolean(r) && fits(r, group, subarea);
+}
+
+/** Carta Social's subareas under a group (none without a group: the choice is finer). */
+function subareasOf(group) {
+  return group ? (state.taxonomy.subareas || []).filter((s) => s.groups.includes(group)) : [];
+}
+
+/** The finer choice under the group; hidden when the group has a single subarea. */
+function renderSubareas() {
+  const sel = $('subarea-select');
+  const subs = subareasOf(state.group);
+  $('subarea-field').hidden = subs.length < 2;
+  replace(sel,
+    h('option', { value: '' }, t('find.subarea.any')),
+    subs.map((s) => h('option', { value: s.code, selected: s.code === state.subarea }, name(s))));
+  sel.value = state.subarea;
 }
 
 export function renderTypes() {
+  renderSubareas();
   const sel = $('type-select');
   const groups = state.taxonomy.groups.filter((g) => !state.group || g.code === state.group);
   replace(sel,
     h('option', { value: '' }, t('find.type.any')),
     groups.map((g) => h('optgroup', { label: name(g) },
-      state.taxonomy.responses.filter((r) => r.group === g.code)
+      state.taxonomy.responses.filter((r) => r.group === g.code && fits(r, '', state.subarea))
         .map((r) => h('option', { value: r.code, selected: r.code === state.type }, plainName(r))))));
   sel.value = state.type;
 }
 
-export function setFilters({ group, type }) {
-  const changedGroup = group !== state.group;
+/** Chooses a subarea under the current group; a type outside it is let go. */
+export function setSubarea(subarea) {
+  setFilters({ group: state.group, subarea, type: typeFits(state.type, state.group, subarea) ? state.type : '' });
+}
+
+export function setFilters({ group, subarea = '', type }) {
+  const changed = group !== state.group || subarea !== state.subarea;
   state.group = group;
+  state.subarea = subarea;
   state.type = type;
-  if (changedGroup) renderTypes();
+  if (changed) renderTypes();
   else $('type-select').value = type;
   for (const r of document.querySelectorAll('input[name="group"]')) r.checked = r.value === group;
   if (state.view !== 'plan') bmap?.setFilters(mapFilters());

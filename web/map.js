@@ -287,6 +287,7 @@ export class BussolaMap {
     if (!src || !this.baseTiles) return;
     const q = new URLSearchParams();
     if (this.filters.group) q.set('group', this.filters.group);
+    if (this.filters.subarea) q.set('subarea', this.filters.subarea);
     if (this.filters.type) q.set('type', this.filters.type);
     const qs = q.toString();
     const tiles = this.baseTiles.map((u) => (qs ? `${u}?${qs}` : u));

@@ -11,8 +11,9 @@ export const state = {
   taxonomy: null,
   municipalities: [], // [{code, name, folded, point: [lon, lat], bbox, props}]
   group: '',
+  subarea: '', // Carta Social's target population (vt), finer than the group
   type: '',
-  search: null, // {lon, lat, k, type, group, how: 'location'|'point'|'municipality', place}
+  search: null, // {lon, lat, k, type, group, subarea, how: 'location'|'point'|'municipality', place}
   results: null, // FeatureCollection of the last search
   status: null, // {kind, ...} the last status message, re-rendered on language change
   selectedId: null,

@@ -14,7 +14,7 @@ const round5 = (x) => Math.round(x * 1e5) / 1e5;
 
 export async function searchFrom({ lon, lat, how, place, k = K_STEP }, { focusIndex = null } = {}) {
   const search = {
-    lon: round5(lon), lat: round5(lat), k, type: state.type, group: state.group, how, place,
+    lon: round5(lon), lat: round5(lat), k, type: state.type, group: state.group, subarea: state.subarea, how, place,
   };
   const seq = ++searchSeq;
   state.search = search;
@@ -88,6 +88,8 @@ function filterLabel() {
   const tx = state.taxonomy;
   const r = tx.responses.find((x) => x.code === state.search.type);
   if (r) return plainName(r);
+  const s = (tx.subareas || []).find((x) => x.code === state.search.subarea);
+  if (s) return name(s);
   const g = tx.groups.find((x) => x.code === state.search.group);
   return g ? name(g) : '';
 }
@@ -101,6 +103,7 @@ export function renderResults({ keepFocus = false, focusIndex = null } = {}) {
   list.dataset.k = s ? s.k : '';
   list.dataset.type = s ? s.type : '';
   list.dataset.group = s ? s.group : '';
+  list.dataset.subarea = s ? s.subarea || '' : '';
   list.dataset.how = s ? s.how : '';
   if (!state.results) {
     replace(list);

@@ -5,7 +5,10 @@ import { h, $, narrow } from './dom.js';
 import { state } from './page-state.js';
 import { selectResult } from './results.js';
 
-const GROUP_LETTERS = { pt: { children: 'C', disability: 'D', elderly: 'I', family: 'F' }, en: { children: 'C', disability: 'D', elderly: 'E', family: 'F' } };
+const GROUP_LETTERS = {
+  pt: { children: 'C', disability: 'D', elderly: 'I', family: 'F', health: 'S' },
+  en: { children: 'C', disability: 'D', elderly: 'E', family: 'F', health: 'H' },
+};
 
 /** The letter of a target group in a coloured badge (null for an unknown group). */
 export function groupBadge(group) {
@@ -74,6 +77,7 @@ export function serviceCard(f, { rank = null, headingId = null } = {}) {
   const moreId = `${uid}-more`;
   const response = state.taxonomy.responses.find((r) => r.code === p.type);
   const web = c.website && safeUrl(c.website);
+  const official = p.official_listing && safeUrl(p.official_listing);
   const addr = [p.address, p.postal_code, p.locality]
     .filter((x, i, all) => x && !all.slice(0, i).some((y) => y && fold(y).includes(fold(x))))
     .join(', ');
@@ -113,6 +117,10 @@ export function serviceCard(f, { rank = null, headingId = null } = {}) {
       c.email ? h('li', {}, h('span', { class: 'k' }, label('email')), h('a', { href: `mailto:${c.email}`, onclick: () => contacted(p.id, 'email') }, c.email)) : null,
       web ? h('li', {}, h('span', { class: 'k' }, label('website')), h('a', { href: web, rel: 'noopener', target: '_blank', onclick: () => contacted(p.id, 'website') }, new URL(web).host)) : null),
     addr ? h('p', { class: 'address' }, h('span', { class: 'k' }, `${t('svc.address')}: `), addr) : null,
+    official ? h('p', { class: 'official' }, h('a', {
+      class: 'official-listing', href: official, rel: 'noopener', target: '_blank',
+      'aria-label': t('svc.official.label', { type: name(p.type_name), municipality: p.municipality?.name || '' }),
+    }, t('svc.official'))) : null,
     h('div', { class: 'actions' },
       h('a', {
         class: 'btn btn-primary', rel: 'noopener', target: '_blank',

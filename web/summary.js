@@ -6,7 +6,7 @@ import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 
 const MAIN = ['ERPI', 'CENTRO_DIA', 'SAD_IDOSOS', 'CRECHE'];
-const GROUP_COLORS = { children: '#E69F00', disability: '#009E73', elderly: '#0072B2', family: '#CC79A7' };
+const GROUP_COLORS = { children: '#E69F00', disability: '#009E73', elderly: '#0072B2', family: '#CC79A7', health: '#D55E00' };
 const SVG = 'http://www.w3.org/2000/svg';
 
 const params = new URLSearchParams(location.search);

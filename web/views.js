@@ -10,7 +10,9 @@ import { renderPlan } from './plan.js';
 
 /** The services the map's tiles show: the search's filters, or the what-if's type. */
 export function mapFilters() {
-  return state.view === 'plan' ? { group: '', type: state.plan.type } : { group: state.group, type: state.type };
+  return state.view === 'plan'
+    ? { group: '', subarea: '', type: state.plan.type }
+    : { group: state.group, subarea: state.subarea, type: state.type };
 }
 
 export function setView(view, { initial = false } = {}) {

@@ -2,6 +2,7 @@
 use crate::coverage::CoverageReport;
 use crate::model::{Municipality, Service};
 use crate::region::Region;
+use crate::taxonomy::Response;
 use serde_json::{json, Map, Value};
 
 /// A service as a GeoJSON Feature; `distance_m` is added for nearest results.
@@ -17,6 +18,9 @@ pub fn service_feature(s: &Service, region: &Region, distance_m: Option<f64>) ->
         "type_name": response.map(|r| json!({"pt": r.pt, "en": r.en})),
         "group": response.map(|r| r.group.clone()),
         "group_name": group.map(|g| json!({"pt": g.pt, "en": g.en})),
+        "tp": response.and_then(|r| r.tp.clone()),
+        "subarea": response.and_then(|r| r.subarea.clone()),
+        "official_listing": official_listing(s, response, region),
         "provider": s.provider,
         "capacity": s.capacity,
         "users": s.users,
@@ -44,6 +48,14 @@ pub fn service_feature(s: &Service, region: &Region, distance_m: Option<f64>) ->
         "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
         "properties": props,
     })
+}
+
+/// Carta Social's listing of the service's response in its municipality, when Carta Social
+/// codes the response.
+fn official_listing(s: &Service, response: Option<&Response>, region: &Region) -> Option<String> {
+    let r = response?;
+    let (tp, vt) = (r.tp.as_deref()?, r.subarea.as_deref()?);
+    region.links.official_listing(vt, tp, &s.municipality)
 }
 
 /// A FeatureCollection with extra top-level members.

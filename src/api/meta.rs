@@ -62,11 +62,25 @@ pub async fn places(
     Ok(Json(json!({ "places": found })))
 }
 
-/// The taxonomy: groups and responses with Portuguese and English names.
+/// The taxonomy: groups, Carta Social's areas and subareas (each with the groups it sits
+/// under) and the responses with their official codes, in Portuguese and English.
 pub async fn taxonomy(State(app): State<AppState>) -> Json<Value> {
     let cat = &app.catalog;
     let t = &cat.region().taxonomy;
-    Json(json!({"groups": t.groups(), "responses": t.responses()}))
+    let subareas: Vec<Value> = t
+        .subareas()
+        .iter()
+        .map(|s| {
+            json!({"code": s.code, "area": s.area, "pt": s.pt, "en": s.en,
+                   "groups": t.groups_of_subarea(&s.code)})
+        })
+        .collect();
+    Json(json!({
+        "groups": t.groups(),
+        "areas": t.areas(),
+        "subareas": subareas,
+        "responses": t.responses(),
+    }))
 }
 
 /// The municipalities with population and coverage, as GeoJSON.

@@ -15,6 +15,7 @@ fn filter(p: &Params) -> Result<Filter, ApiError> {
     Ok(Filter {
         type_code: p.text("type"),
         group: p.text("group"),
+        subarea: p.text("subarea"),
         municipality: p.text("municipality"),
         q: p.text("q"),
         bbox: p.bbox("bbox")?,
@@ -32,7 +33,7 @@ pub async fn nearest(
 ) -> Result<Response, ApiError> {
     let p = Params::parse(
         q.as_deref(),
-        &["lon", "lat", "k", "type", "group", "max_km"],
+        &["lon", "lat", "k", "type", "group", "subarea", "max_km"],
     )?;
     let query = NearestQuery {
         lon: p.f64_required("lon")?,
@@ -50,7 +51,7 @@ pub async fn nearest(
         .map(|(s, d)| service_feature(s, region, Some(*d)))
         .collect();
     let mut extra = Map::new();
-    extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group}));
+    extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group, "subarea": query.filter.subarea}));
     extra.insert("numberReturned".into(), json!(hits.len()));
     Ok(geojson(collection(features, extra)))
 }
@@ -66,6 +67,7 @@ pub async fn list(
             "municipality",
             "type",
             "group",
+            "subarea",
             "q",
             "bbox",
             "limit",

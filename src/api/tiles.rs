@@ -61,10 +61,11 @@ pub async fn tile(
         .strip_suffix(".mvt")
         .ok_or_else(|| Error::param("y", format!("'{y}' must end in .mvt")))?;
     let tile = TileId::new(parse_u32("z", &z)?, parse_u32("x", &x)?, parse_u32("y", y)?)?;
-    let p = Params::parse(q.as_deref(), &["type", "group"])?;
+    let p = Params::parse(q.as_deref(), &["type", "group", "subarea"])?;
     let filter = Filter {
         type_code: p.text("type"),
         group: p.text("group"),
+        subarea: p.text("subarea"),
         ..Filter::default()
     };
     app.catalog.check_filter(&filter)?;
@@ -72,11 +73,12 @@ pub async fn tile(
     // The filter is part of the ETag: MapLibre revalidates a tile it already shows with the old
     // ETag when the page changes the filter in the URL, and must not be told "not modified".
     let etag = format!(
-        "\"{}-{}-{}-{}-{}{}\"",
+        "\"{}-{}-{}-{}-{}-{}{}\"",
         app.tiles.id(),
         env!("CARGO_PKG_VERSION"),
         app.tiles.version(),
         filter.group.as_deref().unwrap_or("all"),
+        filter.subarea.as_deref().unwrap_or("all"),
         filter.type_code.as_deref().unwrap_or("all"),
         if gzip { "-gz" } else { "" }
     );

@@ -132,6 +132,7 @@ impl Catalog {
         );
         report.region.name = name.to_string();
         report.region.region = id.to_string();
+        coverage::attach_official_listings(&mut report, &r.taxonomy, &r.links);
         Ok(report)
     }
 }

@@ -35,6 +35,8 @@ pub struct Filter {
     pub type_code: Option<String>,
     /// Target group code.
     pub group: Option<String>,
+    /// Carta Social's target population subarea (`vt`, e.g. `21`): a finer level under groups.
+    pub subarea: Option<String>,
     /// Municipality code.
     pub municipality: Option<String>,
     /// Words to find in the name, provider, locality or address (accent-insensitive).
@@ -190,6 +192,25 @@ impl Catalog {
                 ));
             }
         }
+        if let Some(s) = &f.subarea {
+            if tax.subarea(s).is_none() {
+                let all: Vec<&str> = tax.subareas().iter().map(|s| s.code.as_str()).collect();
+                return Err(Error::param(
+                    "subarea",
+                    format!("unknown subarea '{s}'; one of {}", all.join(", ")),
+                ));
+            }
+            let groups = tax.groups_of_subarea(s);
+            if let Some(g) = f.group.as_ref().filter(|g| !groups.contains(&g.as_str())) {
+                return Err(Error::param(
+                    "subarea",
+                    format!(
+                        "subarea '{s}' has no responses in group '{g}'; its groups: {}",
+                        groups.join(", ")
+                    ),
+                ));
+            }
+        }
         if let Some(m) = &f.municipality {
             if self.region.municipality(m).is_none() {
                 return Err(Error::param(
@@ -225,14 +246,16 @@ impl Catalog {
                         .collect()
                 })
                 .unwrap_or_default();
+        let tax = &self.region.taxonomy;
         move |s: &Service| {
+            let response = tax.get(&s.type_code);
             f.type_code.as_ref().is_none_or(|t| *t == s.type_code)
-                && f.group.as_ref().is_none_or(|g| {
-                    self.region
-                        .taxonomy
-                        .get(&s.type_code)
-                        .is_some_and(|r| r.group == *g)
-                })
+                && f.group
+                    .as_ref()
+                    .is_none_or(|g| response.is_some_and(|r| r.group == *g))
+                && f.subarea
+                    .as_ref()
+                    .is_none_or(|v| response.is_some_and(|r| r.subarea.as_ref() == Some(v)))
                 && f.municipality.as_ref().is_none_or(|m| *m == s.municipality)
                 && f.bbox
                     .is_none_or(|[a, b, c, d]| (a..=c).contains(&s.lon) && (b..=d).contains(&s.lat))

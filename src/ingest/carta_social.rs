@@ -10,149 +10,9 @@ use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-/// Our field (or `group`, `district`: read, not stored) and the column names that hold it,
-/// as [`column_key`]s.
-pub const COLUMNS: &[(&str, &[&str])] = &[
-    (
-        "id",
-        &["id", "id resposta", "id da resposta", "identificador"],
-    ),
-    (
-        "provider",
-        &[
-            "entidade",
-            "entidade proprietaria",
-            "nome da entidade",
-            "entidade gestora",
-            "entidade promotora",
-            "entidade titular",
-            "designacao da entidade",
-        ],
-    ),
-    (
-        "provider_id",
-        &[
-            "nif",
-            "nipc",
-            "nif da entidade",
-            "nif entidade",
-            "id entidade",
-        ],
-    ),
-    (
-        "provider_nature",
-        &[
-            "natureza juridica",
-            "natureza",
-            "natureza da entidade",
-            "natureza juridica da entidade",
-            "tipo de entidade",
-        ],
-    ),
-    (
-        "name",
-        &[
-            "equipamento",
-            "nome do equipamento",
-            "nome equipamento",
-            "designacao do equipamento",
-            "designacao",
-        ],
-    ),
-    (
-        "type",
-        &[
-            "resposta social",
-            "resposta",
-            "tipo de resposta",
-            "tipo de resposta social",
-            "valencia",
-            "codigo resposta social",
-            "codigo da resposta social",
-        ],
-    ),
-    (
-        "group",
-        &[
-            "populacao alvo",
-            "area de intervencao",
-            "grupo alvo",
-            "destinatarios",
-        ],
-    ),
-    (
-        "capacity",
-        &[
-            "capacidade",
-            "lugares",
-            "capacidade total",
-            "n lugares",
-            "numero de lugares",
-        ],
-    ),
-    (
-        "users",
-        &[
-            "utentes",
-            "n utentes",
-            "n de utentes",
-            "numero de utentes",
-            "utentes em frequencia",
-        ],
-    ),
-    ("vacancies", &["vagas", "lugares vagos", "n vagas"]),
-    ("opening_hours", &["horario", "horario de funcionamento"]),
-    ("address", &["morada", "endereco", "morada do equipamento"]),
-    ("postal_code", &["codigo postal", "cod postal", "cp"]),
-    ("locality", &["localidade"]),
-    ("parish", &["freguesia"]),
-    ("municipality", &["concelho", "municipio"]),
-    ("district", &["distrito"]),
-    (
-        "phone",
-        &[
-            "telefone",
-            "tel",
-            "telef",
-            "contacto telefonico",
-            "telemovel",
-        ],
-    ),
-    (
-        "email",
-        &[
-            "email",
-            "e mail",
-            "correio eletronico",
-            "correio electronico",
-            "endereco eletronico",
-        ],
-    ),
-    (
-        "website",
-        &[
-            "website",
-            "site",
-            "sitio web",
-            "pagina web",
-            "pagina de internet",
-            "url",
-        ],
-    ),
-    ("lat", &["latitude", "lat"]),
-    ("lon", &["longitude", "lon", "long", "lng"]),
-    (
-        "updated",
-        &[
-            "data de atualizacao",
-            "data atualizacao",
-            "data de actualizacao",
-            "atualizado em",
-            "data da informacao",
-            "data de referencia",
-        ],
-    ),
-];
+mod columns;
+mod response;
+pub use columns::COLUMNS;
 
 /// Reads a Carta Social CSV into records; `options.municipalities` turns Concelho names
 /// into DICO codes.
@@ -184,7 +44,7 @@ pub fn read(path: &Path, options: &ReadOptions<'_>) -> Result<Batch> {
             _ => {}
         }
     }
-    if !names.contains_key("type")
+    if !(names.contains_key("type") || names.contains_key("type_code"))
         || !(names.contains_key("name") || names.contains_key("provider"))
     {
         return Err(Error::data(
@@ -272,7 +132,19 @@ fn record(
     }
     let equipment = get("name").or(get("provider")).unwrap_or_default();
     r.set("name", equipment);
-    let response = response_code(get("type").unwrap_or_default(), get("group"));
+    let response = response::read(
+        get("type"),
+        get("type_code"),
+        get("group"),
+        options.taxonomy,
+    );
+    if let (true, Some(column)) = (response.from_code, names.get("type_code")) {
+        r.names.insert("type".into(), column.clone());
+    }
+    if let Some(msg) = response.disagreement {
+        batch.issue(Severity::Warning, place, Some(r.name_of("type")), msg);
+    }
+    let response = response.value;
     r.set("type", &response);
     for field in ["capacity", "users", "vacancies"] {
         r.set(field, norm::whole_number(get(field).unwrap_or_default()));
@@ -336,17 +208,6 @@ fn record(
         ),
     }
     Some(r)
-}
-
-/// The response as the file says it, except that home support (SAD) for people with
-/// disabilities, listed under the same name as for older people, gets its own code.
-fn response_code(response: &str, group: Option<&str>) -> String {
-    let f = fold(response);
-    let sad = ["servico de apoio domiciliario", "sad", "apoio domiciliario"].contains(&f.as_str());
-    if sad && group.is_some_and(|g| fold(g).contains("deficien")) {
-        return "SAD_DEFICIENCIA".into();
-    }
-    response.to_string()
 }
 
 #[cfg(test)]

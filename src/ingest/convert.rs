@@ -92,10 +92,7 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
             }
             Some(r) => {
                 // The code or the current name is fine; an old or other name is worth a word.
-                let current = [r.code.as_str(), r.pt.as_str(), r.en.as_str()]
-                    .iter()
-                    .any(|n| fold(n) == fold(&raw));
-                if !current {
+                if !r.is_current_name(&raw) {
                     log.push(
                         Severity::Warning,
                         place,

@@ -277,7 +277,7 @@ fn response(tags: &Tags) -> std::result::Result<(&'static str, Option<String>), 
         ("outreach" | "home_care", _, true, _) => Some("SAD_DEFICIENCIA"),
         ("shelter", _, _, _) if is(&["homeless"]) => Some("CENTRO_ALOJAMENTO_TEMPORARIO"),
         ("shelter", _, _, _) if is(&["abused", "victim", "domestic_violence"]) => {
-            Some("APOIO_VITIMAS")
+            Some("CASA_ABRIGO")
         }
         ("food_bank", _, _, _) => Some("AJUDA_ALIMENTAR"),
         ("soup_kitchen", _, _, _) => Some("CANTINA_SOCIAL"),

@@ -214,6 +214,7 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         gazetteer: None,
         quality: Default::default(),
         editing: Default::default(),
+        links: Default::default(),
     })
 }
 

@@ -42,6 +42,9 @@ pub struct Listing {
     /// Attribution added to the regions' own.
     #[serde(default)]
     pub attribution: Vec<String>,
+    /// Links for all the regions (otherwise the first region's).
+    #[serde(default)]
+    pub links: Option<super::manifest::Links>,
 }
 
 /// The id that names the database of these manifests, as [`load_all`] gives it, read from
@@ -97,6 +100,10 @@ pub(super) fn load_listing(path: &Path, text: &str, today: Option<&str>) -> Resu
         parts.push((p.clone(), Region::load_on(&p, today)?));
     }
     let mut loaded = merge(parts, &listing.id, &listing.name)?;
+    if let Some(links) = listing.links {
+        links.check(path)?;
+        loaded.region.links = links;
+    }
     for a in listing.attribution {
         if !loaded.region.attribution.contains(&a) {
             loaded.region.attribution.push(a);

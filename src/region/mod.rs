@@ -126,6 +126,8 @@ pub struct Region {
     pub quality: manifest::QualitySettings,
     /// Which provider edits go live at once and which wait for review.
     pub editing: manifest::EditingSettings,
+    /// Links to other sites, e.g. Carta Social's official listing.
+    pub links: manifest::Links,
     /// The regions served together in this one (just itself for a single manifest).
     pub parts: Vec<Part>,
     bounds: Vec<Rect<f64>>,
@@ -206,6 +208,7 @@ impl Region {
         manifest_path: &Path,
         opts: LoadOptions<'_>,
     ) -> Result<Loaded> {
+        m.links.check(manifest_path)?;
         let taxonomy = match &m.taxonomy {
             Some(p) => Taxonomy::load(p)?,
             None => Taxonomy::default_taxonomy()?,
@@ -239,6 +242,7 @@ impl Region {
             gazetteer: None,
             quality: m.quality,
             editing: m.editing.clone(),
+            links: m.links.clone(),
             parts: vec![Part {
                 id: m.id.clone(),
                 name: m.name.clone(),

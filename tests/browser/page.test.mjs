@@ -27,7 +27,7 @@ async function listed(page) {
   return page.evaluate(() => {
     const l = document.getElementById('result-list');
     return {
-      search: { lon: l.dataset.lon, lat: l.dataset.lat, k: l.dataset.k, type: l.dataset.type, group: l.dataset.group, how: l.dataset.how },
+      search: { lon: l.dataset.lon, lat: l.dataset.lat, k: l.dataset.k, type: l.dataset.type, group: l.dataset.group, subarea: l.dataset.subarea, how: l.dataset.how },
       ids: [...l.querySelectorAll(':scope > li')].map((li) => li.dataset.id),
       names: [...l.querySelectorAll(':scope > li h3')].map((h) => h.textContent),
     };
@@ -39,6 +39,7 @@ async function apiNearest(s) {
   const q = new URLSearchParams({ lon: s.lon, lat: s.lat, k: s.k });
   if (s.type) q.set('type', s.type);
   if (s.group) q.set('group', s.group);
+  if (s.subarea) q.set('subarea', s.subarea);
   return getJSON(`/api/nearest?${q}`);
 }
 
@@ -172,6 +173,18 @@ describe('the map page', () => {
     assert.ok(await first.locator('dl.more').isVisible(), 'details open');
     if (p0.provider?.name) assert.match(await first.locator('dl.more').textContent(), new RegExp(p0.provider.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
 
+    // Every card links to Carta Social's listing of its response in its municipality (the
+    // manifest's default pattern), except a response Carta Social does not code.
+    const official = await page.evaluate(() => [...document.querySelectorAll('#result-list > li')]
+      .map((li) => li.querySelector('a.official-listing')?.getAttribute('href') ?? null));
+    const want = api.features.map(({ properties: p }) => {
+      const m = p.municipality.code;
+      return p.tp ? `https://www.cartasocial.pt/resultados-da-pesquisa?vt=${p.subarea}&tp=${p.tp}&l=${m.slice(0, 2)}-${m.slice(2)}-99` : null;
+    });
+    assert.ok(want.some(Boolean), 'some result has an official listing');
+    assert.deepEqual(official, want);
+    assert.equal(await first.locator('a.official-listing').textContent(), 'Ver na Carta Social');
+
     // A click on a result's marker (one well apart from the others) selects it in the list.
     const pick = await page.evaluate(() => {
       const map = window.bussolaMap;
@@ -221,6 +234,35 @@ describe('the map page', () => {
     await shot(page, 'desktop-results');
     await page.evaluate(() => document.getElementById('results').scrollIntoView());
     await shot(page, 'desktop-results-list');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('(c4) under a group, Carta Social\'s subarea narrows the types, the list and the tiles', async () => {
+    const { context, page, errors } = await openPage(browser);
+    await waitForMap(page);
+    assert.ok(await page.locator('#subarea-field').isHidden(), 'no finer choice before a group');
+    await page.click('#group-choices label:has(input[value="disability"])');
+    await page.waitForSelector('#subarea-field:not([hidden])');
+    const offered = await page.locator('#subarea-select option').evaluateAll((os) => os.map((o) => o.value));
+    const under = taxonomy.subareas.filter((s) => s.groups.includes('disability')).map((s) => s.code);
+    assert.deepEqual(offered, ['', ...under]);
+    await page.selectOption('#subarea-select', '22');
+    const types = await page.locator('#type-select option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    const want = taxonomy.responses.filter((r) => r.group === 'disability' && r.subarea === '22').map((r) => r.code);
+    assert.deepEqual(types, want);
+    await searchOnMap(page, -7.9079, 38.5713);
+    const got = await listed(page);
+    assert.equal(got.search.subarea, '22');
+    const api = await apiNearest(got.search);
+    assert.ok(api.features.length > 0);
+    assert.deepEqual(got.ids, api.features.map((f) => f.id));
+    assert.ok(api.features.every((f) => f.properties.subarea === '22'));
+    const tiles = await page.evaluate(() => window.bussolaMap.getSource('bussola').tiles);
+    assert.ok(tiles.every((u) => u.endsWith('.mvt?group=disability&subarea=22')), `tiles URL filtered: ${tiles}`);
+    // Elderly care has one subarea: no finer choice, and the subarea is let go.
+    await page.click('#group-choices label:has(input[value="elderly"])');
+    await page.waitForSelector('#subarea-field[hidden]', { state: 'attached' });
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -410,6 +452,12 @@ describe('the map page', () => {
       assert.ok(fig.includes(v), `figures show ${v}: ${fig}`);
     }
     for (const g of taxonomy.groups) assert.ok(fig.includes(g.pt), `services of ${g.pt}`);
+    // Carta Social's own listing of ERPI, Centro de Dia and SAD in the municipality.
+    const [d, c] = [row.code.slice(0, 2), row.code.slice(2)];
+    assert.deepEqual(
+      await page.locator('#figures .official-listings a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+      [['21', '2107'], ['21', '2103'], ['21', '2101']].map(([vt, tp]) => `https://www.cartasocial.pt/resultados-da-pesquisa?vt=${vt}&tp=${tp}&l=${d}-${c}-99`),
+    );
     assert.equal(await page.locator(`#coverage-table tr.is-selected[data-code="${row.code}"]`).count(), 1);
     await idle(page);
     await shot(page, 'desktop-coverage');

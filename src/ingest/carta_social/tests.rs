@@ -142,3 +142,23 @@ fn a_file_without_a_response_column_is_refused() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn home_support_and_transport_are_told_apart_by_the_target_population() {
+    let text = "Entidade;Equipamento;Resposta Social;Subárea\n\
+A;Casa 1;Serviço de Apoio Domiciliário;23\n\
+A;Casa 2;Serviço de Apoio Domiciliário;Pessoas com VIH/SIDA e suas Famílias\n\
+A;Casa 3;Transporte de Pessoas com Deficiência;Crianças e Jovens com Deficiência\n\
+A;Casa 4;Transporte de Pessoas com Deficiência;22\n";
+    let b = read_bytes("told-apart.csv", text.as_bytes(), &[]);
+    let types: Vec<_> = b.records.iter().map(|r| r.get("type")).collect();
+    assert_eq!(
+        types,
+        [
+            Some("SAD_DEPENDENCIA"),
+            Some("SAD_VIH"),
+            Some("TRANSPORTE_DEFICIENCIA_CRIANCAS"),
+            Some("Transporte de Pessoas com Deficiência"),
+        ]
+    );
+}

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod links;
 mod settings;
+pub use links::{Links, DEFAULT_OFFICIAL_LISTING};
 pub use settings::*;
 
 /// A parsed manifest; paths are resolved against the manifest's folder.
@@ -47,6 +49,9 @@ pub struct Manifest {
     /// Which edits by providers go live at once and which wait for review (`[editing]`).
     #[serde(default, skip_serializing_if = "EditingSettings::is_default")]
     pub editing: EditingSettings,
+    /// Links to other sites, e.g. Carta Social's official listing (`[links]`).
+    #[serde(default, skip_serializing_if = "Links::is_default")]
+    pub links: Links,
 }
 
 /// A parish table (CSV): municipality code, population and a rural flag (`S` = rural).
