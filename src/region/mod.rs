@@ -14,6 +14,7 @@ pub mod read;
 mod services;
 mod settlements;
 pub mod shapefile;
+pub mod within;
 
 use crate::model::{Municipality, Service};
 use crate::taxonomy::Taxonomy;
