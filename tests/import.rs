@@ -15,15 +15,15 @@ fn tempdir(name: &str) -> PathBuf {
     d
 }
 
-/// Runs `bussola import` and returns its standard output (asserting it succeeded).
+/// Runs `bussola import` and returns its standard output (asserting it succeeded); on the test
+/// region unless `args` name a `--region`, as [`Server::start_in`] serves.
 fn import(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("import")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("import").arg("--data-dir").arg(data);
+    if !args.contains(&"--region") {
+        cmd.arg("--region").arg(demo_manifest());
+    }
+    let out = cmd.args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),

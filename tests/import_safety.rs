@@ -29,6 +29,20 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// What a command said, asserting it failed (exit code not 0).
+fn failed(out: &Output) -> String {
+    let said = text(out);
+    assert!(!out.status.success(), "exit 0: {said}");
+    said
+}
+
+/// What a command said, asserting it succeeded.
+fn succeeded(out: &Output) -> String {
+    let said = text(out);
+    assert!(out.status.success(), "{said}");
+    said
+}
+
 /// `bussola import` over the test region in `data`.
 fn import(data: &Path, args: &[&str]) -> Output {
     let d = data.to_str().unwrap();
@@ -80,16 +94,14 @@ fn osm_creches_changed(out: &Path, f: impl Fn(&mut Value)) -> bool {
 /// Imports a bad file over the shipped default and checks it is refused with `cause`,
 /// leaving the store byte for byte as it was.
 fn refused_and_unchanged(name: &str, file: &Path, extra: &[&str], cause: &str) {
-    let data = tempdir(name);
+    let data = tempdir(&format!("{name}-db"));
     let manifest = common::shipped_manifest();
     let before = export(&data, &manifest);
     let d = data.to_str().unwrap();
     let mut args = vec!["import", "--data-dir", d, "--source", "osm"];
     args.extend_from_slice(extra);
     args.push(file.to_str().unwrap());
-    let out = run(&args);
-    let said = text(&out);
-    assert!(!out.status.success(), "{said}");
+    let said = failed(&run(&args));
     assert!(said.contains(cause), "{said}");
     assert!(said.contains("refused whole"), "{said}");
     assert_eq!(export(&data, &manifest), before, "the store changed");
@@ -172,9 +184,7 @@ fn metres_read_as_degrees_are_refused_with_the_cause() {
         .collect();
     write_collection(&file, features, None);
     let before = export(&dir, &demo_manifest());
-    let out = import(&dir, &["--source", "file", file.to_str().unwrap()]);
-    let said = text(&out);
-    assert!(!out.status.success(), "{said}");
+    let said = failed(&import(&dir, &["--source", "file", file.to_str().unwrap()]));
     assert!(said.contains("look like metres"), "{said}");
     assert_eq!(export(&dir, &demo_manifest()), before);
 }
@@ -193,9 +203,7 @@ fn a_record_outside_its_municipality_is_rejected_alone() {
         ],
         None,
     );
-    let out = import(&dir, &["--source", "file", file.to_str().unwrap()]);
-    let said = text(&out);
-    assert!(out.status.success(), "{said}");
+    let said = succeeded(&import(&dir, &["--source", "file", file.to_str().unwrap()]));
     assert!(said.contains("3 records, 2 accepted"), "{said}");
     assert!(said.contains("1 rejected"), "{said}");
     let line = said
@@ -256,9 +264,7 @@ fn an_unknown_crs_is_refused_by_every_reader() {
         ],
     ];
     for args in runs {
-        let out = import(&dir, args);
-        let said = text(&out);
-        assert!(!out.status.success(), "{args:?}: {said}");
+        let said = failed(&import(&dir, args));
         assert!(
             said.contains("EPSG:999999 is not supported"),
             "{args:?}: {said}"
@@ -273,9 +279,7 @@ fn nothing_accepted_is_a_failed_import() {
     let mut f = feature("a", "0705", -7.9086, 38.5714);
     f["properties"]["type"] = json!("Hospital");
     write_collection(&file, vec![f], None);
-    let out = import(&dir, &["--source", "file", file.to_str().unwrap()]);
-    let said = text(&out);
-    assert!(!out.status.success(), "{said}");
+    let said = failed(&import(&dir, &["--source", "file", file.to_str().unwrap()]));
     assert!(said.contains("unknown response type 'Hospital'"), "{said}");
     assert!(said.contains("no record was accepted"), "{said}");
 }
@@ -292,9 +296,7 @@ fn check_reports_a_misplaced_record_of_a_region() {
     // The first service (Alandroal) moved onto Évora's seat.
     doc["features"][0]["geometry"]["coordinates"] = json!([-7.9086, 38.5714]);
     std::fs::write(dir.join("services.geojson"), doc.to_string()).unwrap();
-    let out = run(&["check", dir.join("region.toml").to_str().unwrap()]);
-    let said = text(&out);
-    assert!(!out.status.success(), "{said}");
+    let said = failed(&run(&["check", dir.join("region.toml").to_str().unwrap()]));
     assert!(said.contains("1 errors"), "{said}");
     assert!(
         said.contains("services.geojson, feature 1, field 'municipality'")
@@ -327,7 +329,7 @@ fn write_gdal_shapefile(path: &Path) {
         r.insert("type".into(), FieldValue::Character(Some("ERPI".into())));
         let dico = if id == "g1" { "0705" } else { "0701" };
         r.insert("dico".into(), FieldValue::Character(Some(dico.into())));
-        r.insert("updated".into(), FieldValue::Date(Some(date)));
+        r.insert("updated".into(), FieldValue::Date(Some(date.unwrap())));
         w.write_shape_and_record(&shapefile::Point::new(lon, lat), &r)
             .unwrap();
     }
@@ -356,8 +358,7 @@ fn gdal_empty_dates_read_as_empty() {
             shp.to_str().unwrap(),
         ],
     );
-    let said = text(&out);
-    assert!(out.status.success(), "{said}");
+    let said = succeeded(&out);
     assert!(said.contains("2 records, 2 accepted"), "{said}");
     let stored: Value = serde_json::from_slice(&export(&dir, &demo_manifest())).unwrap();
     let updated = |id: &str| {

@@ -13,9 +13,13 @@
 //! | [`osm`] | OpenStreetMap social facilities and kindergartens (GeoJSON from Overpass) |
 //! | [`hsds`] | Open Referral HSDS 3.0 (JSON, or the CSV datapackage) |
 //!
-//! [`read_source`] picks the reader for a [`SourceKind`] (`carta-social`, `osm`, `hsds`, `auto`).
+//! [`read_source`] picks the reader for a [`SourceKind`] (`carta-social`, `osm`, `hsds`, `auto`)
+//! and reprojects to WGS84 from the CRS the file declares or the caller gives. [`screen`]
+//! refuses a file whose points mostly lie elsewhere; [`import`] checks every file before
+//! writing, and [`plan`] meets the records with what is stored.
 pub mod carta_social;
 mod convert;
+mod grid;
 pub mod hsds;
 pub mod import;
 mod norm;

@@ -52,12 +52,13 @@ fn entry(s: &Service) -> Option<&Provenance> {
 
 /// Plans importing `incoming` (each with one provenance entry, as [`super::convert`] makes
 /// them) over `stored`. Time grows linearly with both: records are matched by hash look-ups,
-/// and duplicate candidates are sought only in the nearby cells of their type (see [`Grid`]);
+/// and duplicate candidates are sought only among nearby services of their type from other
+/// sources (see [`super::grid`]);
 /// `same` must therefore say `None` beyond [`crate::quality::duplicates::MAX_DISTANCE_M`].
 pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -> Plan {
     let mut current: HashMap<String, Service> =
         stored.iter().map(|s| (s.id.clone(), s.clone())).collect();
-    let mut grid = Grid::default();
+    let mut grid = super::grid::Grid::default();
     for s in stored {
         grid.insert(s);
     }
@@ -83,7 +84,7 @@ pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -
             Some(old) => (update(&old, &s, &p, &mut plan.held), Some(old)),
             None => {
                 let candidate = grid
-                    .near(&s)
+                    .near(&s, &p.source)
                     .filter_map(|id| current.get(id))
                     .filter(|c| c.type_code == s.type_code && !has_source(c, &p.source))
                     .filter_map(|c| same(c, &s).map(|m| (c, m)))
@@ -127,57 +128,6 @@ pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -
         .filter_map(|id| current.remove(&id))
         .collect();
     plan
-}
-
-/// Services bucketed by response type and a cell of [`Grid::CELL_DEG`] degrees, so that the
-/// candidates for a duplicate are found among a few neighbours instead of every service.
-#[derive(Default)]
-struct Grid {
-    cells: HashMap<(String, i64, i64), Vec<String>>,
-}
-
-impl Grid {
-    /// Cell side in degrees: 0.002° of latitude is 222 m, more than the duplicate reach.
-    const CELL_DEG: f64 = 0.002;
-
-    fn cell(lon: f64, lat: f64) -> (i64, i64) {
-        // `as` saturates on huge or NaN values, which is harmless for a bucket number.
-        (
-            (lon / Self::CELL_DEG).floor() as i64,
-            (lat / Self::CELL_DEG).floor() as i64,
-        )
-    }
-
-    fn insert(&mut self, s: &Service) {
-        let (x, y) = Self::cell(s.lon, s.lat);
-        self.cells
-            .entry((s.type_code.clone(), x, y))
-            .or_default()
-            .push(s.id.clone());
-    }
-
-    fn remove(&mut self, s: &Service) {
-        let (x, y) = Self::cell(s.lon, s.lat);
-        if let Some(ids) = self.cells.get_mut(&(s.type_code.clone(), x, y)) {
-            ids.retain(|id| *id != s.id);
-        }
-    }
-
-    /// Ids of services of `s`'s type in the cells within the duplicate reach of it.
-    fn near<'g>(&'g self, s: &Service) -> impl Iterator<Item = &'g String> + 'g {
-        let reach = crate::quality::duplicates::MAX_DISTANCE_M;
-        let m_per_cell = Self::CELL_DEG * 111_000.0;
-        // Cells are narrower in metres towards the poles: look further east and west there.
-        let cos = (s.lat.abs() + Self::CELL_DEG).min(89.0).to_radians().cos();
-        let dx = (reach / (m_per_cell * cos)).ceil().clamp(1.0, 1000.0) as i64;
-        let dy = (reach / m_per_cell).ceil() as i64;
-        let (x, y) = Self::cell(s.lon, s.lat);
-        let t = s.type_code.clone();
-        (x - dx..=x + dx)
-            .flat_map(move |i| (y - dy..=y + dy).map(move |j| (i, j)))
-            .filter_map(move |(i, j)| self.cells.get(&(t.clone(), i, j)))
-            .flatten()
-    }
 }
 
 fn has_source(s: &Service, source: &str) -> bool {
