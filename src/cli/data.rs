@@ -117,8 +117,9 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
     }
     // Every file is checked before anything is written: one refused file stops the import.
     let region = catalog.region();
+    // Each file's records are dropped once checked: only what passed is kept.
     let checked: Vec<_> = batches
-        .iter()
+        .into_iter()
         .map(|(batch, demo)| {
             let cx = Context {
                 locate: region.gazetteer.as_ref().map(|g| g as &dyn Locate),
@@ -128,10 +129,10 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
                     .map(|g| g as &dyn bussola::quality::PostalLookup),
                 today: Some(&today),
                 stale_after_days: region.quality.stale_after_days,
-                demo: *demo,
+                demo,
                 ..Context::new(region, &batch.source)
             };
-            check(batch, &cx)
+            check(&batch, &cx)
         })
         .collect();
     let refused: Vec<String> = checked

@@ -102,7 +102,7 @@ pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -
                         });
                         (merge_into(c, &s, &p), Some(c.clone()))
                     }
-                    None => (s.clone(), None),
+                    None => (s, None),
                 }
             }
         };
