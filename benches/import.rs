@@ -19,7 +19,8 @@ const RESPONSES: &[&str] = &[
     "Serviço de Apoio Domiciliário",
 ];
 
-/// A Carta Social CSV of `n` rows near the region's seats (within about 500 m).
+/// A Carta Social CSV of `n` rows near the region's seats (within about 500 m), many of one
+/// type in one place, as a listing placed at its localities is.
 fn listing(region: &Region, n: usize, dir: &Path) -> PathBuf {
     let mut rng = Rng::new(7);
     let mut csv = String::from(
@@ -31,9 +32,13 @@ fn listing(region: &Region, n: usize, dir: &Path) -> PathBuf {
         .filter_map(|m| m.seat.as_ref().map(|s| (m.name.as_str(), s.1, s.2)))
         .collect();
     for i in 0..n {
-        let (name, lon, lat) = seats[i % seats.len()];
+        let (seat, lon, lat) = seats[i % seats.len()];
         let lon = lon + (rng.unit() - 0.5) * 0.012;
         let lat = lat + (rng.unit() - 0.5) * 0.009;
+        // Near a border the point may lie in the neighbour: name the one it lies in.
+        let name = region
+            .municipality_at(lon, lat)
+            .map_or(seat, |m| m.name.as_str());
         let response = RESPONSES[i % RESPONSES.len()];
         let _ = writeln!(
             csv,
