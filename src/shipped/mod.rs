@@ -200,7 +200,7 @@ pub fn read_municipalities(alentejo: &Path, places: &Path) -> Result<Vec<Municip
             nuts3,
             area,
             area_km2,
-            population: pop.clone(),
+            population: *pop,
             seat,
         });
     }
