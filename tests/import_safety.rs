@@ -252,18 +252,19 @@ fn an_unknown_crs_is_refused_by_every_reader() {
         Some("EPSG:999999"),
     );
     let csv = root().join("tests/data/carta-social-sample.csv");
-    let runs: [&[&str]; 3] = [
-        &["--source", "osm", file.to_str().unwrap()],
-        &["--source", "file", file.to_str().unwrap()],
-        &[
-            "--source",
-            "carta-social",
-            "--crs",
-            "EPSG:999999",
-            csv.to_str().unwrap(),
-        ],
+    let hsds = root().join("tests/data/hsds-sample.json");
+    let unknown = ["--crs", "EPSG:999999"];
+    let runs: [Vec<&str>; 4] = [
+        vec!["--source", "osm", file.to_str().unwrap()],
+        vec!["--source", "file", file.to_str().unwrap()],
+        [
+            &["--source", "carta-social", csv.to_str().unwrap()][..],
+            &unknown,
+        ]
+        .concat(),
+        [&["--source", "hsds", hsds.to_str().unwrap()][..], &unknown].concat(),
     ];
-    for args in runs {
+    for args in &runs {
         let said = failed(&import(&dir, args));
         assert!(
             said.contains("EPSG:999999 is not supported"),
