@@ -71,12 +71,16 @@ fn feature(id: &str, municipality: &str, lon: f64, lat: f64) -> Value {
                           "municipality": municipality}})
 }
 
-fn write_collection(path: &Path, features: Vec<Value>, crs: Option<&str>) {
+/// A fresh folder `name` holding `name.geojson`, a FeatureCollection of `features`.
+fn collection(name: &str, features: Vec<Value>, crs: Option<&str>) -> (PathBuf, PathBuf) {
+    let dir = tempdir(name);
+    let path = dir.join(format!("{name}.geojson"));
     let mut doc = json!({"type": "FeatureCollection", "features": features});
     if let Some(name) = crs {
         doc["crs"] = json!({"type": "name", "properties": {"name": name}});
     }
-    std::fs::write(path, doc.to_string()).unwrap();
+    std::fs::write(&path, doc.to_string()).unwrap();
+    (dir, path)
 }
 
 /// The real OpenStreetMap creches, with each feature changed by `f`, written to `out`.
@@ -169,8 +173,6 @@ fn the_real_creches_under_a_wrong_crs_are_refused_and_nothing_moves() {
 
 #[test]
 fn metres_read_as_degrees_are_refused_with_the_cause() {
-    let dir = tempdir("metres");
-    let file = dir.join("tm06.geojson");
     // PT-TM06 eastings and northings of Évora, with no CRS declared.
     let features = (0..4)
         .map(|i| {
@@ -182,7 +184,7 @@ fn metres_read_as_degrees_are_refused_with_the_cause() {
             )
         })
         .collect();
-    write_collection(&file, features, None);
+    let (dir, file) = collection("metres", features, None);
     let before = export(&dir, &demo_manifest());
     let said = failed(&import(&dir, &["--source", "file", file.to_str().unwrap()]));
     assert!(said.contains("look like metres"), "{said}");
@@ -191,10 +193,8 @@ fn metres_read_as_degrees_are_refused_with_the_cause() {
 
 #[test]
 fn a_record_outside_its_municipality_is_rejected_alone() {
-    let dir = tempdir("alone");
-    let file = dir.join("lares.geojson");
-    write_collection(
-        &file,
+    let (dir, file) = collection(
+        "alone",
         vec![
             feature("a", "0705", -7.9086, 38.5714),
             // Says Alandroal, lies in Évora: a typing error in one record.
@@ -210,7 +210,7 @@ fn a_record_outside_its_municipality_is_rejected_alone() {
         .lines()
         .find(|l| l.starts_with("error:"))
         .unwrap_or_else(|| panic!("{said}"));
-    assert!(line.contains("lares.geojson, feature 2"), "{line}");
+    assert!(line.contains("alone.geojson, feature 2"), "{line}");
     assert!(line.contains("'Lar b' (b)"), "{line}");
     assert!(
         line.contains("fall in 0705 Évora, not in 0701 Alandroal"),
@@ -226,8 +226,6 @@ fn a_record_outside_its_municipality_is_rejected_alone() {
 
 #[test]
 fn a_point_just_across_a_simplified_border_is_accepted() {
-    let dir = tempdir("border");
-    let file = dir.join("border.geojson");
     let region = bussola::region::Region::load(&demo_manifest())
         .unwrap()
         .region;
@@ -236,7 +234,7 @@ fn a_point_just_across_a_simplified_border_is_accepted() {
     let v = evora.geometry.0[0].exterior().0[0];
     let lat = v.y - 100.0 / 111_195.0;
     let code = region.municipality_at(v.x, lat).map(|m| m.code.clone());
-    write_collection(&file, vec![feature("edge", "0705", v.x, lat)], None);
+    let (dir, file) = collection("border", vec![feature("edge", "0705", v.x, lat)], None);
     let out = import(&dir, &["--source", "file", file.to_str().unwrap()]);
     assert!(out.status.success(), "{} (in {code:?})", text(&out));
     assert!(text(&out).contains("1 accepted"), "{}", text(&out));
@@ -244,10 +242,8 @@ fn a_point_just_across_a_simplified_border_is_accepted() {
 
 #[test]
 fn an_unknown_crs_is_refused_by_every_reader() {
-    let dir = tempdir("unknown-crs");
-    let file = dir.join("unknown.geojson");
-    write_collection(
-        &file,
+    let (dir, file) = collection(
+        "unknown-crs",
         vec![feature("a", "0705", -7.9086, 38.5714)],
         Some("EPSG:999999"),
     );
@@ -275,11 +271,9 @@ fn an_unknown_crs_is_refused_by_every_reader() {
 
 #[test]
 fn nothing_accepted_is_a_failed_import() {
-    let dir = tempdir("none");
-    let file = dir.join("none.geojson");
     let mut f = feature("a", "0705", -7.9086, 38.5714);
     f["properties"]["type"] = json!("Hospital");
-    write_collection(&file, vec![f], None);
+    let (dir, file) = collection("none", vec![f], None);
     let said = failed(&import(&dir, &["--source", "file", file.to_str().unwrap()]));
     assert!(said.contains("unknown response type 'Hospital'"), "{said}");
     assert!(said.contains("no record was accepted"), "{said}");
