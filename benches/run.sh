@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the criterion benchmarks and prints each result as a ratio to a baseline measured in the
 # same run: nearest search against a brute-force scan; tiles against the same zoom with 1k
-# services; scenarios against the plain gap report. Usage: benches/run.sh [nearest|tiles|scenarios]
+# services; scenarios against the plain gap report; an import of 100k rows against one of 10k.
+# Usage: benches/run.sh [nearest|tiles|scenarios|import]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for b in ${1:-nearest tiles scenarios}; do
+for b in ${1:-nearest tiles scenarios import}; do
   cargo bench --bench "$b" 2>&1 | tee "/tmp/bussola-bench-$b.txt" | grep -E "^[a-z_]+/|time:" || true
 done
 python3 - <<'PY'
@@ -47,4 +48,11 @@ if scen:
         b = r.get("gaps_erpi_baseline")
         cell = lambda k: f"{fmt(r.get(k))} ({r[k]/b:.1f}x)" if b and r.get(k) else fmt(r.get(k))
         print(f"| {region} | {fmt(b)} | {cell('scenario_erpi')} | {cell('scenario_every_type')} |")
+imp = {}
+for f in glob.glob("target/criterion/import/carta_social/*/new/estimates.json"):
+    imp[int(f.split(os.sep)[-3])] = json.load(open(f))["median"]["point_estimate"]
+if imp.get(10000) and imp.get(100000):
+    a, b = imp[10000], imp[100000]
+    print("\nimport of a Carta Social listing (median; ratio = 100k rows / 10k rows; linear is 10x)")
+    print(f"| 10,000 rows | 100,000 rows | ratio |\n| {a/1e9:.2f} s | {b/1e9:.2f} s | {b/a:.1f}x |")
 PY

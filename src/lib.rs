@@ -12,8 +12,8 @@
 //! | [`surface`] | where people live: weighted population points per municipality |
 //! | [`access`] | distance-based gap indicators and capacity-aware access (2SFCA) |
 //! | [`scenario`] | what-if openings and closures, on a copy of the data |
-//! | [`ingest`] | records from any source, checked, placed and converted into services |
-//! | [`region`] | region manifests: loading boundaries, population and services, with checks |
+//! | [`ingest`] | records from any source, checked, placed and converted into services; imports planned in linear time, files of misplaced points refused whole |
+//! | [`region`] | region manifests: loading boundaries, population and services, with checks; whether a point lies in its municipality (`within`) |
 //! | [`quality`] | field validators, cross-source duplicates and the quality report |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
 //! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |

@@ -15,25 +15,15 @@ fn tempdir(name: &str) -> PathBuf {
     d
 }
 
-/// `--region <the test fixture>` unless the arguments name a region (the tests' servers run on it).
-fn region_unless_given(args: &[&str]) -> Vec<std::ffi::OsString> {
-    if args.contains(&"--region") {
-        Vec::new()
-    } else {
-        vec!["--region".into(), demo_manifest().into()]
-    }
-}
-
-/// Runs `bussola import` and returns its standard output (asserting it succeeded).
+/// Runs `bussola import` and returns its standard output (asserting it succeeded); on the test
+/// region unless `args` name a `--region`, as [`Server::start_in`] serves.
 fn import(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("import")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .args(region_unless_given(args))
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("import").arg("--data-dir").arg(data);
+    if !args.contains(&"--region") {
+        cmd.arg("--region").arg(demo_manifest());
+    }
+    let out = cmd.args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),

@@ -25,9 +25,9 @@ fn caop_geojson_alentejo_central_has_the_14_municipalities() {
         .iter()
         .all(|m| !m.approximate && m.nuts3.as_deref() == Some("Alentejo Central")));
     assert_eq!(r.municipality("0705").unwrap().name, "Évora");
-    // Every demo service still loads (at worst with a warning about its approximate place).
+    // Every service of the shipped default's Alentejo Central lies in its official municipality.
     assert!(!loaded.has_errors(), "{:?}", loaded.issues);
-    assert_eq!(r.services.len(), 378);
+    assert_eq!(r.services.len(), 54 + 252);
     // The seats lie in their own official municipality.
     for m in &r.municipalities {
         let (_, lon, lat) = m.seat.clone().unwrap();

@@ -86,7 +86,8 @@ pub(crate) struct ImportArgs {
     /// A value for every record of a `file`: OURS=VALUE (e.g. type=CRECHE); repeatable.
     #[arg(long = "constant", value_name = "OURS=VALUE")]
     pub(crate) constants: Vec<String>,
-    /// CRS of a `file`, overriding what it declares (e.g. EPSG:3763).
+    /// CRS of the files' coordinates, for every --source, overriding what they declare (e.g.
+    /// EPSG:3763); one without a known definition refuses the import.
     #[arg(long)]
     pub(crate) crs: Option<String>,
     /// Region manifest; repeat for several regions served together (as for `serve`).

@@ -103,7 +103,7 @@ fn pairs(option: &str, list: &[String]) -> Result<std::collections::BTreeMap<Str
 }
 
 pub(super) fn import(a: &ImportArgs) -> Result<()> {
-    use bussola::ingest::{import::import_batch, Context, Locate};
+    use bussola::ingest::{import::check, Context, Locate};
     let catalog = open_catalog(&a.region, &a.data_dir)?;
     let today = bussola::quality::checks::today();
     let fields = pairs("field", &a.fields)?;
@@ -115,27 +115,41 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
     if a.files.is_empty() {
         batches = manifest_batches(&a.region)?;
     }
+    // Every file is checked before anything is written: one refused file stops the import.
+    let region = catalog.region();
+    // Each file's records are dropped once checked: only what passed is kept.
+    let checked: Vec<_> = batches
+        .into_iter()
+        .map(|(batch, demo)| {
+            let cx = Context {
+                locate: region.gazetteer.as_ref().map(|g| g as &dyn Locate),
+                postal: region
+                    .gazetteer
+                    .as_ref()
+                    .map(|g| g as &dyn bussola::quality::PostalLookup),
+                today: Some(&today),
+                stale_after_days: region.quality.stale_after_days,
+                demo,
+                ..Context::new(region, &batch.source)
+            };
+            check(&batch, &cx)
+        })
+        .collect();
+    let refused: Vec<String> = checked
+        .iter()
+        .filter_map(|c| Some(format!("{}: {}", c.file.display(), c.refusal.as_ref()?)))
+        .collect();
+    let accepted: usize = checked.iter().map(|c| c.services.len()).sum();
+    // Nothing is written when a file is refused, or when there is nothing to write.
+    let write = !a.dry_run && refused.is_empty() && accepted > 0;
+    let same = &bussola::quality::likely_same;
     let mut outcomes = Vec::new();
-    for (batch, demo) in batches {
-        let region = catalog.region();
-        let cx = Context {
-            locate: region.gazetteer.as_ref().map(|g| g as &dyn Locate),
-            postal: region
-                .gazetteer
-                .as_ref()
-                .map(|g| g as &dyn bussola::quality::PostalLookup),
-            today: Some(&today),
-            stale_after_days: region.quality.stale_after_days,
-            demo,
-            ..Context::new(region, &batch.source)
-        };
-        let same = &bussola::quality::likely_same;
-        let outcome = if a.dry_run {
-            bussola::ingest::import::dry_run(&catalog, &batch, &cx, same)?
+    for c in checked {
+        outcomes.push(if write {
+            c.import(&catalog, same)?
         } else {
-            import_batch(&catalog, &batch, &cx, same)?
-        };
-        outcomes.push(outcome);
+            c.dry_run(&catalog, same)?
+        });
     }
     let reports: Vec<bussola::quality::Report> =
         outcomes.iter().map(|o| o.report(&today)).collect();
@@ -156,10 +170,25 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
         );
     }
     let held: usize = outcomes.iter().map(|o| o.plan.held.len()).sum();
-    if held > 0 {
+    if held > 0 && write {
         println!(
             "{held} imported values held for review: their providers confirmed them more recently (GET /api/changes)"
         );
+    }
+    write_report(&all, a.report.as_deref())?;
+    if !refused.is_empty() {
+        bail!(
+            "nothing was written: {} refused whole\n{}",
+            if refused.len() == 1 {
+                "a file was"
+            } else {
+                "files were"
+            },
+            refused.join("\n")
+        );
+    }
+    if accepted == 0 {
+        bail!("nothing was written: no record was accepted");
     }
     if a.dry_run {
         println!("dry run: nothing was written");
@@ -168,7 +197,7 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
             catalog.put_report(&o.source, &serde_json::to_string(r)?)?;
         }
     }
-    write_report(&all, a.report.as_deref())
+    Ok(())
 }
 
 /// The service files of region manifests, read as records (with whether they are demo data).
@@ -217,11 +246,17 @@ fn read_source(
         kind => {
             let kind: bussola::ingest::SourceKind = kind.parse()?;
             let region = catalog.region();
-            let mut batch = bussola::ingest::read_source(
-                kind,
-                file,
-                &bussola::ingest::ReadOptions::for_region(region),
-            )?;
+            let crs = a
+                .crs
+                .as_deref()
+                .map(bussola::reproject::Crs::parse)
+                .transpose()
+                .with_context(|| format!("--crs {}", a.crs.as_deref().unwrap_or_default()))?;
+            let options = bussola::ingest::ReadOptions {
+                crs,
+                ..bussola::ingest::ReadOptions::for_region(region)
+            };
+            let mut batch = bussola::ingest::read_source(kind, file, &options)?;
             if let Some(label) = &a.label {
                 batch.source.clone_from(label);
             }

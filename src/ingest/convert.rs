@@ -3,6 +3,7 @@ use super::{Locate, Record};
 use crate::model::{Contact, LegalNature, Precision, Provenance, Provider, Service};
 use crate::quality::checks::{self, PostalLookup};
 use crate::region::manifest::DEFAULT_STALE_AFTER_DAYS;
+use crate::region::within::Placement;
 use crate::region::{Issues, Region, Severity};
 use crate::text::fold;
 
@@ -138,28 +139,33 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
         log.push(Severity::Error, place, Some(which), msg);
         return None;
     }
-    let located = region.municipality_at(lon, lat).map(|m| m.code.clone());
-    let municipality = match (fields.get("municipality"), located) {
-        (Some(stated), located) => {
-            if region.municipality(&stated).is_none() {
-                log.push(
-                    Severity::Error,
-                    place,
-                    Some(fields.key("municipality")),
-                    format!("municipality {stated} is not in region {}", region.id),
-                );
-                return None;
-            }
-            match located {
-                Some(l) if l != stated => log.push(Severity::Warning, place, Some(fields.key("municipality")), format!("says {stated} but its coordinates fall in {l}")),
-                None => log.push(Severity::Warning, place, Some("geometry"), format!("coordinates ({lon:.5}, {lat:.5}) fall outside every municipality of the region")),
-                _ => {}
-            }
-            stated
+    let stated = fields.get("municipality");
+    if let Some(code) = &stated {
+        if region.municipality(code).is_none() {
+            log.push(
+                Severity::Error,
+                place,
+                Some(fields.key("municipality")),
+                format!("municipality {code} is not in region {}", region.id),
+            );
+            return None;
         }
-        (None, Some(l)) => l,
-        (None, None) => {
-            log.push(Severity::Error, place, Some("geometry"), format!("coordinates ({lon:.5}, {lat:.5}) fall outside the region and no municipality is given"));
+    }
+    let municipality = match region.place(lon, lat, stated.as_deref()) {
+        Placement::In(code) => code,
+        misplaced => {
+            let (field, msg) = misplaced_message(region, &misplaced, lon, lat);
+            let field = if field == "municipality" {
+                fields.key(field)
+            } else {
+                field
+            };
+            log.push(
+                Severity::Error,
+                place,
+                Some(field),
+                format!("'{name}' ({id}): {msg}"),
+            );
             return None;
         }
     };
@@ -312,6 +318,44 @@ pub fn convert(r: &Record, cx: &Context<'_>, log: &mut Issues<'_>) -> Option<Ser
         updated,
         demo,
     })
+}
+
+/// Why a point is not where its record says (the field to blame, the message).
+fn misplaced_message(
+    region: &Region,
+    placement: &Placement,
+    lon: f64,
+    lat: f64,
+) -> (&'static str, String) {
+    let named = |code: &str| match region.municipality(code) {
+        Some(m) => format!("{code} {}", m.name),
+        None => code.to_string(),
+    };
+    let tol = crate::region::within::TOLERANCE_M;
+    match placement {
+        Placement::Misplaced {
+            stated,
+            found: Some(found),
+        } => (
+            "municipality",
+            format!(
+                "coordinates ({lon:.5}, {lat:.5}) fall in {}, not in {} that the record names (more than {tol} m outside it)",
+                named(found),
+                named(stated)
+            ),
+        ),
+        Placement::Misplaced { stated, found: None } => (
+            "geometry",
+            format!(
+                "coordinates ({lon:.5}, {lat:.5}) fall outside the region, not in {} that the record names",
+                named(stated)
+            ),
+        ),
+        _ => (
+            "geometry",
+            format!("coordinates ({lon:.5}, {lat:.5}) fall outside the region and no municipality is given"),
+        ),
+    }
 }
 
 /// Whether `s` has the shape of `pattern`, where `N` is any ASCII digit and other characters

@@ -13,13 +13,19 @@
 //! | [`osm`] | OpenStreetMap social facilities and kindergartens (GeoJSON from Overpass) |
 //! | [`hsds`] | Open Referral HSDS 3.0 (JSON, or the CSV datapackage) |
 //!
-//! [`read_source`] picks the reader for a [`SourceKind`] (`carta-social`, `osm`, `hsds`, `auto`).
+//! [`read_source`] picks the reader for a [`SourceKind`] (`carta-social`, `osm`, `hsds`, `auto`)
+//! and reprojects to WGS84 from the CRS the file declares or the caller gives. [`screen`]
+//! refuses a file whose points mostly lie elsewhere; [`import`] checks every file before
+//! writing, and [`plan`] meets the records with what is stored.
 pub mod carta_social;
 mod convert;
+mod grid;
 pub mod hsds;
 pub mod import;
 mod norm;
 pub mod osm;
+pub mod plan;
+pub mod screen;
 mod source;
 
 use crate::model::Precision;
@@ -28,7 +34,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use convert::{convert, Context};
-pub use source::{detect, read_source, ReadOptions, SourceKind};
+pub use source::{crs_error, detect, read_source, ReadOptions, SourceKind};
 
 /// One record of a source, in our field names, before it is checked.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -137,6 +143,9 @@ pub struct Batch {
     pub records: Vec<Record>,
     /// Problems found while reading (records already left out).
     pub issues: Vec<Issue>,
+    /// The CRS the file declares (WGS84 when it declares none); the records' points are in
+    /// WGS84 once [`read_source`] returns.
+    pub crs: crate::reproject::Crs,
 }
 
 impl Batch {
@@ -147,6 +156,7 @@ impl Batch {
             file: file.to_path_buf(),
             records: Vec::new(),
             issues: Vec::new(),
+            crs: crate::reproject::Crs::Wgs84,
         }
     }
 

@@ -30,6 +30,10 @@ pub fn read(path: &Path, _options: &ReadOptions<'_>) -> Result<Batch> {
         ));
     };
     let mut batch = Batch::new("osm", path);
+    // A legacy GeoJSON `crs` member: read_source reprojects from it.
+    if let Some(name) = root.pointer("/crs/properties/name").and_then(Value::as_str) {
+        batch.crs = crate::reproject::Crs::parse(name).map_err(|e| super::crs_error(path, &e))?;
+    }
     let mut seen: HashMap<String, String> = HashMap::new();
     for (i, f) in features.iter().enumerate() {
         let place = format!("feature {}", i + 1);

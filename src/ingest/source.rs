@@ -1,7 +1,8 @@
 //! Which reader a file needs, and what the readers may use from the region.
 use super::{carta_social, hsds, osm, Batch};
 use crate::model::Municipality;
-use crate::region::Region;
+use crate::region::{Region, Severity};
+use crate::reproject::{transformer, Crs};
 use crate::taxonomy::Taxonomy;
 use crate::{Error, Result};
 use serde_json::Value;
@@ -64,6 +65,8 @@ pub struct ReadOptions<'a> {
     pub municipalities: &'a [Municipality],
     /// The region's taxonomy.
     pub taxonomy: Option<&'a Taxonomy>,
+    /// The CRS of the file's coordinates, overriding what the file declares (`--crs`).
+    pub crs: Option<Crs>,
 }
 
 impl<'a> ReadOptions<'a> {
@@ -72,18 +75,61 @@ impl<'a> ReadOptions<'a> {
         ReadOptions {
             municipalities: &region.municipalities,
             taxonomy: Some(&region.taxonomy),
+            crs: None,
         }
     }
 }
 
-/// Reads a source file of the given kind (or of the kind [`detect`] finds, for `Auto`).
+/// Reads a source file of the given kind (or of the kind [`detect`] finds, for `Auto`), with
+/// its points reprojected to WGS84 from the CRS it declares or `options.crs`; a CRS without a
+/// known definition is an error naming the file.
 pub fn read_source(kind: SourceKind, path: &Path, options: &ReadOptions<'_>) -> Result<Batch> {
+    let mut batch = read_raw(kind, path, options)?;
+    if let Some(crs) = options.crs {
+        batch.crs = crs;
+    }
+    to_wgs84(&mut batch)?;
+    Ok(batch)
+}
+
+fn read_raw(kind: SourceKind, path: &Path, options: &ReadOptions<'_>) -> Result<Batch> {
     match kind {
         SourceKind::CartaSocial => carta_social::read(path, options),
         SourceKind::Osm => osm::read(path, options),
         SourceKind::Hsds => hsds::read(path, options),
-        SourceKind::Auto => read_source(detect(path)?, path, options),
+        SourceKind::Auto => read_raw(detect(path)?, path, options),
     }
+}
+
+/// Reprojects the batch's points from its CRS to WGS84; a point that cannot be is an error
+/// of its record, which is left out.
+fn to_wgs84(batch: &mut Batch) -> Result<()> {
+    if batch.crs == Crs::Wgs84 {
+        return Ok(());
+    }
+    let t = transformer(batch.crs).map_err(|e| crs_error(&batch.file, &e))?;
+    let mut kept = Vec::with_capacity(batch.records.len());
+    for mut r in std::mem::take(&mut batch.records) {
+        match r.point.map(|(x, y)| t.to_wgs84(x, y)).transpose() {
+            Ok(p) => {
+                r.point = p;
+                kept.push(r);
+            }
+            Err(e) => batch.issue(Severity::Error, &r.place, Some("geometry"), e.to_string()),
+        }
+    }
+    batch.records = kept;
+    Ok(())
+}
+
+/// The error for a CRS Bússola cannot reproject from, naming the file and what to do.
+pub fn crs_error(path: &Path, e: &crate::reproject::ReprojectError) -> Error {
+    Error::data(
+        path,
+        None,
+        Some("crs"),
+        format!("{e}; the file is refused: declare a known CRS (e.g. --crs EPSG:3763) or convert it to WGS84"),
+    )
 }
 
 /// The kind of a source from its name and, for JSON, its content: a folder, a

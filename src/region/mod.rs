@@ -5,6 +5,7 @@
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
 mod boundaries;
+mod dbf_dates;
 pub mod manifest;
 pub mod merge;
 mod overrides;
@@ -14,6 +15,7 @@ pub mod read;
 mod services;
 mod settlements;
 pub mod shapefile;
+pub mod within;
 
 use crate::model::{Municipality, Service};
 use crate::taxonomy::Taxonomy;

@@ -99,7 +99,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<Value> {
 pub fn parse_geojson(text: &str, path: &Path) -> Result<RawFile> {
     let root = parse_json(text, path)?;
     let crs = match root.pointer("/crs/properties/name").and_then(Value::as_str) {
-        Some(name) => Crs::parse(name)?,
+        Some(name) => Crs::parse(name).map_err(|e| crate::ingest::crs_error(path, &e))?,
         None => Crs::Wgs84,
     };
     let Some(features) = root.get("features").and_then(Value::as_array) else {

@@ -2,7 +2,7 @@
 use super::manifest::ServiceFile;
 use super::read::{read_with_crs, text, CsvPoints, RawFeature};
 use super::{keep, Issues, Region, Severity};
-use crate::ingest::{convert_batch, Batch, Context, Locate, Record};
+use crate::ingest::{convert_batch, crs_error, Batch, Context, Locate, Record};
 use crate::reproject::{transformer, Crs};
 use crate::{Error, Result};
 use geo_types::Geometry;
@@ -66,10 +66,16 @@ pub fn read_batch(file: &ServiceFile, manifest_path: &Path) -> Result<Batch> {
         x: Some(key(file, "lon")),
         y: Some(key(file, "lat")),
     };
-    let crs = file.crs.as_deref().map(Crs::parse).transpose()?;
+    let crs = file
+        .crs
+        .as_deref()
+        .map(Crs::parse)
+        .transpose()
+        .map_err(|e| crs_error(&file.path, &e))?;
     let raw = read_with_crs(&file.path, &points, crs)?;
-    let t = transformer(raw.crs)?;
+    let t = transformer(raw.crs).map_err(|e| crs_error(&file.path, &e))?;
     let mut batch = Batch::new(&file.source, &file.path);
+    batch.crs = raw.crs;
     let mut log = Issues {
         file: &file.path,
         list: &mut batch.issues,
@@ -98,6 +104,17 @@ pub(super) fn load(
     checks: &Checks<'_>,
 ) -> Result<(usize, usize)> {
     let batch = read_batch(file, manifest_path)?;
+    if let Some(refusal) = crate::ingest::screen::screen(&batch, region) {
+        issues.extend(batch.issues.iter().cloned());
+        issues.push(crate::region::Issue {
+            severity: Severity::Error,
+            file: file.path.clone(),
+            place: None,
+            field: Some("geometry".into()),
+            message: refusal.to_string(),
+        });
+        return Ok((batch.records.len(), 0));
+    }
     let cx = Context {
         demo: file.demo,
         locate: checks.locate,

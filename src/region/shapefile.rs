@@ -95,7 +95,22 @@ fn declared_crs(path: &Path, features: &[RawFeature]) -> Result<Crs> {
 /// Windows-1252 (which covers Latin-1), the usual encoding of Portuguese `.dbf` files.
 fn read_dbf(dbf: &Path, cpg: &Path) -> Result<Vec<Map<String, Value>>> {
     let fail = |e: dbase::Error| Error::data(dbf, None, None, e.to_string());
-    let open = |enc: DynEncoding| dbase::ReaderBuilder::new().with_encoding(enc).open(dbf);
+    // GDAL writes an empty date as `00000000`, which the dbase crate refuses: such files are
+    // read from a copy with those dates blanked (the empty date dBase itself writes).
+    let bytes = std::fs::read(dbf).map_err(|source| Error::Io {
+        path: dbf.to_path_buf(),
+        source,
+    })?;
+    let blanked = super::dbf_dates::blank_zero_dates(bytes);
+    let open = |enc: DynEncoding| -> std::result::Result<Dbf, dbase::Error> {
+        let builder = dbase::ReaderBuilder::new().with_encoding(enc);
+        match &blanked {
+            Some(b) => builder
+                .build(std::io::Cursor::new(b.as_slice()))
+                .map(Dbf::Memory),
+            None => builder.open(dbf).map(Dbf::File),
+        }
+    };
     let declared = std::fs::read_to_string(cpg)
         .ok()
         .and_then(|label| encoding_for_label(&label));
@@ -104,7 +119,7 @@ fn read_dbf(dbf: &Path, cpg: &Path) -> Result<Vec<Map<String, Value>>> {
         None => {
             let mut mark = None;
             let strict = open(dbase::Unicode.into()).and_then(|mut r| {
-                mark = Some(r.header().code_page_mark);
+                mark = Some(r.code_page_mark());
                 r.read()
             });
             match strict {
@@ -124,6 +139,28 @@ fn read_dbf(dbf: &Path, cpg: &Path) -> Result<Vec<Map<String, Value>>> {
     }
     .map_err(fail)?;
     Ok(records.into_iter().map(properties).collect())
+}
+
+/// A `.dbf` reader over the file itself, or over a corrected copy in memory.
+enum Dbf<'a> {
+    File(dbase::Reader<std::io::BufReader<std::fs::File>>),
+    Memory(dbase::Reader<std::io::Cursor<&'a [u8]>>),
+}
+
+impl Dbf<'_> {
+    fn code_page_mark(&self) -> dbase::CodePageMark {
+        match self {
+            Dbf::File(r) => r.header().code_page_mark,
+            Dbf::Memory(r) => r.header().code_page_mark,
+        }
+    }
+
+    fn read(&mut self) -> std::result::Result<Vec<dbase::Record>, dbase::Error> {
+        match self {
+            Dbf::File(r) => r.read(),
+            Dbf::Memory(r) => r.read(),
+        }
+    }
 }
 
 fn to_dbase(enc: &'static encoding_rs::Encoding) -> DynEncoding {

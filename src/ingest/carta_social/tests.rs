@@ -23,6 +23,7 @@ fn read_bytes(name: &str, bytes: &[u8], municipalities: &[Municipality]) -> Batc
     let options = ReadOptions {
         municipalities,
         taxonomy: None,
+        crs: None,
     };
     let batch = read(&path, &options).expect("reads");
     let _ = std::fs::remove_file(&path);

@@ -74,6 +74,7 @@ fn without_our_type_the_name_is_matched_against_the_taxonomy() {
     let with = ReadOptions {
         municipalities: &[],
         taxonomy: Some(&taxonomy),
+        crs: None,
     };
     let b = read_json_text("names.json", text, &with);
     let types: Vec<_> = b.records.iter().map(|r| r.get("type")).collect();
