@@ -4,7 +4,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`taxonomy`] | the social responses (respostas sociais) and target groups, loaded from data |
+//! | [`taxonomy`] | the social responses (respostas sociais) after Carta Social's classification, and target groups, loaded from data |
 //! | [`model`] | providers, services, municipalities and their population |
 //! | [`distance`] | geodesic distance and the unit-sphere embedding used by the index |
 //! | [`index`] | the R-tree over services: nearest-k and bounding-box queries |

@@ -1,10 +1,11 @@
 //! A Carta Social listing names its responses by code, by official name, without accents, by
 //! abbreviation or in the spelling before 1990: every row lands on the right response.
 mod common;
+use common::errors;
 
 use bussola::ingest::{convert_batch, read_source, Context, ReadOptions, SourceKind};
 use bussola::model::Service;
-use bussola::region::{Issue, Region, Severity};
+use bussola::region::{Issue, Region};
 use bussola::text::fold;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,14 +36,6 @@ fn import(path: &Path, region: &Region) -> (HashMap<String, Service>, Vec<Issue>
     let (services, issues) = convert_batch(&batch, &Context::new(region, &batch.source));
     let by_name = services.into_iter().map(|s| (s.name.clone(), s)).collect();
     (by_name, issues)
-}
-
-fn errors(issues: &[Issue]) -> Vec<String> {
-    issues
-        .iter()
-        .filter(|i| i.severity == Severity::Error)
-        .map(|i| i.to_string())
-        .collect()
 }
 
 /// A row at Évora's Praça do Giraldo; the equipment name says which row it is.

@@ -1,6 +1,7 @@
 //! The source readers end to end: real OpenStreetMap creches, and the invented Carta Social and
 //! HSDS samples, read and converted against a region.
 mod common;
+use common::errors;
 
 use bussola::ingest::{read_source, Batch, Context, ReadOptions, SourceKind};
 use bussola::model::Service;
@@ -12,14 +13,6 @@ use std::path::Path;
 /// Converts a batch as a region's service file is loaded: a record with any error is left out.
 fn convert_all(batch: &Batch, region: &Region) -> (Vec<Service>, Vec<Issue>) {
     bussola::ingest::convert_batch(batch, &Context::new(region, &batch.source))
-}
-
-fn errors(issues: &[Issue]) -> Vec<String> {
-    issues
-        .iter()
-        .filter(|i| i.severity == Severity::Error)
-        .map(|i| i.to_string())
-        .collect()
 }
 
 fn default_region() -> Region {

@@ -43,6 +43,15 @@ pub fn shared() -> Option<PathBuf> {
     None
 }
 
+/// The errors among a load's or an import's issues, as their messages.
+pub fn errors(issues: &[bussola::region::Issue]) -> Vec<String> {
+    issues
+        .iter()
+        .filter(|i| i.severity == bussola::region::Severity::Error)
+        .map(|i| i.to_string())
+        .collect()
+}
+
 /// A catalog over a manifest with an in-memory store.
 pub fn catalog(manifest: &Path) -> Arc<Catalog> {
     let loaded = Region::load(manifest).expect("region loads");

@@ -1,7 +1,7 @@
 //! The column names a Carta Social listing may use for each of our fields.
 
-/// Our field (or `type_code`, `group`, `district`: read, not stored) and the column names that hold it,
-/// as [`column_key`]s.
+/// Our field (or `type_code`, `group`, `district`: read, not stored) and the column names that
+/// hold it, folded as the reader folds a header (lower case, no accents, punctuation as space).
 pub const COLUMNS: &[(&str, &[&str])] = &[
     (
         "id",

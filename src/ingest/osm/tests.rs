@@ -83,6 +83,14 @@ fn social_facility_tags_map_to_responses() {
             ][..],
             "CENTRO_ALOJAMENTO_TEMPORARIO",
         ),
+        // A shelter for victims is a Casa de Abrigo (3402), not the support service (3401).
+        (
+            &[
+                ("social_facility", "shelter"),
+                ("social_facility:for", "abused"),
+            ][..],
+            "CASA_ABRIGO",
+        ),
         (&[("social_facility", "food_bank")][..], "AJUDA_ALIMENTAR"),
     ] {
         let mut t = tags(pairs);
