@@ -306,3 +306,40 @@ async fn the_api_serves_the_default_with_its_parts_and_says_what_is_unknown() {
         assert_eq!(f["properties"]["source"], OSM, "{f}");
     }
 }
+
+/// `import` without files on the shipped listing reads every sub-region's files again, and a
+/// second time changes nothing (one operator's records no longer flip its legal nature).
+#[test]
+fn importing_the_default_s_own_files_again_changes_nothing() {
+    let data = std::env::temp_dir().join(format!("bussola-default-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_bussola"))
+            .arg("import")
+            .arg("--region")
+            .arg(shipped_manifest())
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    };
+    run();
+    let again = run();
+    let files: Vec<&str> = again
+        .lines()
+        .filter(|l| l.contains(" accepted ("))
+        .collect();
+    assert_eq!(files.len(), 10, "{again}");
+    for l in files {
+        assert!(l.contains("(0 added, 0 updated, "), "{l}");
+        assert!(l.contains(", 0 rejected"), "{l}");
+    }
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -203,10 +203,11 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
 /// The service files of region manifests, read as records (with whether they are demo data).
 fn manifest_batches(manifests: &[PathBuf]) -> Result<Vec<(bussola::ingest::Batch, bool)>> {
     let mut out = Vec::new();
-    for path in manifests {
+    // A listing (the shipped default) stands for its regions: each one's files are read again.
+    for path in &bussola::region::merge::region_manifests(manifests)? {
         let m = bussola::region::Manifest::load(path).with_context(|| {
             format!(
-                "{}: name the files to import, or a region manifest (not a listing) to import its own service files again",
+                "{}: name the files to import, or a region manifest to import its own service files again",
                 path.display()
             )
         })?;

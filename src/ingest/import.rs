@@ -23,6 +23,8 @@ pub struct Checked {
     pub issues: Vec<Issue>,
     /// Why the whole file is refused, when it is.
     pub refusal: Option<Refusal>,
+    /// The file holds invented demonstration services.
+    pub demo: bool,
 }
 
 /// Checks a batch: refused whole when most of its points are misplaced (see
@@ -50,6 +52,7 @@ pub fn check(batch: &super::Batch, cx: &super::Context<'_>) -> Checked {
         services,
         issues,
         refusal,
+        demo: cx.demo,
     }
 }
 
@@ -82,6 +85,7 @@ impl Checked {
             source: self.source,
             file: self.file,
             issues: self.issues,
+            demo: self.demo,
         })
     }
 }
@@ -103,6 +107,8 @@ pub struct Outcome {
     pub plan: Plan,
     /// Everything found wrong.
     pub issues: Vec<crate::region::Issue>,
+    /// The file holds invented demonstration services.
+    pub demo: bool,
 }
 
 impl Outcome {
@@ -122,7 +128,7 @@ impl Outcome {
                 accepted: self.accepted,
                 rejected: self.rejected,
                 warnings,
-                demo: false,
+                demo: self.demo,
             }],
             self.issues.clone(),
             self.plan.merged.clone(),

@@ -55,7 +55,8 @@ fn entry(s: &Service) -> Option<&Provenance> {
 /// and duplicate candidates are sought only among nearby services of their type from other
 /// sources (see [`super::grid`]);
 /// `same` must therefore say `None` beyond [`crate::quality::duplicates::MAX_DISTANCE_M`].
-pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -> Plan {
+pub fn plan(stored: &[Service], mut incoming: Vec<Service>, same: SameService<'_>) -> Plan {
+    known_natures(stored, &mut incoming);
     let mut current: HashMap<String, Service> =
         stored.iter().map(|s| (s.id.clone(), s.clone())).collect();
     let mut grid = super::grid::Grid::default();
@@ -128,6 +129,28 @@ pub fn plan(stored: &[Service], incoming: Vec<Service>, same: SameService<'_>) -
         .filter_map(|id| current.remove(&id))
         .collect();
     plan
+}
+
+/// One provider, one legal nature: where a record leaves it unknown but another record (or the
+/// store) knows it, the known one stands. Otherwise the provider row would flip with the order
+/// of the records, and importing the same file twice would not be idempotent.
+pub fn known_natures(stored: &[Service], incoming: &mut [Service]) {
+    use crate::model::LegalNature;
+    let mut known: HashMap<String, LegalNature> = HashMap::new();
+    for s in incoming.iter().chain(stored) {
+        if s.provider.legal_nature != LegalNature::Unknown {
+            known
+                .entry(s.provider.id.clone())
+                .or_insert(s.provider.legal_nature);
+        }
+    }
+    for s in incoming.iter_mut() {
+        if s.provider.legal_nature == LegalNature::Unknown {
+            if let Some(n) = known.get(&s.provider.id) {
+                s.provider.legal_nature = *n;
+            }
+        }
+    }
 }
 
 fn has_source(s: &Service, source: &str) -> bool {
@@ -239,6 +262,24 @@ mod tests {
     fn near(a: &Service, b: &Service) -> Option<(f64, f64)> {
         let d = crate::distance::geodesic_m((a.lon, a.lat), (b.lon, b.lat));
         (d < 100.0 && a.name[..3] == b.name[..3]).then_some((d, 0.9))
+    }
+
+    /// Two records of one operator, one saying what it is and one not: the provider keeps the
+    /// known nature whatever the order, so a second import changes nothing.
+    #[test]
+    fn one_provider_keeps_its_known_nature_and_a_second_import_changes_nothing() {
+        use crate::model::LegalNature;
+        let mut a = rec("osm", "a", "Creche A", -7.9);
+        let mut b = rec("osm", "b", "Creche B", -7.8);
+        a.provider.legal_nature = LegalNature::Ipss;
+        b.provider.legal_nature = LegalNature::Unknown;
+        let first = plan(&[], vec![b.clone(), a.clone()], &near);
+        assert!(first
+            .writes
+            .iter()
+            .all(|s| s.provider.legal_nature == LegalNature::Ipss));
+        let again = plan(&first.writes, vec![a, b], &near);
+        assert_eq!((again.updated, again.unchanged), (0, 2));
     }
 
     #[test]

@@ -81,7 +81,7 @@ fn text_has_a_line_per_source_then_issues_by_file() {
     assert_eq!(lines[0], "Quality report, 2026-03-01");
     assert_eq!(
         lines[1],
-        "  a.csv (carta-social): 3 records, 2 accepted, 1 rejected, 1 warnings"
+        "  a.csv (carta-social, real data): 3 records, 2 accepted, 1 rejected, 1 warnings"
     );
     assert_eq!(lines[2], "1 errors, 3 warnings, 1 merged");
     // Each issue is a whole line naming file, place and field; errors before warnings.

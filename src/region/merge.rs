@@ -67,6 +67,23 @@ pub fn database_id(paths: &[PathBuf]) -> Result<String> {
     Ok(ids.join("+"))
 }
 
+/// The region manifests behind `paths`: a listing stands for the regions it names, in order.
+pub fn region_manifests(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let text = crate::error::read_text(p)?;
+        if !is_listing(&text) {
+            out.push(p.clone());
+            continue;
+        }
+        let listing: Listing =
+            toml::from_str(&text).map_err(|e| Error::data(p, None, None, e.message()))?;
+        let dir = p.parent().unwrap_or(Path::new("."));
+        out.extend(listing.regions.iter().map(|r| dir.join(r)));
+    }
+    Ok(out)
+}
+
 /// Whether a manifest's text is a listing (it has `regions`) rather than one region.
 pub(super) fn is_listing(text: &str) -> bool {
     text.parse::<toml::Table>()

@@ -289,6 +289,8 @@ impl Region {
                 demo: file.demo,
             });
         }
+        // As an import does: one provider, one legal nature, whatever the order of its records.
+        crate::ingest::plan::known_natures(&[], &mut region.services);
         region.gazetteer = gazetteer;
         Ok(Loaded {
             region,

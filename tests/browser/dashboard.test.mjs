@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON } from './helpers.mjs';
+import { BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, allServices } from './helpers.mjs';
 
 const BIN = process.env.BUSSOLA_BIN;
 const DATA = process.env.BUSSOLA_DATA_DIR;
@@ -81,7 +81,7 @@ const ctx = {};
 describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_DATA_DIR not set' : false }, () => {
   before(async () => {
     browser = await launch();
-    const all = (await getJSON('/api/services?limit=5000')).features.map((f) => f.properties);
+    const all = (await allServices()).features.map((f) => f.properties);
     const munis = (await getJSON('/api/municipalities')).features.map((f) => f.properties);
     ctx.munis = munis;
     // Away from the provider area's test, which uses the first service's provider.
@@ -231,7 +231,7 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
     assert.deepEqual([...opts].sort(), ctx.munis.map((m) => m.code).sort());
     const pick = opts[1];
     await page.selectOption('#service-municipality-select', pick);
-    const expected = (await getJSON(`/api/services?municipality=${pick}&limit=5000`)).features.map((f) => f.id).sort();
+    const expected = (await allServices(`municipality=${pick}`)).features.map((f) => f.id).sort();
     await page.waitForFunction((n) => document.querySelectorAll('#service-list > li').length === n, expected.length);
     assert.deepEqual((await page.$$eval('#service-list > li', (ls) => ls.map((l) => l.dataset.id))).sort(), expected);
 

@@ -81,6 +81,20 @@ export async function getJSON(path) {
   return res.json();
 }
 
+/** Every service /api/services lists for a query (e.g. `municipality=0705`), page by page (at
+ * most 500 a page), as one FeatureCollection-like {numberMatched, features}. */
+export async function allServices(query = '') {
+  const features = [];
+  let matched = 0;
+  do {
+    const page = await getJSON(`/api/services?${query}${query ? '&' : ''}limit=500&offset=${features.length}`);
+    matched = page.numberMatched;
+    features.push(...page.features);
+    if (!page.features.length) break;
+  } while (features.length < matched);
+  return { numberMatched: matched, features };
+}
+
 /**
  * A pixel of the map canvas (relative to the page) near the lon/lat where clicking hits no
  * service, cluster or result (so a click there is a plain "search here"). Tries a spiral
