@@ -226,7 +226,7 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
     assert.equal(total, (await getJSON('/api/services?limit=1')).numberMatched);
 
     // A whole region's services are edited one municipality at a time: only its cards are built.
-    await page.waitForSelector('#service-municipality-select option');
+    await page.waitForSelector('#service-municipality-select option', { state: 'attached' });
     const opts = await page.$$eval('#service-municipality-select option', (os) => os.map((o) => o.value));
     assert.deepEqual([...opts].sort(), ctx.munis.map((m) => m.code).sort());
     const pick = opts[1];
