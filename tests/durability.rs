@@ -73,14 +73,8 @@ fn first_release_database(path: &std::path::Path) {
 fn backup_and_restore_through_the_command_line() {
     let dir = tempdir("cli");
     let data = dir.join("data");
-    // On the test region, whose numbers the test knows (the CLI's default is the shipped one).
     let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args(args)
-            .arg("--region")
-            .arg(common::demo_manifest())
-            .output()
-            .unwrap();
+        let out = Command::new(BIN).args(args).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned()
             + &String::from_utf8_lossy(&out.stderr);
         (out.status.success(), text)
@@ -136,8 +130,6 @@ fn a_running_server_shows_a_cli_import_without_a_restart() {
     let out = Command::new(BIN)
         .args(["import", "--source", "carta-social", "--data-dir"])
         .arg(&d)
-        .arg("--region")
-        .arg(common::demo_manifest())
         .arg(&sample)
         .output()
         .unwrap();
