@@ -368,3 +368,58 @@ fn gdal_empty_dates_read_as_empty() {
     assert_eq!(updated("g1"), Value::Null);
     assert_eq!(updated("g2"), json!("2026-01-15"));
 }
+
+/// A batch of records with these points and stated municipalities.
+fn batch(points: &[(f64, f64, &str)]) -> bussola::ingest::Batch {
+    let mut b = bussola::ingest::Batch::new("test", Path::new("test.geojson"));
+    for (i, (x, y, code)) in points.iter().enumerate() {
+        let mut r = bussola::ingest::Record::at(format!("feature {}", i + 1));
+        r.set("municipality", code);
+        r.point = Some((*x, *y));
+        b.records.push(r);
+    }
+    b
+}
+
+#[test]
+fn the_cause_of_a_refusal_is_named() {
+    use bussola::ingest::screen::{screen, Cause};
+    let region = bussola::region::Region::load(&demo_manifest())
+        .unwrap()
+        .region;
+    // Évora's and Alandroal's seats.
+    let (evora, alandroal) = ((-7.9086, 38.5714), (-7.40309, 38.70200));
+    let cause = |b: &bussola::ingest::Batch| screen(b, &region).map(|r| r.cause);
+    // One misplaced point in three: the record is rejected, the file is not refused.
+    let one = batch(&[
+        (evora.0, evora.1, "0705"),
+        (evora.0, evora.1, "0701"),
+        (alandroal.0, alandroal.1, "0701"),
+    ]);
+    assert_eq!(cause(&one), None);
+    let swapped = batch(&[
+        (evora.1, evora.0, "0705"),
+        (alandroal.1, alandroal.0, "0701"),
+    ]);
+    assert_eq!(cause(&swapped), Some(Cause::Swapped));
+    let metres = batch(&[
+        (12_000.0, -130_000.0, "0705"),
+        (50_000.0, -110_000.0, "0701"),
+    ]);
+    assert_eq!(cause(&metres), Some(Cause::Projected));
+    let crossed = batch(&[
+        (evora.0, evora.1, "0701"),
+        (alandroal.0, alandroal.1, "0705"),
+    ]);
+    assert_eq!(cause(&crossed), Some(Cause::OtherMunicipalities));
+    let mut elsewhere = batch(&[(-8.13, 39.67, "0705"), (-8.13, 39.67, "0701")]);
+    assert_eq!(cause(&elsewhere), Some(Cause::OutsideRegion));
+    elsewhere.crs = bussola::reproject::Crs::Epsg(3763);
+    assert_eq!(cause(&elsewhere), Some(Cause::DeclaredCrs(elsewhere.crs)));
+    let refusal = screen(&elsewhere, &region).unwrap();
+    assert_eq!((refusal.outside, refusal.points), (2, 2));
+    assert!(
+        refusal.to_string().contains("EPSG:3763 looks wrong"),
+        "{refusal}"
+    );
+}

@@ -43,7 +43,8 @@ pub struct Record {
     pub place: String,
     /// Values by our field name; empty values are left out.
     pub fields: BTreeMap<String, String>,
-    /// Position in WGS84 (lon, lat), when the source gives one.
+    /// Position (x, y), when the source gives one: in the batch's [`Batch::crs`] as a reader
+    /// makes it, WGS84 longitude and latitude once [`read_source`] returns.
     pub point: Option<(f64, f64)>,
     /// The source's own field name for each of our fields, for messages (ours when absent).
     pub names: BTreeMap<String, String>,
