@@ -13,8 +13,8 @@ import { startLang, saveLang, viewFromHash } from './url-state.js';
 import { setView, setMeasure, mapFilters, mapLabels, renderMapLegend, followPanelLegends } from './views.js';
 import { renderGroups, renderTypes, setFilters, setSubarea, searchByName, locate } from './find-form.js';
 import { loadMunicipalities, municipalityAt } from './municipalities.js';
-import { searchFrom, setStatus, renderStatus, renderResults, selectResult } from './results.js';
-import { chooseService, renderSelected } from './selected-service.js';
+import { initResults, searchFrom, setStatus, renderStatus, renderResults, selectResult } from './results.js';
+import { initSelected, chooseService, renderSelected } from './selected-service.js';
 import { setIndicator, renderCoverage, chooseMunicipality } from './coverage.js';
 import { renderSubregions } from './subregion.js';
 
@@ -29,7 +29,11 @@ async function start() {
     chooseMunicipality: (code, opts) => chooseMunicipality(code, opts),
     regionName: () => state.region?.name,
     municipalityAt,
+    selectResult,
+    clearFilters: () => setFilters({ group: '', type: '' }),
   };
+  initSelected(ctx);
+  initResults(ctx);
   initGaps(ctx);
   initPlan(ctx);
   followPanelLegends();
@@ -55,7 +59,10 @@ async function start() {
   renderGapControls();
   renderPlanControls();
   renderPlan();
-  loadMunicipalities();
+  loadMunicipalities(() => {
+    renderPlanControls();
+    if (state.view === 'coverage') renderCoverage();
+  });
   startMap(region);
   setView(state.view, { initial: true });
 }

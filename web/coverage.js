@@ -4,7 +4,7 @@ import { t, name, num, numOrNoData } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $, narrow } from './dom.js';
 import { state, bmap } from './page-state.js';
-import { groupBadge } from './service-card.js';
+import { groupBadge } from './badges.js';
 import { renderDistance, renderGapFigures, markRow, printLink } from './gaps.js';
 import { subregionName } from './subregion.js';
 

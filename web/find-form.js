@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 import { state, K_STEP, bmap } from './page-state.js';
 import { mapFilters } from './views.js';
-import { groupBadge } from './service-card.js';
+import { groupBadge } from './badges.js';
 import { searchFrom, setStatus, renderStatus } from './results.js';
 
 export function renderGroups() {

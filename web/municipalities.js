@@ -4,10 +4,10 @@ import { fold } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 import { state } from './page-state.js';
-import { renderPlanControls } from './plan.js';
-import { renderCoverage } from './coverage.js';
 
-export async function loadMunicipalities() {
+/** Loads the municipalities once; `onLoaded()` then lets the views that use them redraw (they
+ * sit above this module). */
+export async function loadMunicipalities(onLoaded = () => {}) {
   try {
     const fc = await api.municipalities();
     state.municipalities = fc.features.map((f) => ({
@@ -22,8 +22,7 @@ export async function loadMunicipalities() {
       props: f.properties,
     })).sort((a, b) => a.name.localeCompare(b.name, 'pt'));
     replace($('municipality-names'), state.municipalities.map((m) => h('option', { value: m.name })));
-    renderPlanControls();
-    if (state.view === 'coverage') renderCoverage();
+    onLoaded();
   } catch (e) {
     console.warn('municipalities', e);
   }

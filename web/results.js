@@ -4,11 +4,18 @@ import { t, name, plainName, distance } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $, narrow } from './dom.js';
 import { state, K_STEP, K_MAX, bmap } from './page-state.js';
-import { setFilters } from './find-form.js';
 import { serviceCard } from './service-card.js';
 import { renderSelected } from './selected-service.js';
 
 let searchSeq = 0;
+
+// What the page passes in from above (the find form sits above this module): ctx.clearFilters().
+let ctx = null;
+
+/** ctx: {clearFilters()} — lets go of the group and the type (the "show all" button). */
+export function initResults(c) {
+  ctx = c;
+}
 
 const round5 = (x) => Math.round(x * 1e5) / 1e5;
 
@@ -67,7 +74,7 @@ export function renderStatus() {
       const f = state.results.features;
       if (!f.length) {
         return replace(box, note('note-warn', h('p', {}, t('state.none')), h('p', {}, t('state.none.next')),
-          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => setFilters({ group: '', type: '' }) }, t('state.clear'))));
+          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => ctx.clearFilters() }, t('state.clear'))));
       }
       const d = distance(f[0].properties.distance_m);
       const n = f.length;
@@ -117,7 +124,7 @@ export function renderResults({ keepFocus = false, focusIndex = null } = {}) {
     class: `result${f.properties.id === state.selectedId ? ' is-selected' : ''}`,
     id: `result-${i + 1}`,
     dataset: { id: f.properties.id, rank: String(i + 1) },
-  }, serviceCard(f, { rank: i + 1 }))));
+  }, serviceCard(f, { rank: i + 1, onShow: (id) => selectResult(id, { scroll: false, fly: true }) }))));
   if (state.status?.kind !== 'results') state.status = { kind: 'results' };
   renderStatus();
   const more = features.length === s.k && s.k < K_MAX;

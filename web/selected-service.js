@@ -4,13 +4,20 @@ import { t } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 import { state } from './page-state.js';
-import { selectResult } from './results.js';
 import { serviceCard } from './service-card.js';
 import { reportForm } from './report-form.js';
 
+// What the page passes in from above (the results list sits above this module).
+let ctx = null;
+
+/** ctx: {selectResult(id, opts)} — selects a service that is among the results. */
+export function initSelected(c) {
+  ctx = c;
+}
+
 /** A service clicked on the map: the result when it is one, else a card above the results. */
 export async function chooseService(id) {
-  if (state.results?.features.some((f) => f.properties.id === id)) return selectResult(id, { scroll: true, fly: false });
+  if (state.results?.features.some((f) => f.properties.id === id)) return ctx.selectResult(id, { scroll: true, fly: false });
   state.selectedFeature = { loading: true, id };
   renderSelected();
   try {

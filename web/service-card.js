@@ -1,20 +1,8 @@
-// A service as a card (for the results list, numbered, and for a service chosen on the map),
-// and the letter badge of a target group.
+// A service as a card (for the results list, numbered, and for a service chosen on the map).
 import { t, lang, name, plainName, num, distance, date, fold } from './i18n.js';
 import { h, $, narrow } from './dom.js';
 import { state } from './page-state.js';
-import { selectResult } from './results.js';
-
-const GROUP_LETTERS = {
-  pt: { children: 'C', disability: 'D', elderly: 'I', family: 'F', health: 'S' },
-  en: { children: 'C', disability: 'D', elderly: 'E', family: 'F', health: 'H' },
-};
-
-/** The letter of a target group in a coloured badge (null for an unknown group). */
-export function groupBadge(group) {
-  const letter = GROUP_LETTERS[lang()][group];
-  return letter ? h('span', { class: `gbadge g-${group}`, 'aria-hidden': 'true' }, letter) : null;
-}
+import { groupBadge } from './badges.js';
 
 function safeUrl(u) {
   try {
@@ -58,8 +46,10 @@ function contacted(id, how) {
   } catch { /* counting never gets in the way of calling */ }
 }
 
-/** A service as a card: for the results list (with rank) and for a service chosen on the map. */
-export function serviceCard(f, { rank = null, headingId = null } = {}) {
+/** A service as a card: for the results list (with rank) and for a service chosen on the map.
+ * A ranked card has a "Show on the map" button that calls `onShow(id)` (the results list
+ * passes its selection in: this module sits below it). */
+export function serviceCard(f, { rank = null, headingId = null, onShow = null } = {}) {
   const p = f.properties;
   const [lon, lat] = f.geometry.coordinates;
   // A way of contact the service lacks may be its organisation's (head office): said so.
@@ -129,9 +119,9 @@ export function serviceCard(f, { rank = null, headingId = null } = {}) {
         onclick: () => contacted(p.id, 'directions'),
       }, t('svc.directions')),
       toggle,
-      rank ? h('button', {
+      rank && onShow ? h('button', {
         type: 'button', class: 'btn',
-        onclick: () => { selectResult(p.id, { scroll: false, fly: true }); if (narrow()) $('map-area').scrollIntoView({ behavior: 'smooth' }); },
+        onclick: () => { onShow(p.id); if (narrow()) $('map-area').scrollIntoView({ behavior: 'smooth' }); },
       }, t('svc.show')) : null),
     more);
 }

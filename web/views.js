@@ -4,7 +4,7 @@ import { t, lang, name } from './i18n.js';
 import { h, replace, $, narrow } from './dom.js';
 import { state, VIEWS, bmap } from './page-state.js';
 import { writeViewHash } from './url-state.js';
-import { groupBadge } from './service-card.js';
+import { groupBadge } from './badges.js';
 import { renderCoverage } from './coverage.js';
 import { renderPlan } from './plan.js';
 
