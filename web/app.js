@@ -1,6 +1,25 @@
 // Bússola map page: find care near a place, and see where care is missing.
 // Plain ES modules, no framework. The list works without the map (and before it loads).
 // This entry starts the page, the map and the static controls; the rest is in its modules.
+//
+// Module order: a module imports only from the rows below its own, never from its row or above
+// (tests/web_modules.rs checks it, and that no module of web/ is in an import cycle). What a
+// lower module must call above it is passed in: the `ctx` built in start() (chooseMunicipality,
+// selectResult, clearFilters…), loadMunicipalities' onLoaded, renderSubregions' onChange,
+// serviceCard's onShow and the map's on… handlers.
+//   app.js                                  the entry: starts the page and wires the callbacks
+//   find-form.js                            who, what and where; starts searches
+//   views.js · results.js                   the three views; the search and its list
+//   coverage.js · plan.js · selected-service.js
+//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js
+//   map.js                                  the map (MapLibre), built from its parts below
+//   map-results.js · map-coverage.js · map-distance.js · map-plan.js · map-style.js
+//   map-page-layers.js
+//   map-images.js · table.js · badges.js · url-state.js
+//   page-state.js · api.js · dom.js · i18n.js
+//   locales/pt.js · locales/en.js           the strings
+// The provider area (provider.js) and the printable summary (summary.js) are entries of their
+// own pages on the same bottom rows (i18n.js, dom.js, api.js).
 import { t, lang, setLang, fold, translateDom, setRegionName } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
