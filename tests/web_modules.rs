@@ -2,7 +2,8 @@
 //! page's modules import only from the rows below their own in the order written at the top of
 //! `web/app.js`. Edges are `import … from './x.js'`, `export … from './x.js'`,
 //! `import './x.js'` and `import('./x.js')`; bare names (npm packages) and computed dynamic
-//! imports are not edges.
+//! imports are not edges. And each page (`web/*.html`) preloads every module its entry reaches,
+//! so that the browser fetches them at once.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -291,6 +292,70 @@ fn the_map_page_imports_only_downward_in_the_declared_order() {
     );
 }
 
+/// The value of every `attr="…"` in the tags of an HTML page that contain `tag_part`.
+fn attributes(html: &str, tag_part: &str, attr: &str) -> Vec<String> {
+    html.split('<')
+        .filter(|tag| tag.contains(tag_part))
+        .filter_map(|tag| {
+            let start = tag.find(&format!("{attr}=\""))? + attr.len() + 2;
+            let len = tag[start..].find('"')?;
+            Some(tag[start..start + len].trim_start_matches('/').to_string())
+        })
+        .collect()
+}
+
+/// The modules a page's entry reaches that the page does not preload.
+fn not_preloaded(graph: &Graph, html: &str) -> Vec<String> {
+    let preloaded: BTreeSet<String> = attributes(html, r#"rel="modulepreload""#, "href")
+        .into_iter()
+        .collect();
+    let mut missing = BTreeSet::new();
+    for entry in attributes(html, r#"type="module""#, "src") {
+        let mut seen = BTreeSet::from([entry.clone()]);
+        let mut todo = vec![entry];
+        while let Some(v) = todo.pop() {
+            for w in graph.get(&v).into_iter().flatten() {
+                if seen.insert(w.clone()) {
+                    if !preloaded.contains(w) {
+                        missing.insert(w.clone());
+                    }
+                    todo.push(w.clone());
+                }
+            }
+        }
+    }
+    missing.into_iter().collect()
+}
+
+#[test]
+fn every_page_preloads_the_modules_its_entry_reaches() {
+    let graph = web_graph();
+    let mut pages = 0;
+    for entry in std::fs::read_dir(web()).expect("web/") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path).expect("a page");
+        if attributes(&html, r#"type="module""#, "src").is_empty() {
+            continue;
+        }
+        pages += 1;
+        let missing = not_preloaded(&graph, &html);
+        assert!(
+            missing.is_empty(),
+            "{} does not preload {} (add <link rel=\"modulepreload\" href=\"/…\">: without it the \
+             browser finds each import only after fetching the module above it)",
+            path.display(),
+            missing.join(", ")
+        );
+    }
+    assert!(
+        pages >= 3,
+        "index.html, provider.html and summary.html start modules"
+    );
+}
+
 #[cfg(test)]
 mod checker {
     use super::*;
@@ -363,6 +428,24 @@ t('from', './x.js');
             ("card.js", &["badges.js"]),
         ]);
         assert!(cycles(&fine).is_empty());
+    }
+
+    #[test]
+    fn finds_a_module_a_page_does_not_preload() {
+        let g = graph(&[
+            ("app.js", &["results.js", "i18n.js"]),
+            ("results.js", &["card.js"]),
+            ("i18n.js", &["locales/pt.js"]),
+        ]);
+        let html = r#"<link rel="stylesheet" href="/app.css">
+<link rel="modulepreload" href="/i18n.js">
+<link rel="modulepreload" href="/results.js">
+<script type="module" src="/app.js"></script>"#;
+        assert_eq!(not_preloaded(&g, html), ["card.js", "locales/pt.js"]);
+        let all = format!(
+            "{html}\n<link rel=\"modulepreload\" href=\"/card.js\">\n<link rel=\"modulepreload\" href=\"/locales/pt.js\">"
+        );
+        assert!(not_preloaded(&g, &all).is_empty());
     }
 
     #[test]
