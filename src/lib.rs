@@ -4,6 +4,8 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | [`issue`] | problems found in data (file, place, field) and their severity |
+//! | [`account`] | accounts and roles: what an account may do |
 //! | [`taxonomy`] | the social responses (respostas sociais) after Carta Social's classification, and target groups, loaded from data |
 //! | [`model`] | providers, services, municipalities and their population |
 //! | [`distance`] | geodesic distance and the unit-sphere embedding used by the index |
@@ -32,10 +34,28 @@
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
+//!
+//! ## Layers
+//!
+//! A module uses only modules of its own layer or of a layer below, never one above, and no
+//! modules use each other in a loop. Bottom first (the `layers_tests` unit test reads this list
+//! and checks every `use crate::…` of `src/` against it; see
+//! `docs/development/architecture-layers.md`):
+//!
+//! - **vocabulary**: `text`, `reproject`, `error`, `issue`, `model`, `account`, `taxonomy`, `distance`, `mail`
+//! - **data**: `demo`, `surface`, `index`, `places`, `region`, `access`, `coverage`, `scenario`, `shipped`
+//! - **checks**: `quality`, `geocode`, `feedback`, `survey`
+//! - **store**: `store`
+//! - **rules**: `auth`, `edit`, `ingest`
+//! - **use cases**: `catalog`, `freshness`, `export`, `tiles`
+//! - **top**: `api`
+//!
+//! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod account;
 pub mod api;
 pub mod auth;
 pub mod catalog;
@@ -50,6 +70,7 @@ pub mod freshness;
 pub mod geocode;
 pub mod index;
 pub mod ingest;
+pub mod issue;
 pub mod mail;
 pub mod model;
 pub mod places;
@@ -66,3 +87,6 @@ pub mod text;
 pub mod tiles;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod layers_tests;

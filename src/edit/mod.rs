@@ -6,7 +6,7 @@
 pub mod fields;
 pub mod organisation;
 
-use crate::auth::{Role, User};
+use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
 use crate::model::Service;

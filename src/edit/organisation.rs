@@ -3,7 +3,7 @@
 //! in the history like a service's, with [`Subject::Provider`].
 use super::fields::{set_contact, text, FieldChange};
 use super::HistoryEntry;
-use crate::auth::{Role, User};
+use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
 use crate::model::{Contact, LegalNature, Provider, Service};

@@ -419,24 +419,6 @@ type Hit<'a> = (&'a str, &'a str, f64, f64);
 #[cfg(test)]
 mod tests;
 
-impl crate::ingest::Locate for Gazetteer {
-    fn locate(&self, r: &crate::ingest::Record) -> Option<crate::ingest::Located> {
-        let q = Query {
-            postal_code: r.get("postal_code"),
-            locality: r.get("locality"),
-            parish: r.get("parish"),
-            municipality: r.get("municipality"),
-            address: r.get("address"),
-        };
-        Gazetteer::locate(self, &q).map(|p| crate::ingest::Located {
-            lon: p.lon,
-            lat: p.lat,
-            precision: p.precision,
-            via: p.via,
-        })
-    }
-}
-
 impl crate::quality::PostalLookup for Gazetteer {
     fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
         // Only a whole code names one municipality; a CP4 area may span several.

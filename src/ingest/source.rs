@@ -1,7 +1,8 @@
 //! Which reader a file needs, and what the readers may use from the region.
 use super::{carta_social, hsds, osm, Batch};
+use crate::issue::Severity;
 use crate::model::Municipality;
-use crate::region::{Region, Severity};
+use crate::region::Region;
 use crate::reproject::{transformer, Crs};
 use crate::taxonomy::Taxonomy;
 use crate::{Error, Result};

@@ -1,7 +1,7 @@
 //! The quality report: counts per source, every issue and every merge, as text, JSON
 //! (`serde`) or a self-contained HTML page.
 use super::duplicates::Merge;
-use crate::region::{Issue, Severity};
+use crate::issue::{Issue, Severity};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use std::path::PathBuf;

@@ -24,82 +24,14 @@ use geo::{BoundingRect, Intersects};
 use geo_types::{Point, Rect};
 pub use manifest::{Manifest, Targets};
 pub use merge::{database_id, load_all, load_all_on, Part};
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use boundaries::{keep, load_boundaries};
 pub use services::{read_batch, SERVICE_FIELDS};
 use settlements::build_surface;
 
-/// How serious a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Worth a look; the record is kept.
-    Warning,
-    /// The record is left out.
-    Error,
-}
-
-/// One problem found in a region's data.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Issue {
-    /// How serious it is.
-    pub severity: Severity,
-    /// The file.
-    pub file: PathBuf,
-    /// Where in the file ("line 4", "feature 12").
-    pub place: Option<String>,
-    /// The field.
-    pub field: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for Issue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sev = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{sev}: {}", self.file.display())?;
-        if let Some(p) = &self.place {
-            write!(f, ", {p}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field '{field}'")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Collects issues for one file.
-#[derive(Debug)]
-pub struct Issues<'a> {
-    /// The file the issues are about.
-    pub file: &'a Path,
-    /// Where they go.
-    pub list: &'a mut Vec<Issue>,
-}
-
-impl Issues<'_> {
-    /// Adds an issue at `place`.
-    pub fn push(
-        &mut self,
-        severity: Severity,
-        place: &str,
-        field: Option<&str>,
-        message: impl Into<String>,
-    ) {
-        self.list.push(Issue {
-            severity,
-            file: self.file.to_path_buf(),
-            place: Some(place.to_string()),
-            field: field.map(str::to_string),
-            message: message.into(),
-        });
-    }
-}
+/// Problems and their severity live at the bottom, in [`crate::issue`]; re-exported here.
+pub use crate::issue::{Issue, Issues, Severity};
 
 /// A loaded region.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 use super::records::*;
 use super::sqlite::{bump, put};
 use super::{Accounts, SqliteStore};
-use crate::auth::{NewUser, Role, User};
+use crate::account::{NewUser, Role, User};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
 
