@@ -22,6 +22,7 @@
 //! | [`auth`] | accounts and roles, single-use login links, session tokens (hashed) |
 //! | [`mail`] | sending e-mail (invitations): a log-only default or SMTP, behind [`mail::Mailer`] |
 //! | [`edit`] | editing services: field validation, review classes, history and revert |
+//! | [`fields`] | the editable fields of services and organisations: review class, value, validation |
 //! | [`catalog`] | the store and the index kept in step; the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
@@ -46,12 +47,14 @@
 //! - **data**: `demo`, `surface`, `index`, `places`, `region`, `access`, `coverage`, `scenario`, `shipped`
 //! - **checks**: `quality`, `geocode`, `feedback`, `survey`
 //! - **store**: `store`
-//! - **rules**: `auth`, `edit`, `ingest`
-//! - **use cases**: `catalog`, `freshness`, `export`, `tiles`
+//! - **rules**: `auth`, `fields`, `ingest`
+//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
 #![forbid(unsafe_code)]
+// Library code may not unwrap, expect or panic (`[lints]` in Cargo.toml); its tests may.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![warn(missing_docs)]
 
 pub mod access;
@@ -66,6 +69,7 @@ pub mod edit;
 pub mod error;
 pub mod export;
 pub mod feedback;
+pub mod fields;
 pub mod freshness;
 pub mod geocode;
 pub mod index;

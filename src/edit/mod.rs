@@ -3,7 +3,8 @@
 //! change is kept in the history with who, when, old and new values.
 //!
 //! Authorisation is checked here, on the stored record, whatever the caller is.
-pub mod fields;
+/// The editable fields live below the catalog, in [`crate::fields`]; re-exported here.
+pub use crate::fields;
 pub mod organisation;
 
 use crate::account::{Role, User};
