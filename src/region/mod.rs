@@ -11,6 +11,7 @@ pub mod merge;
 mod overrides;
 mod population;
 pub mod prj;
+mod raw;
 pub mod read;
 mod services;
 mod settlements;
