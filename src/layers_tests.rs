@@ -32,13 +32,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "the loader runs the quality checks and the manifest holds their settings, while quality \
          reports on a loaded region: same fix, the loader above quality",
     ),
-    (
-        "region",
-        "geocode",
-        "a loaded `Region` holds the gazetteer and the loader builds it, while geocode reads its \
-         files with region::read and region::manifest: same fix, plus the file readers and \
-         manifest specs below both",
-    ),
 ];
 
 /// One use of a top-level module by another.

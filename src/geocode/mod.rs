@@ -15,7 +15,7 @@ use geo::{BoundingRect, InteriorPoint, Intersects};
 use geo_types::{MultiPolygon, Point, Rect};
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::region::manifest::{GazetteerSpec, PlacesFile, PostalCodesFile};
+pub use crate::files::manifest::{GazetteerSpec, PlacesFile, PostalCodesFile};
 pub use online::OnlineGeocoder;
 pub use postal::{PostalCode, PostalEntry};
 
@@ -418,12 +418,3 @@ type Hit<'a> = (&'a str, &'a str, f64, f64);
 
 #[cfg(test)]
 mod tests;
-
-impl crate::quality::PostalLookup for Gazetteer {
-    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
-        // Only a whole code names one municipality; a CP4 area may span several.
-        PostalCode::parse(postal_code)?.cp3?;
-        self.postal_code(postal_code)
-            .map(|e| (e.municipality, e.locality))
-    }
-}

@@ -340,6 +340,16 @@ pub fn postal_code(postal: &str, municipality: &str, lookup: &dyn PostalLookup) 
     })
 }
 
+/// The gazetteer answers postal-code checks; here, with the trait (the gazetteer sits below).
+impl PostalLookup for crate::geocode::Gazetteer {
+    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
+        // Only a whole code names one municipality; a CP4 area may span several.
+        crate::geocode::PostalCode::parse(postal_code)?.cp3?;
+        self.postal_code(postal_code)
+            .map(|e| (e.municipality, e.locality))
+    }
+}
+
 #[cfg(test)]
 #[path = "checks_tests.rs"]
 mod tests;

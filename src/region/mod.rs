@@ -5,18 +5,14 @@
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
 mod boundaries;
-mod dbf_dates;
-pub mod manifest;
 pub mod merge;
-mod overrides;
 mod population;
-pub mod prj;
-mod raw;
-pub mod read;
 mod services;
 mod settlements;
-pub mod shapefile;
 pub mod within;
+
+/// The manifest and the file readers live below, in [`crate::files`]; re-exported here.
+pub use crate::files::{manifest, prj, read, shapefile};
 
 use crate::model::{Municipality, Service};
 use crate::taxonomy::Taxonomy;
