@@ -1,6 +1,7 @@
 //! Problems found in data: an [`Issue`] names the file, the place and the field, with a
-//! [`Severity`]. The shared vocabulary of the loaders (`region`, `ingest`, `geocode`) and of
-//! `quality`, so it sits at the bottom of the layers; `region` re-exports it.
+//! [`Severity`]; a [`SourceSummary`] says what one source file gave. The shared vocabulary of
+//! the loaders (`region`, `ingest`, `geocode`) and of `quality`, so it sits at the bottom of the
+//! layers; `region` and `quality` re-export it.
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -72,4 +73,24 @@ impl Issues<'_> {
             message: message.into(),
         });
     }
+}
+
+/// What one source file gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SourceSummary {
+    /// The source label.
+    pub source: String,
+    /// The file.
+    pub file: PathBuf,
+    /// Records read (after the manifest's filter).
+    pub records: usize,
+    /// Records turned into services.
+    pub accepted: usize,
+    /// Records left out, each with an error issue saying why.
+    pub rejected: usize,
+    /// Warnings about this file's records.
+    pub warnings: usize,
+    /// The file holds invented demonstration services (`demo = true` in the manifest), not real ones.
+    #[serde(default)]
+    pub demo: bool,
 }

@@ -56,7 +56,7 @@
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
 //! The imports against this order that remain are listed, with their reasons, in the test's
-//! `ALLOWED` (today: the region loader's uses of `ingest` and `quality`).
+//! `ALLOWED` (today: the region loader's use of `ingest`).
 #![forbid(unsafe_code)]
 // Library code may not unwrap, expect or panic (`[lints]` in Cargo.toml); its tests may.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]

@@ -6,6 +6,7 @@
 //! Every point returned lies inside the municipality it is placed in: a place whose point falls
 //! outside its stated municipality's boundary is never used.
 mod load;
+mod lookup;
 pub mod online;
 pub mod postal;
 
@@ -16,6 +17,7 @@ use geo_types::{MultiPolygon, Point, Rect};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::files::manifest::{GazetteerSpec, PlacesFile, PostalCodesFile};
+pub use lookup::PostalLookup;
 pub use online::OnlineGeocoder;
 pub use postal::{PostalCode, PostalEntry};
 

@@ -72,7 +72,7 @@ pub struct Loaded {
     /// Everything found wrong.
     pub issues: Vec<Issue>,
     /// What each service file gave (records read, accepted, rejected, warnings).
-    pub sources: Vec<crate::quality::SourceSummary>,
+    pub sources: Vec<crate::issue::SourceSummary>,
 }
 
 /// What loading may use besides the manifest: all optional.
@@ -81,7 +81,7 @@ pub struct LoadOptions<'a> {
     /// Places records without coordinates (the offline gazetteer).
     pub locate: Option<&'a dyn crate::ingest::Locate>,
     /// Finds the municipality of a postal code, to check the one a record declares.
-    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    pub postal: Option<&'a dyn crate::geocode::PostalLookup>,
     /// Today (YYYY-MM-DD), to report records not updated for the manifest's
     /// `[quality] stale_after_days`; `None` skips that check.
     pub today: Option<&'a str>,
@@ -200,12 +200,12 @@ impl Region {
                         .or(gazetteer.as_ref().map(|g| g as &dyn crate::ingest::Locate)),
                     postal: opts.postal.or(gazetteer
                         .as_ref()
-                        .map(|g| g as &dyn crate::quality::PostalLookup)),
+                        .map(|g| g as &dyn crate::geocode::PostalLookup)),
                     today: opts.today,
                     stale_after_days: m.quality.stale_after_days,
                 },
             )?;
-            sources.push(crate::quality::SourceSummary {
+            sources.push(crate::issue::SourceSummary {
                 source: file.source.clone(),
                 file: file.path.clone(),
                 records,
