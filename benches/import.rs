@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Importing a Carta Social listing of 10k and of 100k generated rows over the test region:
 //! reading, checking, planning against the store and writing. Time should grow linearly, so
 //! the 100k run should take about ten times the 10k one (`benches/run.sh import` prints the

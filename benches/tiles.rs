@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Tile encoding at zoom 8, 11 and 14 over 1k, 100k and 1M synthetic services, with the
 //! municipality layer of the shipped region. Run with `cargo bench --bench tiles`.
 use bussola::catalog::{Catalog, Filter};

@@ -4,7 +4,6 @@
 //!
 //! A public answer set keeps only its date, audience and answers; a provider's keeps the
 //! account's role as well, never the account or its e-mail.
-use crate::store::Store;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -240,39 +239,6 @@ impl Survey {
             return Err(Error::param("answers", "no answer given"));
         }
         Ok((audience, kept))
-    }
-
-    /// Checks and stores an answer set; `role` is kept for provider answers only.
-    pub fn submit(
-        &self,
-        store: &dyn Store,
-        new: &NewAnswers,
-        role: Option<crate::auth::Role>,
-    ) -> Result<AnswerSet> {
-        let (audience, answers) = self.check(new)?;
-        let role = match audience {
-            Audience::Provider => Some(
-                role.ok_or_else(|| {
-                    Error::refused(
-                        crate::error::Refusal::Unauthenticated,
-                        "provider answers need a signed-in account",
-                    )
-                })?
-                .as_str()
-                .to_string(),
-            ),
-            _ => None,
-        };
-        let created = crate::feedback::now_utc();
-        let json = serde_json::to_string(&answers).map_err(|e| Error::Store(e.to_string()))?;
-        let id = store.add_survey_answers(audience.code(), role.as_deref(), &json, &created)?;
-        Ok(AnswerSet {
-            id,
-            created,
-            audience: audience.code().to_string(),
-            role,
-            answers,
-        })
     }
 }
 

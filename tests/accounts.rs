@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Accounts, sessions and editing: who may write what, validation, review and history.
 mod common;
 use axum::http::StatusCode;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The store and the R-tree stay in step; a refused write changes nothing; data survives restarts.
 mod common;
 use bussola::catalog::{Catalog, Filter, NearestQuery};

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The `bussola` binary: `check` names file, place and field; `serve` starts and answers.
 mod common;
 use common::{demo_manifest, root};

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `/api/coverage` equals an independent recomputation from the listed services and population.
 mod common;
 use axum::http::StatusCode;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The store survives upgrades and can be backed up and restored.
 mod common;
 use bussola::store::{migrate, SqliteStore, Store};

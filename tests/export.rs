@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `GET /api/export` and `bussola export`: the region's data out as open files.
 mod common;
 use axum::http::StatusCode;

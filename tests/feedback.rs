@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! A citizen reports a wrong record without an account; reports survive a crash.
 mod common;
 use axum::http::StatusCode;

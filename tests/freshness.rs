@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Freshness: confirmations, vacancies' dates, the staleness dashboard and providers' use counts.
 mod common;
 use axum::http::StatusCode;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `/api/gaps` and `POST /api/scenarios` over the shipped region and the real 58 municipalities.
 mod common;
 use axum::body::Body;

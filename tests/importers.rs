@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The source readers end to end: real OpenStreetMap creches, and the invented Carta Social and
 //! HSDS samples, read and converted against a region.
 mod common;

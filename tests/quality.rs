@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The quality report of a region whose services come from two overlapping sources.
 mod common;
 use bussola::quality::{review, Lang};

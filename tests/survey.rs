@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The usefulness survey: questions from the shipped TOML, answers checked and stored without
 //! personal data, results for admins only.
 mod common;

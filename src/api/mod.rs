@@ -23,7 +23,9 @@ pub mod coverage;
 pub mod edit;
 pub mod error;
 pub mod export;
-pub mod features;
+/// The GeoJSON features the API serves, built in [`crate::export::features`] (the open files use
+/// them too).
+pub use crate::export::features;
 pub mod feedback;
 pub mod fresh;
 pub mod gaps;

@@ -52,7 +52,7 @@ pub async fn answer(
         _ => None,
     };
     app.limits.check(client.as_str(), Route::Survey)?;
-    let stored = survey.submit(app.catalog.store(), &new, role)?;
+    let stored = app.catalog.submit_survey(&new, role)?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "id": stored.id, "created": stored.created })),

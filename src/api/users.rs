@@ -64,7 +64,9 @@ pub async fn invite(
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     admin(&auth)?;
     let req = InviteRequest::from_json(&body)?;
-    let (user, link) = invite::create(&app.catalog, &req, &super::base_url(&headers), now())?;
+    let (user, link) = app
+        .catalog
+        .invite(&req, &super::base_url(&headers), now())?;
     Ok(hand_over(&app, &auth.user, user, link, false).await)
 }
 
@@ -80,7 +82,7 @@ pub async fn link(
         what: "account",
         id: id.clone(),
     })?;
-    let (user, link) = invite::relink(&app.catalog, id, &super::base_url(&headers), now())?;
+    let (user, link) = app.catalog.relink(id, &super::base_url(&headers), now())?;
     Ok(hand_over(&app, &auth.user, user, link, true).await)
 }
 

@@ -2,12 +2,10 @@
 //! e-mail that carries the link (Portuguese, then English) or the log line that stands in
 //! for it without SMTP.
 use super::{NewUser, Role, User, LOGIN_TTL_SECS};
-use crate::catalog::Catalog;
-use crate::error::Refusal;
 use crate::mail::{Mail, Mailer};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// An invitation as an admin asks for it (the body of `POST /api/invitations`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -161,40 +159,6 @@ pub fn check_request(
     } else {
         Err(Error::InvalidFields(fields))
     }
-}
-
-/// Checks a request against the catalog (its municipalities and the provider ids of its
-/// services), refuses an address already registered ([`Refusal::Conflict`]), then creates the
-/// account and its login link; nothing is stored when anything is wrong.
-pub fn create(
-    catalog: &Catalog,
-    req: &InviteRequest,
-    base: &str,
-    now: i64,
-) -> Result<(User, LoginLink)> {
-    let providers: HashSet<String> = catalog.all()?.into_iter().map(|s| s.provider.id).collect();
-    let region = catalog.region();
-    let u = check_request(req, |m| region.municipality(m).is_some(), &|p| {
-        providers.contains(p)
-    })?;
-    let store = catalog.store();
-    if store.user_by_email(&u.email)?.is_some() {
-        let m = format!("an account for {} exists already", u.email);
-        return Err(Error::refused(Refusal::Conflict, m));
-    }
-    let (user, raw) = super::invite(store, &u, now)?;
-    Ok((user, LoginLink::new(base, &raw, now)))
-}
-
-/// A new login link for an existing account ([`Error::NotFound`] for an unknown id).
-pub fn relink(catalog: &Catalog, id: i64, base: &str, now: i64) -> Result<(User, LoginLink)> {
-    let store = catalog.store();
-    let user = store.user(id)?.ok_or_else(|| Error::NotFound {
-        what: "account",
-        id: id.to_string(),
-    })?;
-    let raw = super::login_link_token(store, user.id, now)?;
-    Ok((user, LoginLink::new(base, &raw, now)))
 }
 
 fn role_words(u: &User) -> (String, String) {

@@ -5,98 +5,19 @@
 pub mod invite;
 mod token;
 
-use crate::model::Service;
 use crate::store::Store;
 use crate::{Error, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 pub use token::{hash, new_token, now};
+
+/// Accounts and roles live at the bottom, in [`crate::account`], where the store can use them;
+/// re-exported here.
+pub use crate::account::{NewUser, Role, User};
 
 /// How long a login link stays valid: 7 days.
 pub const LOGIN_TTL_SECS: i64 = 7 * 24 * 3600;
 /// How long a session stays valid: 30 days.
 pub const SESSION_TTL_SECS: i64 = 30 * 24 * 3600;
-
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The regional coordinator: everything.
-    Admin,
-    /// E.g. a municipality's social network: services in its municipalities, and reviews there.
-    Moderator,
-    /// One organisation: its own services.
-    Provider,
-}
-
-impl Role {
-    /// The role's name as stored and shown (`admin`, `moderator`, `provider`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Moderator => "moderator",
-            Role::Provider => "provider",
-        }
-    }
-
-    /// Parses a role's name.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "moderator" => Ok(Role::Moderator),
-            "provider" => Ok(Role::Provider),
-            _ => Err(Error::param(
-                "role",
-                format!("unknown role '{s}'; one of admin, moderator, provider"),
-            )),
-        }
-    }
-}
-
-/// An account to create.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewUser {
-    /// E-mail address (unique; how the person is reached).
-    pub email: String,
-    /// Role.
-    pub role: Role,
-    /// For a provider: the provider id (`provider.id` of its services) it may edit.
-    pub provider: Option<String>,
-    /// For a moderator: the municipality codes (DICO) it looks after.
-    pub municipalities: Vec<String>,
-}
-
-/// A stored account.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct User {
-    /// Stable id.
-    pub id: i64,
-    /// E-mail address (never shown in public output).
-    pub email: String,
-    /// Role.
-    pub role: Role,
-    /// For a provider: the provider id it may edit.
-    pub provider: Option<String>,
-    /// For a moderator: its municipality codes.
-    pub municipalities: Vec<String>,
-}
-
-impl User {
-    /// Whether this account may edit a service: admin all, a moderator those in its
-    /// municipalities, a provider those of its own provider id.
-    pub fn may_edit(&self, s: &Service) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Moderator => self.municipalities.contains(&s.municipality),
-            Role::Provider => self.provider.as_deref() == Some(s.provider.id.as_str()),
-        }
-    }
-
-    /// Whether this account may approve or reject changes to a service (admins, and moderators
-    /// in their municipalities).
-    pub fn may_review(&self, s: &Service) -> bool {
-        self.role != Role::Provider && self.may_edit(s)
-    }
-}
 
 /// Checks a new account against the region: a provider names a provider id, a moderator at
 /// least one known municipality; `municipality` says whether a code is the region's. The

@@ -44,7 +44,7 @@ impl Catalog {
     /// open ones unless `all`.
     pub fn feedback_for(
         &self,
-        user: &crate::auth::User,
+        user: &crate::account::User,
         all: bool,
     ) -> Result<Vec<crate::feedback::Feedback>> {
         let index = self.read()?;
@@ -58,7 +58,7 @@ impl Catalog {
     }
 
     /// Marks a report resolved, if the account may act on its service.
-    pub fn resolve_feedback(&self, user: &crate::auth::User, id: i64) -> Result<()> {
+    pub fn resolve_feedback(&self, user: &crate::account::User, id: i64) -> Result<()> {
         let found = self.store.feedback(None)?.into_iter().find(|f| f.id == id);
         let Some(f) = found else {
             return Err(Error::NotFound {

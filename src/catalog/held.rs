@@ -3,7 +3,7 @@
 //! updated; it waits for review as a pending change (source `import`).
 use super::writes::Organisations;
 use super::Catalog;
-use crate::edit::organisation;
+use crate::fields::org_value_of;
 use crate::ingest::import::{Held, Plan};
 use crate::quality::checks::days_from_iso;
 use crate::store::{ChangeQuery, ChangeStatus, EditWrite, NewChange, Subject};
@@ -24,8 +24,8 @@ impl Catalog {
                 continue;
             };
             for field in ORG_FIELDS {
-                let was = organisation::value_of(org, field);
-                let now = organisation::value_of(&s.provider, field);
+                let was = org_value_of(org, field);
+                let now = org_value_of(&s.provider, field);
                 if was == now {
                     continue;
                 }

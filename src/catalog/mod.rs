@@ -11,8 +11,11 @@ use crate::{Error, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
+mod answers;
+pub mod counts;
 mod feedback;
 mod held;
+mod imports;
 mod indicators;
 mod refresh;
 mod writes;
@@ -77,7 +80,7 @@ pub struct Catalog {
     /// The store's version as of the last write through this catalog (read on hot paths).
     version: AtomicU64,
     /// Use counts waiting to be written.
-    usage: crate::freshness::counts::UsageBuffer,
+    usage: counts::UsageBuffer,
 }
 
 impl std::fmt::Debug for Catalog {

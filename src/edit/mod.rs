@@ -3,10 +3,11 @@
 //! change is kept in the history with who, when, old and new values.
 //!
 //! Authorisation is checked here, on the stored record, whatever the caller is.
-pub mod fields;
+/// The editable fields live below the catalog, in [`crate::fields`]; re-exported here.
+pub use crate::fields;
 pub mod organisation;
 
-use crate::auth::{Role, User};
+use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
 use crate::model::Service;

@@ -3,14 +3,14 @@
 //! in the history like a service's, with [`Subject::Provider`].
 use super::fields::{set_contact, text, FieldChange};
 use super::HistoryEntry;
-use crate::auth::{Role, User};
+use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
 use crate::model::{Contact, LegalNature, Provider, Service};
 use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange, Subject};
 use crate::{Error, Result};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Every editable field of an organisation and its review class (see `[editing]`).
@@ -121,17 +121,7 @@ pub fn may_edit(user: &User, services: &[Service]) -> bool {
     }
 }
 
-/// A field's current value as JSON.
-pub fn value_of(p: &Provider, field: &str) -> Value {
-    match field {
-        "name" => json!(p.name),
-        "legal_nature" => json!(p.legal_nature),
-        "phone" => json!(p.contact.phone),
-        "email" => json!(p.contact.email),
-        "website" => json!(p.contact.website),
-        _ => Value::Null,
-    }
-}
+pub use crate::fields::org_value_of as value_of;
 
 fn set(p: &mut Provider, field: &str, v: &Value) -> std::result::Result<(), String> {
     match field {

@@ -1,6 +1,6 @@
 //! GeoJSON: the features the API serves, in one FeatureCollection with the attribution.
+use super::features::{collection, municipality_feature, service_feature};
 use super::Data;
-use crate::api::features::{collection, municipality_feature, service_feature};
 use serde_json::{json, Map, Value};
 
 /// Every service as a Feature (the API's properties).

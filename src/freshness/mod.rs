@@ -1,9 +1,10 @@
 //! Freshness: providers confirm their records, and admins and moderators see what has gone
 //! stale and whom to contact; providers see how their services are used ([`stats`]).
-pub mod counts;
+/// Use counts, buffered by the catalog: they live in [`crate::catalog::counts`].
+pub use crate::catalog::counts;
 pub mod stats;
 
-use crate::auth::{Role, User};
+use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
 use crate::model::Service;

@@ -1,6 +1,6 @@
 //! What a provider gets back: how often its services were viewed, found and contacted (counts
 //! only), and the coverage of its municipalities.
-use crate::auth::{Role, User};
+use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::coverage::{GapClass, Indicator};
 use crate::error::Refusal;

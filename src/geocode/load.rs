@@ -1,7 +1,7 @@
 //! Building a gazetteer from the files a manifest's `[gazetteer]` section names.
 use super::{Gazetteer, GazetteerSpec, PlacesFile, PostalCode, PostalCodesFile};
+use crate::files::read::{read_any, read_csv, text, CsvPoints, RawFeature};
 use crate::model::Municipality;
-use crate::region::read::{read_any, read_csv, text, CsvPoints, RawFeature};
 use crate::reproject::{transformer, Crs};
 use crate::{Error, Result};
 use geo::InteriorPoint;

@@ -6,6 +6,7 @@
 //! Every point returned lies inside the municipality it is placed in: a place whose point falls
 //! outside its stated municipality's boundary is never used.
 mod load;
+mod lookup;
 pub mod online;
 pub mod postal;
 
@@ -15,7 +16,8 @@ use geo::{BoundingRect, InteriorPoint, Intersects};
 use geo_types::{MultiPolygon, Point, Rect};
 use std::collections::{BTreeMap, HashMap};
 
-pub use crate::region::manifest::{GazetteerSpec, PlacesFile, PostalCodesFile};
+pub use crate::files::manifest::{GazetteerSpec, PlacesFile, PostalCodesFile};
+pub use lookup::PostalLookup;
 pub use online::OnlineGeocoder;
 pub use postal::{PostalCode, PostalEntry};
 
@@ -418,30 +420,3 @@ type Hit<'a> = (&'a str, &'a str, f64, f64);
 
 #[cfg(test)]
 mod tests;
-
-impl crate::ingest::Locate for Gazetteer {
-    fn locate(&self, r: &crate::ingest::Record) -> Option<crate::ingest::Located> {
-        let q = Query {
-            postal_code: r.get("postal_code"),
-            locality: r.get("locality"),
-            parish: r.get("parish"),
-            municipality: r.get("municipality"),
-            address: r.get("address"),
-        };
-        Gazetteer::locate(self, &q).map(|p| crate::ingest::Located {
-            lon: p.lon,
-            lat: p.lat,
-            precision: p.precision,
-            via: p.via,
-        })
-    }
-}
-
-impl crate::quality::PostalLookup for Gazetteer {
-    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
-        // Only a whole code names one municipality; a CP4 area may span several.
-        PostalCode::parse(postal_code)?.cp3?;
-        self.postal_code(postal_code)
-            .map(|e| (e.municipality, e.locality))
-    }
-}

@@ -4,7 +4,7 @@
 //! `;` or `,` delimited, UTF-8 (with or without BOM) or Windows-1252.
 use super::norm::{self, column_key};
 use super::{Batch, ReadOptions, Record};
-use crate::region::Severity;
+use crate::issue::Severity;
 use crate::text::fold;
 use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};

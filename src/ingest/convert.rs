@@ -1,10 +1,11 @@
 //! The checks every record goes through, and its conversion into a [`Service`].
 use super::{Locate, Record};
+use crate::issue::{Issues, Severity};
 use crate::model::{Contact, LegalNature, Precision, Provenance, Provider, Service};
 use crate::quality::checks::{self, PostalLookup};
 use crate::region::manifest::DEFAULT_STALE_AFTER_DAYS;
 use crate::region::within::Placement;
-use crate::region::{Issues, Region, Severity};
+use crate::region::Region;
 use crate::text::fold;
 
 /// What [`convert`] needs besides the record.

@@ -2,8 +2,8 @@
 //! written ([`Checked::import`]), so a refused file stops an import before anything changes.
 //! How a record meets what is stored is [`super::plan`].
 use super::screen::{screen, Refusal};
+use crate::issue::{Issue, Severity};
 use crate::model::Service;
-use crate::region::{Issue, Severity};
 use serde::Serialize;
 
 pub use super::plan::{plan, Held, Plan, SameService};
@@ -57,25 +57,11 @@ pub fn check(batch: &super::Batch, cx: &super::Context<'_>) -> Checked {
 }
 
 impl Checked {
-    /// Writes what passed into the catalog (one transaction).
-    pub fn import(
+    /// The outcome of `f` (a plan, or a plan written) on what passed; the catalog calls it.
+    pub(crate) fn apply(
         self,
-        catalog: &crate::catalog::Catalog,
-        same: SameService<'_>,
+        f: impl FnOnce(Vec<Service>) -> crate::Result<Plan>,
     ) -> crate::Result<Outcome> {
-        self.apply(|services| catalog.import(services, same))
-    }
-
-    /// Plans the import without writing anything.
-    pub fn dry_run(
-        self,
-        catalog: &crate::catalog::Catalog,
-        same: SameService<'_>,
-    ) -> crate::Result<Outcome> {
-        self.apply(|services| Ok(plan(&catalog.all()?, services, same)))
-    }
-
-    fn apply(self, f: impl FnOnce(Vec<Service>) -> crate::Result<Plan>) -> crate::Result<Outcome> {
         let accepted = self.services.len();
         Ok(Outcome {
             records: self.records,
@@ -106,7 +92,7 @@ pub struct Outcome {
     /// What changed in the store.
     pub plan: Plan,
     /// Everything found wrong.
-    pub issues: Vec<crate::region::Issue>,
+    pub issues: Vec<crate::issue::Issue>,
     /// The file holds invented demonstration services.
     pub demo: bool,
 }
@@ -117,7 +103,7 @@ impl Outcome {
         let warnings = self
             .issues
             .iter()
-            .filter(|i| i.severity == crate::region::Severity::Warning)
+            .filter(|i| i.severity == crate::issue::Severity::Warning)
             .count();
         crate::quality::Report::from_issues(
             generated,

@@ -28,8 +28,8 @@ pub mod plan;
 pub mod screen;
 mod source;
 
+use crate::issue::{Issue, Severity};
 use crate::model::Precision;
-use crate::region::{Issue, Severity};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -85,6 +85,25 @@ pub trait Locate {
     fn locate(&self, record: &Record) -> Option<Located>;
 }
 
+/// The gazetteer places records here, in the loader's layer (the gazetteer sits below it).
+impl Locate for crate::geocode::Gazetteer {
+    fn locate(&self, r: &Record) -> Option<Located> {
+        let q = crate::geocode::Query {
+            postal_code: r.get("postal_code"),
+            locality: r.get("locality"),
+            parish: r.get("parish"),
+            municipality: r.get("municipality"),
+            address: r.get("address"),
+        };
+        crate::geocode::Gazetteer::locate(self, &q).map(|p| Located {
+            lon: p.lon,
+            lat: p.lat,
+            precision: p.precision,
+            via: p.via,
+        })
+    }
+}
+
 /// A position found for a record without coordinates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located {
@@ -103,7 +122,7 @@ pub struct Located {
 /// already used in the batch, is left out and said so.
 pub fn convert_batch(batch: &Batch, cx: &Context<'_>) -> (Vec<crate::model::Service>, Vec<Issue>) {
     let mut issues = batch.issues.clone();
-    let mut log = crate::region::Issues {
+    let mut log = crate::issue::Issues {
         file: &batch.file,
         list: &mut issues,
     };
@@ -169,7 +188,7 @@ impl Batch {
         field: Option<&str>,
         message: impl Into<String>,
     ) {
-        crate::region::Issues {
+        crate::issue::Issues {
             file: &self.file,
             list: &mut self.issues,
         }

@@ -53,7 +53,7 @@ pub(crate) fn set_municipality(
         None => {
             let place = r.place.clone();
             batch.issue(
-                crate::region::Severity::Warning,
+                crate::issue::Severity::Warning,
                 &place,
                 Some(r.name_of("municipality")),
                 format!(

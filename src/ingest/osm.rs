@@ -6,7 +6,7 @@
 //! `idade_min_meses`, `dico`...). Ways and relations are placed at an interior point.
 use super::norm;
 use super::{Batch, ReadOptions, Record};
-use crate::region::Severity;
+use crate::issue::Severity;
 use crate::text::fold;
 use crate::{Error, Result};
 use geo::InteriorPoint;

@@ -35,7 +35,7 @@ pub struct Held {
     pub subject: crate::store::Subject,
     /// The service (the provider, for an organisation).
     pub service_id: String,
-    /// The field (as [`crate::edit::fields`] names it).
+    /// The field (as [`crate::fields`] names it).
     pub field: String,
     /// The provider's value, which stays.
     pub old: serde_json::Value,
@@ -173,9 +173,9 @@ fn update(old: &Service, new: &Service, p: &Provenance, held: &mut Vec<Held>) ->
             .as_deref()
             .is_some_and(|c| new.updated.as_deref().is_none_or(|u| u <= c));
         if provider_newer {
-            for (field, _) in crate::edit::fields::FIELDS {
-                let was = crate::edit::fields::value_of(old, field);
-                let now = crate::edit::fields::value_of(&n, field);
+            for (field, _) in crate::fields::FIELDS {
+                let was = crate::fields::value_of(old, field);
+                let now = crate::fields::value_of(&n, field);
                 if was != now {
                     held.push(Held {
                         subject: crate::store::Subject::Service,
@@ -184,7 +184,7 @@ fn update(old: &Service, new: &Service, p: &Provenance, held: &mut Vec<Held>) ->
                         old: was,
                         new: now,
                     });
-                    crate::edit::fields::keep(&mut n, old, field);
+                    crate::fields::keep(&mut n, old, field);
                 }
             }
         }

@@ -1,7 +1,8 @@
 //! Which reader a file needs, and what the readers may use from the region.
 use super::{carta_social, hsds, osm, Batch};
+use crate::issue::Severity;
 use crate::model::Municipality;
-use crate::region::{Region, Severity};
+use crate::region::Region;
 use crate::reproject::{transformer, Crs};
 use crate::taxonomy::Taxonomy;
 use crate::{Error, Result};
@@ -122,15 +123,8 @@ fn to_wgs84(batch: &mut Batch) -> Result<()> {
     Ok(())
 }
 
-/// The error for a CRS Bússola cannot reproject from, naming the file and what to do.
-pub fn crs_error(path: &Path, e: &crate::reproject::ReprojectError) -> Error {
-    Error::data(
-        path,
-        None,
-        Some("crs"),
-        format!("{e}; the file is refused: declare a known CRS (e.g. --crs EPSG:3763) or convert it to WGS84"),
-    )
-}
+/// Lives with the file readers; re-exported here.
+pub use crate::files::read::crs_error;
 
 /// The kind of a source from its name and, for JSON, its content: a folder, a
 /// `datapackage.json` or an HSDS table name is HSDS; other CSV is Carta Social; a GeoJSON

@@ -3,7 +3,6 @@
 //!
 //! Each returns `Ok` or the words of the problem; the caller decides how serious it is.
 use crate::taxonomy::Response;
-use std::collections::{BTreeMap, HashMap};
 
 /// What a source can separate several values of one field with.
 const LIST_SEPARATORS: &[char] = &['/', ';', ','];
@@ -311,23 +310,8 @@ pub fn stale(updated: &str, today: &str, after_days: u32) -> Option<String> {
     })
 }
 
-/// Finds the municipality a postal code belongs to (e.g. from the offline gazetteer).
-pub trait PostalLookup {
-    /// The municipality code (DICO) and the locality of a postal code (`NNNN-NNN`), if known.
-    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)>;
-}
-
-impl PostalLookup for HashMap<String, (String, String)> {
-    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
-        self.get(postal_code).cloned()
-    }
-}
-
-impl PostalLookup for BTreeMap<String, (String, String)> {
-    fn municipality_of(&self, postal_code: &str) -> Option<(String, String)> {
-        self.get(postal_code).cloned()
-    }
-}
+/// Lives with the gazetteer, in [`crate::geocode`]; re-exported here.
+pub use crate::geocode::PostalLookup;
 
 /// A warning when a postal code belongs to another municipality than `municipality`; unknown
 /// codes pass (the gazetteer may not hold every code).

@@ -1,5 +1,6 @@
 use super::*;
 use crate::taxonomy::Taxonomy;
+use std::collections::HashMap;
 
 #[test]
 fn portuguese_phone_numbers_in_the_forms_sources_publish() {

@@ -1,7 +1,7 @@
 //! The report as one self-contained, accessible HTML page: no scripts or external assets; the
 //! severity filter is radio buttons and CSS (`:has`), so without it every row simply shows.
 use super::report::{Lang, Report};
-use crate::region::Severity;
+use crate::issue::Severity;
 use std::fmt::Write;
 
 /// Escapes text for HTML element content and quoted attribute values.

@@ -1,7 +1,7 @@
 //! The quality report: counts per source, every issue and every merge, as text, JSON
 //! (`serde`) or a self-contained HTML page.
 use super::duplicates::Merge;
-use crate::region::{Issue, Severity};
+use crate::issue::{Issue, Severity};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -9,25 +9,8 @@ use std::path::PathBuf;
 use super::html;
 pub use super::html::escape;
 
-/// What one source file gave.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceSummary {
-    /// The source label.
-    pub source: String,
-    /// The file.
-    pub file: PathBuf,
-    /// Records read (after the manifest's filter).
-    pub records: usize,
-    /// Records turned into services.
-    pub accepted: usize,
-    /// Records left out, each with an error issue saying why.
-    pub rejected: usize,
-    /// Warnings about this file's records.
-    pub warnings: usize,
-    /// The file holds invented demonstration services (`demo = true` in the manifest), not real ones.
-    #[serde(default)]
-    pub demo: bool,
-}
+/// Lives with the issues, in [`crate::issue`]; re-exported here.
+pub use crate::issue::SourceSummary;
 
 /// The quality report of one load or import.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,17 +5,14 @@
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
 mod boundaries;
-mod dbf_dates;
-pub mod manifest;
 pub mod merge;
-mod overrides;
 mod population;
-pub mod prj;
-pub mod read;
 mod services;
 mod settlements;
-pub mod shapefile;
 pub mod within;
+
+/// The manifest and the file readers live below, in [`crate::files`]; re-exported here.
+pub use crate::files::{manifest, prj, read, shapefile};
 
 use crate::model::{Municipality, Service};
 use crate::taxonomy::Taxonomy;
@@ -24,82 +21,14 @@ use geo::{BoundingRect, Intersects};
 use geo_types::{Point, Rect};
 pub use manifest::{Manifest, Targets};
 pub use merge::{database_id, load_all, load_all_on, Part};
-use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use boundaries::{keep, load_boundaries};
 pub use services::{read_batch, SERVICE_FIELDS};
 use settlements::build_surface;
 
-/// How serious a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Worth a look; the record is kept.
-    Warning,
-    /// The record is left out.
-    Error,
-}
-
-/// One problem found in a region's data.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Issue {
-    /// How serious it is.
-    pub severity: Severity,
-    /// The file.
-    pub file: PathBuf,
-    /// Where in the file ("line 4", "feature 12").
-    pub place: Option<String>,
-    /// The field.
-    pub field: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for Issue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sev = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{sev}: {}", self.file.display())?;
-        if let Some(p) = &self.place {
-            write!(f, ", {p}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ", field '{field}'")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Collects issues for one file.
-#[derive(Debug)]
-pub struct Issues<'a> {
-    /// The file the issues are about.
-    pub file: &'a Path,
-    /// Where they go.
-    pub list: &'a mut Vec<Issue>,
-}
-
-impl Issues<'_> {
-    /// Adds an issue at `place`.
-    pub fn push(
-        &mut self,
-        severity: Severity,
-        place: &str,
-        field: Option<&str>,
-        message: impl Into<String>,
-    ) {
-        self.list.push(Issue {
-            severity,
-            file: self.file.to_path_buf(),
-            place: Some(place.to_string()),
-            field: field.map(str::to_string),
-            message: message.into(),
-        });
-    }
-}
+/// Problems and their severity live at the bottom, in [`crate::issue`]; re-exported here.
+pub use crate::issue::{Issue, Issues, Severity};
 
 /// A loaded region.
 #[derive(Debug, Clone)]
@@ -143,7 +72,7 @@ pub struct Loaded {
     /// Everything found wrong.
     pub issues: Vec<Issue>,
     /// What each service file gave (records read, accepted, rejected, warnings).
-    pub sources: Vec<crate::quality::SourceSummary>,
+    pub sources: Vec<crate::issue::SourceSummary>,
 }
 
 /// What loading may use besides the manifest: all optional.
@@ -152,7 +81,7 @@ pub struct LoadOptions<'a> {
     /// Places records without coordinates (the offline gazetteer).
     pub locate: Option<&'a dyn crate::ingest::Locate>,
     /// Finds the municipality of a postal code, to check the one a record declares.
-    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    pub postal: Option<&'a dyn crate::geocode::PostalLookup>,
     /// Today (YYYY-MM-DD), to report records not updated for the manifest's
     /// `[quality] stale_after_days`; `None` skips that check.
     pub today: Option<&'a str>,
@@ -271,12 +200,12 @@ impl Region {
                         .or(gazetteer.as_ref().map(|g| g as &dyn crate::ingest::Locate)),
                     postal: opts.postal.or(gazetteer
                         .as_ref()
-                        .map(|g| g as &dyn crate::quality::PostalLookup)),
+                        .map(|g| g as &dyn crate::geocode::PostalLookup)),
                     today: opts.today,
                     stale_after_days: m.quality.stale_after_days,
                 },
             )?;
-            sources.push(crate::quality::SourceSummary {
+            sources.push(crate::issue::SourceSummary {
                 source: file.source.clone(),
                 file: file.path.clone(),
                 records,

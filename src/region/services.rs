@@ -41,7 +41,7 @@ pub const SERVICE_FIELDS: &[&str] = &[
 /// What the record checks may use besides the region.
 pub(super) struct Checks<'a> {
     pub locate: Option<&'a dyn Locate>,
-    pub postal: Option<&'a dyn crate::quality::PostalLookup>,
+    pub postal: Option<&'a dyn crate::geocode::PostalLookup>,
     pub today: Option<&'a str>,
     pub stale_after_days: u32,
 }

@@ -2,48 +2,9 @@
 use super::records::*;
 use super::sqlite::{bump, put};
 use super::{Accounts, SqliteStore};
-use crate::auth::{NewUser, Role, User};
+use crate::account::{NewUser, Role, User};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension, Row};
-
-/// The tables of accounts, tokens (hashes only) and changes; run at every open.
-pub(crate) const ACCOUNTS_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS users (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE,
-    role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'provider')),
-    provider_id TEXT,
-    municipalities TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    id INTEGER PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id),
-    kind TEXT NOT NULL CHECK (kind IN ('login', 'session')),
-    hash TEXT NOT NULL UNIQUE,
-    csrf_hash TEXT,
-    created INTEGER NOT NULL,
-    expires INTEGER NOT NULL,
-    used INTEGER,
-    revoked INTEGER
-);
-CREATE TABLE IF NOT EXISTS changes (
-    id INTEGER PRIMARY KEY,
-    service_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old TEXT NOT NULL,
-    new TEXT NOT NULL,
-    user_id INTEGER REFERENCES users(id),
-    role TEXT,
-    source TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'rejected')),
-    created INTEGER NOT NULL,
-    decided_by INTEGER REFERENCES users(id),
-    decided INTEGER,
-    reverts INTEGER REFERENCES changes(id)
-);
-CREATE INDEX IF NOT EXISTS changes_service ON changes(service_id, id);
-CREATE INDEX IF NOT EXISTS changes_status ON changes(status, id);
-";
 
 const USER_COLUMNS: &str = "id, email, role, provider_id, municipalities";
 

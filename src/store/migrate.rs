@@ -30,6 +30,56 @@ CREATE INDEX IF NOT EXISTS services_municipality ON services(municipality);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('version', '0');
 ";
 
+/// The tables of accounts, tokens (hashes only) and changes.
+const ACCOUNTS_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'provider')),
+    provider_id TEXT,
+    municipalities TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    kind TEXT NOT NULL CHECK (kind IN ('login', 'session')),
+    hash TEXT NOT NULL UNIQUE,
+    csrf_hash TEXT,
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL,
+    used INTEGER,
+    revoked INTEGER
+);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    user_id INTEGER REFERENCES users(id),
+    role TEXT,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'rejected')),
+    created INTEGER NOT NULL,
+    decided_by INTEGER REFERENCES users(id),
+    decided INTEGER,
+    reverts INTEGER REFERENCES changes(id)
+);
+CREATE INDEX IF NOT EXISTS changes_service ON changes(service_id, id);
+CREATE INDEX IF NOT EXISTS changes_status ON changes(status, id);
+";
+
+/// The daily counts table (no personal data: a service, a day and three numbers).
+const USAGE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS service_usage (
+    service_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    views INTEGER NOT NULL DEFAULT 0,
+    found INTEGER NOT NULL DEFAULT 0,
+    contacts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (service_id, day)
+);";
+
 /// Every migration, oldest first: (what it does, SQL).
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("services, providers and the data version", V1),
@@ -51,7 +101,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     (
         "accounts, their tokens, and the history and review of edits",
-        super::accounts::ACCOUNTS_SCHEMA,
+        ACCOUNTS_SCHEMA,
     ),
     (
         "usefulness survey answers (no account, no e-mail; the role for provider answers)",
@@ -65,7 +115,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     (
         "daily counts of views, searches and contacts per service",
-        super::usage::USAGE_SCHEMA,
+        USAGE_SCHEMA,
     ),
     (
         "organisations' own contact, and changes to organisations in the history",

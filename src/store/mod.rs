@@ -9,7 +9,7 @@ mod records;
 mod sqlite;
 mod usage;
 
-use crate::auth::{NewUser, User};
+use crate::account::{NewUser, User};
 use crate::model::Service;
 use crate::Result;
 pub use records::*;

@@ -45,7 +45,7 @@ pub struct SessionRow {
     /// The session's token id.
     pub id: i64,
     /// The account.
-    pub user: crate::auth::User,
+    pub user: crate::account::User,
     /// SHA-256 of the session's CSRF value.
     pub csrf_hash: Option<String>,
 }

@@ -5,17 +5,6 @@ use super::{SqliteStore, Usage};
 use crate::Result;
 use rusqlite::params;
 
-/// The daily counts table (no personal data: a service, a day and three numbers).
-pub(crate) const USAGE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS service_usage (
-    service_id TEXT NOT NULL,
-    day TEXT NOT NULL,
-    views INTEGER NOT NULL DEFAULT 0,
-    found INTEGER NOT NULL DEFAULT 0,
-    contacts INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (service_id, day)
-);";
-
 /// What happened to a service, counted per day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UsageKind {

@@ -2,7 +2,7 @@
 use super::{text, Row, Tables};
 use crate::ingest::norm;
 use crate::ingest::{Batch, ReadOptions, Record};
-use crate::region::Severity;
+use crate::issue::Severity;
 use crate::taxonomy::Taxonomy;
 use crate::text::fold;
 use serde_json::{Map, Value};

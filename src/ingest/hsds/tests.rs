@@ -1,5 +1,5 @@
 use super::*;
-use crate::region::Severity;
+use crate::issue::Severity;
 
 fn read_json_text(name: &str, text: &str, options: &ReadOptions<'_>) -> Batch {
     let dir = std::env::temp_dir().join(format!("bussola-hsds-{}", std::process::id()));

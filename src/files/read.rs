@@ -9,25 +9,7 @@ use geo_types::Geometry;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// One record of a data file.
-#[derive(Debug, Clone)]
-pub struct RawFeature {
-    /// Where it is in the file, for messages.
-    pub place: String,
-    /// Its properties.
-    pub props: Map<String, Value>,
-    /// Its geometry, in the file's CRS.
-    pub geometry: Option<Geometry<f64>>,
-}
-
-/// The records of a file and the CRS its geometries are in.
-#[derive(Debug)]
-pub struct RawFile {
-    /// The CRS the file declares (WGS84 when it declares none).
-    pub crs: Crs,
-    /// The records.
-    pub features: Vec<RawFeature>,
-}
+pub use super::raw::{RawFeature, RawFile};
 
 /// Options for reading CSV points.
 #[derive(Debug, Clone, Default)]
@@ -99,7 +81,7 @@ pub fn parse_json(text: &str, path: &Path) -> Result<Value> {
 pub fn parse_geojson(text: &str, path: &Path) -> Result<RawFile> {
     let root = parse_json(text, path)?;
     let crs = match root.pointer("/crs/properties/name").and_then(Value::as_str) {
-        Some(name) => Crs::parse(name).map_err(|e| crate::ingest::crs_error(path, &e))?,
+        Some(name) => Crs::parse(name).map_err(|e| crs_error(path, &e))?,
         None => Crs::Wgs84,
     };
     let Some(features) = root.get("features").and_then(Value::as_array) else {
@@ -302,4 +284,14 @@ pub fn text(props: &Map<String, Value>, key: &str) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         other => Some(other.to_string()),
     }
+}
+
+/// The error for a CRS Bússola cannot reproject from, naming the file and what to do.
+pub fn crs_error(path: &Path, e: &crate::reproject::ReprojectError) -> Error {
+    Error::data(
+        path,
+        None,
+        Some("crs"),
+        format!("{e}; the file is refused: declare a known CRS (e.g. --crs EPSG:3763) or convert it to WGS84"),
+    )
 }

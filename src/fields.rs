@@ -1,6 +1,8 @@
 //! The editable fields of a service: their review class, their value, validation with the
-//! import's checks, and applying a new value.
-use crate::model::{Contact, Service};
+//! import's checks, and applying a new value; and an organisation's values. The vocabulary of
+//! edits that imports (`ingest`, `catalog`) and reviews (`edit`) share, so it sits below the
+//! catalog; `edit` re-exports it as `edit::fields`.
+use crate::model::{Contact, Provider, Service};
 use crate::quality::checks;
 use crate::region::Region;
 use crate::{Error, Result};
@@ -306,4 +308,16 @@ pub fn body_of(field: &str, v: &Value) -> Map<String, Value> {
         }
     }
     m
+}
+
+/// An organisation's field's current value as JSON (`edit::organisation::value_of`).
+pub fn org_value_of(p: &Provider, field: &str) -> Value {
+    match field {
+        "name" => json!(p.name),
+        "legal_nature" => json!(p.legal_nature),
+        "phone" => json!(p.contact.phone),
+        "email" => json!(p.contact.email),
+        "website" => json!(p.contact.website),
+        _ => Value::Null,
+    }
 }

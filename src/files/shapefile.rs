@@ -5,7 +5,7 @@
 //! hole goes to the smallest outer ring that holds it: the format does not require a hole to
 //! follow its own outer ring.
 use super::prj::crs_from_prj;
-use super::read::{RawFeature, RawFile};
+use super::raw::{RawFeature, RawFile};
 use crate::reproject::Crs;
 use crate::{Error, Result};
 use geo::orient::{Direction, Orient};
