@@ -21,7 +21,10 @@ fn region() -> Region {
 fn listing(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("bussola-cs-class-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
+    // Tests run in parallel: each listing gets a file of its own.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("{n}-{name}"));
     std::fs::write(&path, text).expect("write listing");
     path
 }
