@@ -3,8 +3,11 @@
 //!
 //! Needs `/usr/bin/chromium`, `npm ci --prefix web` and `npm ci --prefix tests/browser`
 //! (`.ci/browser.sh` does all three). Outside CI, without them, the test prints why and skips.
-mod common;
-use common::{root, Server};
+// Only the std-only helpers, so this binary does not link the library.
+#[allow(dead_code)]
+#[path = "it/common/server.rs"]
+mod server;
+use server::{root, shipped_manifest, Server};
 use std::process::Command;
 
 #[test]
@@ -42,7 +45,7 @@ fn the_map_page_works_in_chromium() {
     }
     let assets = root.to_string_lossy().into_owned();
     // The browser tests run on the shipped default, as a user's first `cargo run` does.
-    let shipped = common::shipped_manifest().to_string_lossy().into_owned();
+    let shipped = shipped_manifest().to_string_lossy().into_owned();
     let server = Server::start("browser", &["--assets", &assets, "--region", &shipped]);
     let out = Command::new("node")
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
@@ -52,7 +55,7 @@ fn the_map_page_works_in_chromium() {
         // The provider area's test makes an account with `bussola user add` on the server's store.
         .env("BUSSOLA_BIN", env!("CARGO_BIN_EXE_bussola"))
         .env("BUSSOLA_DATA_DIR", &server.data_dir)
-        .env("BUSSOLA_REGION", common::shipped_manifest())
+        .env("BUSSOLA_REGION", shipped_manifest())
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

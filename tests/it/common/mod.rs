@@ -1,0 +1,153 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+// Test helpers may unwrap, expect and panic (library code may not: `[lints]` in Cargo.toml).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+pub mod accounts;
+pub mod mvt;
+pub mod server;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use bussola::catalog::Catalog;
+use bussola::region::Region;
+use bussola::store::SqliteStore;
+use http_body_util::BodyExt;
+use serde_json::Value;
+pub use server::{demo_manifest, http_get, root, shipped_manifest, Server};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// `../shared/geodata`, or `None` (with a printed reason) outside CI when it is missing.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("../shared/geodata");
+    if p.join("alentejo/municipios.geojson").exists() {
+        return Some(p);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("../shared/geodata is missing, and CI must have it");
+    }
+    eprintln!("skipping: ../shared/geodata not found beside the repository");
+    None
+}
+
+/// The errors among a load's or an import's issues, as their messages.
+pub fn errors(issues: &[bussola::region::Issue]) -> Vec<String> {
+    issues
+        .iter()
+        .filter(|i| i.severity == bussola::region::Severity::Error)
+        .map(|i| i.to_string())
+        .collect()
+}
+
+/// A catalog over a manifest with an in-memory store.
+pub fn catalog(manifest: &Path) -> Arc<Catalog> {
+    let loaded = Region::load(manifest).expect("region loads");
+    let store = SqliteStore::in_memory().expect("store opens");
+    Arc::new(Catalog::open(loaded.region, Box::new(store)).expect("catalog opens"))
+}
+
+/// The router over the test fixture region (`tests/data/demo-alentejo-central`).
+pub fn app() -> (Router, Arc<Catalog>) {
+    let cat = catalog(&demo_manifest());
+    (
+        bussola::api::router(cat.clone(), bussola::api::Assets::under(&root())),
+        cat,
+    )
+}
+
+/// GETs a URI; returns status, content type and body text.
+pub async fn get_raw(app: &Router, uri: &str) -> (StatusCode, String, String) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, ct, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Sends a GET with headers; returns status, response headers and body bytes.
+pub async fn get_with(
+    app: &Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let h = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, h, bytes)
+}
+
+/// GETs a URI and parses the JSON body.
+pub async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, _, body) = get_raw(app, uri).await;
+    let v = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {body}"));
+    (status, v)
+}
+
+/// A deterministic sequence of pseudo-random numbers in [0, 1).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Sends a request with a method, headers and a body; returns status, response headers and the
+/// body parsed as JSON (`Null` when empty or not JSON).
+pub async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if !body.is_empty() {
+        req = req.header("content-type", "application/json");
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let h = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        h,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}

@@ -1,0 +1,39 @@
+//! The integration tests: one binary, one module per subject (each was its own test crate, and
+//! each of those linked the whole library, axum and SQLite). `common` holds the shared helpers;
+//! fixtures are in `tests/data/`. The browser tests are the separate `tests/browser.rs`.
+//!
+//! One module: `cargo test --test it accounts::`. Layout: `docs/development/tests.md`.
+mod access;
+mod accounts;
+mod api_errors;
+mod api_listing;
+mod api_nearest;
+mod carta_social_classification;
+mod catalog_sync;
+mod cli;
+mod common;
+mod coverage_api;
+mod default_region;
+mod demo_data;
+mod durability;
+mod export;
+mod feedback;
+mod formats;
+mod freshness;
+mod gaps_api;
+mod geocode;
+mod import;
+mod import_safety;
+mod importers;
+mod invitations;
+mod invitations_served;
+mod official_listing;
+mod organisations;
+mod provider_area;
+mod quality;
+mod real_data;
+mod regions;
+mod reproject_cross_check;
+mod survey;
+mod tiles;
+mod web;
