@@ -3,7 +3,7 @@
 // This entry starts the page, the map and the static controls; the rest is in its modules.
 //
 // Module order: a module imports only from the rows below its own, never from its row or above
-// (tests/web_modules.rs checks it, and that no module of web/ is in an import cycle). What a
+// (tests/it/web_modules.rs checks it, and that no module of web/ is in an import cycle). What a
 // lower module must call above it is passed in: the `ctx` built in start() (chooseMunicipality,
 // selectResult, clearFilters…), loadMunicipalities' onLoaded, renderSubregions' onChange,
 // serviceCard's onShow and the map's on… handlers.

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Accounts, sessions and editing: who may write what, validation, review and history.
 use crate::common::accounts::{account, bearer};
 use crate::common::{app, get, get_raw, send};

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! A Carta Social listing names its responses by code, by official name, without accents, by
 //! abbreviation or in the spelling before 1990: every row lands on the right response.
 use crate::common::errors;

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The store and the R-tree stay in step; a refused write changes nothing; data survives restarts.
 use crate::common::demo_manifest;
 use bussola::catalog::{Catalog, Filter, NearestQuery};

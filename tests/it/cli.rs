@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The `bussola` binary: `check` names file, place and field; `serve` starts and answers.
 use crate::common::{demo_manifest, root};
 

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `/api/coverage` equals an independent recomputation from the listed services and population.
 use crate::common::{app, get, get_raw};
 use axum::http::StatusCode;

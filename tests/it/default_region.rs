@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The shipped default: the whole of Alentejo on official boundaries, real creches from
 //! OpenStreetMap, demonstration services only where no open data exists, rebuilt by
 //! `bussola build-default` from `../shared/geodata`.

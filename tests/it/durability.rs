@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The store survives upgrades and can be backed up and restored.
 use crate::common::root;
 use bussola::store::{migrate, SqliteStore, Store};

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `GET /api/export` and `bussola export`: the region's data out as open files.
 use crate::common::{app, get, get_with};
 use axum::http::StatusCode;

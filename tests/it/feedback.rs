@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! A citizen reports a wrong record without an account; reports survive a crash.
 use crate::common::{app, send, Server};
 use axum::http::StatusCode;

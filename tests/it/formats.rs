@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! One region, four formats: the 58 Alentejo municipalities from GeoJSON, FlatGeobuf, a
 //! GeoPackage in EPSG:3763 and a Shapefile (TM06, ESRI `.prj`, Windows-1252 `.dbf` with other
 //! field names) load to the same codes, names and areas.

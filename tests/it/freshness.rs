@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Freshness: confirmations, vacancies' dates, the staleness dashboard and providers' use counts.
 use crate::common::accounts::{call, session as token};
 use crate::common::{app, get, get_raw, send};

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `/api/gaps` and `POST /api/scenarios` over the shipped region and the real 58 municipalities.
 use crate::common::{app, catalog, get, get_raw, root, shared};
 use axum::body::Body;

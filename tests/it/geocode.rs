@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Geocoding on the real open data: the CTT postal code list, GeoNames places and the 58 CAOP
 //! municipalities of Alentejo, checked against the 204 creches mapped in OpenStreetMap.
 

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! `bussola import`: checked, idempotent, newer files update, sources merge with provenance,
 //! and the report reaches `/quality`; HSDS written by the export reads back the same.
 use crate::common::{demo_manifest, http_get, root, Server};

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Imports that cannot corrupt: a misplaced record is rejected alone, a file whose points
 //! mostly lie elsewhere (swapped axes, a wrong CRS) is refused whole and leaves the store
 //! byte for byte as it was, an unknown CRS is refused, nothing accepted means a failed import,

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The source readers end to end: real OpenStreetMap creches, and the invented Carta Social and
 //! HSDS samples, read and converted against a region.
 use crate::common::errors;

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Admins invite accounts from the API: `POST /api/invitations`, `POST /api/users/{id}/link`,
 //! `GET /api/users`; who may, what is checked, and the e-mail (through a recording mailer).
 //! The served binary with SMTP is in `invitations_served.rs`.

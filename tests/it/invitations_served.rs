@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Invitations through the served binary: the first admin from `bussola user add`, then the
 //! API over HTTP, without SMTP, with a fake SMTP server, and with one that refuses.
 use crate::common::Server;

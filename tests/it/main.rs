@@ -3,6 +3,8 @@
 //! fixtures are in `tests/data/`. The browser tests are the separate `tests/browser.rs`.
 //!
 //! One module: `cargo test --test it accounts::`. Layout: `docs/development/tests.md`.
+// Tests may unwrap, expect and panic: the library's [lints] deny them only in library code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod access;
 mod accounts;
 mod api_errors;
@@ -15,6 +17,7 @@ mod common;
 mod coverage_api;
 mod default_region;
 mod demo_data;
+mod docs_links;
 mod durability;
 mod export;
 mod feedback;
@@ -27,6 +30,7 @@ mod import_safety;
 mod importers;
 mod invitations;
 mod invitations_served;
+mod locales;
 mod official_listing;
 mod organisations;
 mod provider_area;
@@ -37,3 +41,4 @@ mod reproject_cross_check;
 mod survey;
 mod tiles;
 mod web;
+mod web_modules;

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Carta Social's classification through the API: each response's official code and subarea,
 //! the subarea as a finer filter under the target groups, and links to the official listing on
 //! services and on coverage rows (the pattern from the region manifest's `[links]`).

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Organisations: a provider keeps its name, legal nature and own contact current; the change
 //! reaches every one of its services, waits for review per field class, and is kept in the
 //! history.

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The quality report of a region whose services come from two overlapping sources.
 use crate::common::root;
 use bussola::quality::{review, Lang};

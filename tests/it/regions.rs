@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Sub-regions built with `region add` from the shared files (filtered by NUTS3), served with
 //! the shipped Alentejo Central: per-region population and coverage, nearest search across a
 //! sub-region border, listing manifests, seeding a region added later, and "no data" for a

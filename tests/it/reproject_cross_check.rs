@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Cross-checks the pure-Rust (proj4rs) reprojection against PROJ on a grid across Portugal.
 //!
 //! Only built with `--features proj`.

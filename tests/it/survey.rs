@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! The usefulness survey: questions from the shipped TOML, answers checked and stored without
 //! personal data, results for admins only.
 use crate::common::{app, get, get_with, send};

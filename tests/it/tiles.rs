@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
 //! Vector tiles, decoded: which features each tile holds (against the index), geometry within
 //! extent + buffer, valid polygon rings, clusters, filters, caching headers and TileJSON.
 use crate::common::mvt::{area2, decode, Decoded};

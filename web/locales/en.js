@@ -1,5 +1,5 @@
 // The page's strings in English: one `'key': 'value',` a line, with `{name}` placeholders;
-// exactly the same keys and placeholders as pt.js (tests/locales.rs checks it).
+// exactly the same keys and placeholders as pt.js (tests/it/locales.rs checks it).
 // See docs/development/web.md.
 export default {
   'doc.title': 'Bússola: social care near you',

@@ -1,6 +1,6 @@
 // The page's strings in Portuguese (the default language): one `'key': 'value',` a line,
 // with `{name}` placeholders. en.js has exactly the same keys and placeholders
-// (tests/locales.rs checks it). See docs/development/web.md.
+// (tests/it/locales.rs checks it). See docs/development/web.md.
 export default {
   'doc.title': 'Bússola: apoio social perto de si',
   'skip': 'Saltar para os resultados',

@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
-// Test helpers may unwrap, expect and panic (library code may not: `[lints]` in Cargo.toml).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 pub mod accounts;
 pub mod mvt;
 pub mod server;
