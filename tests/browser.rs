@@ -3,7 +3,8 @@
 //!
 //! Needs `/usr/bin/chromium`, `npm ci --prefix web` and `npm ci --prefix tests/browser`
 //! (`.ci/browser.sh` does all three). Outside CI, without them, the test prints why and skips.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
+// Tests may unwrap, expect and panic; the library may not.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Only the std-only helpers, so this binary does not link the library.
 #[allow(dead_code)]
 #[path = "it/common/server.rs"]
