@@ -22,7 +22,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[(
     "ingest",
     "the loader (`Region::from_manifest` in region/mod.rs, region/services.rs) reads the \
          services with ingest's readers and checks (convert_batch, Batch, Context, Locate, \
-         Record, screen, plan::known_natures), while ingest places records in a `Region`: move \
+         Record, screen), while ingest places records in a `Region`: move \
          the loader (Region::load*, from_manifest, Loaded, Context, services.rs) into a module \
          above ingest; an `impl Region` block can live there, so `Region::load` keeps its name, \
          but tests name `region::Loaded` and `region::read_batch`, and a re-export from region \

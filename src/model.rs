@@ -203,3 +203,24 @@ pub struct Municipality {
     /// The id of the region it belongs to (several regions can be served together).
     pub region: String,
 }
+
+/// One provider, one legal nature: where a record leaves it unknown but another record (or the
+/// store) knows it, the known one stands. Otherwise the provider row would flip with the order
+/// of the records, and importing the same file twice would not be idempotent.
+pub fn known_natures(stored: &[Service], incoming: &mut [Service]) {
+    let mut known: std::collections::HashMap<String, LegalNature> = Default::default();
+    for s in incoming.iter().chain(stored) {
+        if s.provider.legal_nature != LegalNature::Unknown {
+            known
+                .entry(s.provider.id.clone())
+                .or_insert(s.provider.legal_nature);
+        }
+    }
+    for s in incoming.iter_mut() {
+        if s.provider.legal_nature == LegalNature::Unknown {
+            if let Some(n) = known.get(&s.provider.id) {
+                s.provider.legal_nature = *n;
+            }
+        }
+    }
+}

@@ -88,6 +88,11 @@ export async function renderCoverage() {
   renderFigures(report);
 }
 
+/** Services there, none with a published capacity (e.g. OSM's creches): the places are unknown, not zero. */
+function capacityUnknown(row) {
+  return row.services > 0 && row.services_without_capacity === row.services;
+}
+
 function gapBadge(cls) {
   return h('span', { class: `gap gap-${cls}` }, t(`cov.gap.${cls}`));
 }
@@ -106,7 +111,7 @@ function renderTable(report) {
   cell('cov.table.rate', 'num', r.rate == null ? '—' : num(r.rate, 1)),
   cell('cov.table.situation', '', gapBadge(r.gap_class)),
   cell('cov.table.population', 'num', numOrNoData(r.population)),
-  cell('cov.table.capacity', 'num', r.services > 0 && r.services_without_capacity === r.services ? '—' : num(r.capacity)))));
+  cell('cov.table.capacity', 'num', capacityUnknown(r) ? '—' : num(r.capacity)))));
 }
 
 export function chooseMunicipality(code, { fit = false, scroll = false, focus = false } = {}) {
@@ -148,8 +153,7 @@ function renderFigures(report) {
   }
   const groups = state.taxonomy.groups;
   const dd = (v) => h('dd', {}, v);
-  // Services there, none with a published capacity: the places are unknown, not zero.
-  const unknown = row.services > 0 && row.services_without_capacity === row.services;
+  const unknown = capacityUnknown(row);
   replace(box,
     h('h2', { id: 'figures-title' }, row.name),
     m?.props?.approximate_boundary ? h('p', { class: 'help' }, t('cov.fig.approximate')) : null,

@@ -56,7 +56,7 @@ fn entry(s: &Service) -> Option<&Provenance> {
 /// sources (see [`super::grid`]);
 /// `same` must therefore say `None` beyond [`crate::quality::duplicates::MAX_DISTANCE_M`].
 pub fn plan(stored: &[Service], mut incoming: Vec<Service>, same: SameService<'_>) -> Plan {
-    known_natures(stored, &mut incoming);
+    crate::model::known_natures(stored, &mut incoming);
     let mut current: HashMap<String, Service> =
         stored.iter().map(|s| (s.id.clone(), s.clone())).collect();
     let mut grid = super::grid::Grid::default();
@@ -129,28 +129,6 @@ pub fn plan(stored: &[Service], mut incoming: Vec<Service>, same: SameService<'_
         .filter_map(|id| current.remove(&id))
         .collect();
     plan
-}
-
-/// One provider, one legal nature: where a record leaves it unknown but another record (or the
-/// store) knows it, the known one stands. Otherwise the provider row would flip with the order
-/// of the records, and importing the same file twice would not be idempotent.
-pub fn known_natures(stored: &[Service], incoming: &mut [Service]) {
-    use crate::model::LegalNature;
-    let mut known: HashMap<String, LegalNature> = HashMap::new();
-    for s in incoming.iter().chain(stored) {
-        if s.provider.legal_nature != LegalNature::Unknown {
-            known
-                .entry(s.provider.id.clone())
-                .or_insert(s.provider.legal_nature);
-        }
-    }
-    for s in incoming.iter_mut() {
-        if s.provider.legal_nature == LegalNature::Unknown {
-            if let Some(n) = known.get(&s.provider.id) {
-                s.provider.legal_nature = *n;
-            }
-        }
-    }
 }
 
 fn has_source(s: &Service, source: &str) -> bool {

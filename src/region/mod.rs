@@ -219,7 +219,7 @@ impl Region {
             });
         }
         // As an import does: one provider, one legal nature, whatever the order of its records.
-        crate::ingest::plan::known_natures(&[], &mut region.services);
+        crate::model::known_natures(&[], &mut region.services);
         region.gazetteer = gazetteer;
         Ok(Loaded {
             region,
