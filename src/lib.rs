@@ -19,7 +19,7 @@
 //! | [`region`] | region manifests: loading boundaries, population and services, with checks; whether a point lies in its municipality (`within`) |
 //! | [`quality`] | field validators, cross-source duplicates and the quality report |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
-//! | [`store`] | durable storage behind the [`store::Store`] trait (SQLite by default) |
+//! | [`store`] | durable storage behind the [`store::Store`] trait, typed and engine-neutral; the embedded SQLite backend; the `--database` choice |
 //! | [`auth`] | accounts and roles, single-use login links, session tokens (hashed) |
 //! | [`mail`] | sending e-mail (invitations): a log-only default or SMTP, behind [`mail::Mailer`] |
 //! | [`edit`] | editing services: field validation, review classes, history and revert |

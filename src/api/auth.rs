@@ -70,7 +70,9 @@ impl FromRequestParts<AppState> for Auth {
                 }
             },
         };
-        let row = auth::authenticate(app.catalog.store(), &raw, now())?;
+        let row = app
+            .blocking(move |cat| auth::authenticate(cat.store(), &raw, now()))
+            .await?;
         // A cookie goes with every request the browser makes, even one another site
         // triggers; only our own page can read the CSRF value and send it back.
         if by_cookie && writes {
@@ -126,7 +128,9 @@ pub async fn login(
         .ok()
         .and_then(|v| v.get("token")?.as_str().map(str::to_string))
         .ok_or_else(|| Error::param("token", "send {\"token\": \"...\"} from the login link"))?;
-    let s = auth::login(app.catalog.store(), &token, now())?;
+    let s = app
+        .blocking(move |cat| auth::login(cat.store(), &token, now()))
+        .await?;
     let age = s.expires - now();
     let secure = https(&parts.headers);
     let cookies = [
@@ -142,7 +146,9 @@ pub async fn logout(
     auth: Auth,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    app.catalog.store().revoke_token(auth.session, now())?;
+    let session = auth.session;
+    app.blocking(move |cat| cat.store().revoke_token(session, now()))
+        .await?;
     let secure = https(&headers);
     let cookies = [
         set_cookie(SESSION_COOKIE, "", 0, true, secure),
@@ -188,14 +194,19 @@ pub async fn revoke(
     let id: i64 = id
         .parse()
         .map_err(|_| Error::param("id", format!("'{id}' is not a token id")))?;
-    let store = app.catalog.store();
-    let owner = store.token_owner(id)?.ok_or_else(|| Error::NotFound {
-        what: "token",
-        id: id.to_string(),
-    })?;
-    if owner != auth.user.id && auth.user.role != Role::Admin {
-        return Err(Error::refused(Refusal::Forbidden, "not your token").into());
-    }
-    let live = store.revoke_token(id, now())?;
+    let user = auth.user;
+    let live = app
+        .blocking(move |cat| {
+            let store = cat.store();
+            let owner = store.token_owner(id)?.ok_or_else(|| Error::NotFound {
+                what: "token",
+                id: id.to_string(),
+            })?;
+            if owner != user.id && user.role != Role::Admin {
+                return Err(Error::refused(Refusal::Forbidden, "not your token"));
+            }
+            store.revoke_token(id, now())
+        })
+        .await?;
     Ok(Json(json!({"revoked": id, "was_live": live})))
 }

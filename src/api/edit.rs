@@ -59,7 +59,10 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let out = edit::submit(&app.catalog, &auth.user, &id, &fields(&body)?, now())?;
+    let (user, fields) = (auth.user, fields(&body)?);
+    let out = app
+        .blocking(move |cat| edit::submit(cat, &user, &id, &fields, now()))
+        .await?;
     let feature = service_feature(&out.service, app.catalog.region(), None);
     Ok(patched(&out.applied, &out.pending, "service", feature))
 }
@@ -69,7 +72,8 @@ pub async fn history(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let h = edit::history(&app.catalog, &id)?;
+    let of = id.clone();
+    let h = app.blocking(move |cat| edit::history(cat, &of)).await?;
     Ok(Json(json!({"service": id, "history": h})))
 }
 
@@ -86,7 +90,10 @@ pub async fn list(
                 .ok_or_else(|| Error::param("status", "one of pending, applied, rejected, all"))?,
         ),
     };
-    let list = edit::changes(&app.catalog, &auth.user, status)?;
+    let user = auth.user;
+    let list = app
+        .blocking(move |cat| edit::changes(cat, &user, status))
+        .await?;
     Ok(Json(json!({"changes": list})))
 }
 
@@ -96,15 +103,16 @@ pub async fn approve(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id = change_id(&id)?;
-    Ok(Json(
-        match edit::approve(&app.catalog, &auth.user, id, now())? {
-            edit::Decided::Service(s) => {
-                json!({"approved": id, "service": service_feature(&s, app.catalog.region(), None)})
-            }
-            edit::Decided::Organisation(o) => json!({"approved": id, "provider": o}),
-        },
-    ))
+    let (id, user) = (change_id(&id)?, auth.user);
+    let decided = app
+        .blocking(move |cat| edit::approve(cat, &user, id, now()))
+        .await?;
+    Ok(Json(match decided {
+        edit::Decided::Service(s) => {
+            json!({"approved": id, "service": service_feature(&s, app.catalog.region(), None)})
+        }
+        edit::Decided::Organisation(o) => json!({"approved": id, "provider": o}),
+    }))
 }
 
 /// `POST /api/changes/{id}/reject`: refuses a pending change (moderator of the area, admin).
@@ -113,8 +121,10 @@ pub async fn reject(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    edit::reject(&app.catalog, &auth.user, change_id(&id)?, now())?;
-    Ok(Json(json!({"rejected": change_id(&id)?})))
+    let (id, user) = (change_id(&id)?, auth.user);
+    app.blocking(move |cat| edit::reject(cat, &user, id, now()))
+        .await?;
+    Ok(Json(json!({"rejected": id})))
 }
 
 /// `POST /api/changes/{id}/revert`: puts an applied change's old value back (admins).
@@ -123,6 +133,9 @@ pub async fn revert(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let new = edit::revert(&app.catalog, &auth.user, change_id(&id)?, now())?;
-    Ok(Json(json!({"reverted": change_id(&id)?, "change": new})))
+    let (id, user) = (change_id(&id)?, auth.user);
+    let new = app
+        .blocking(move |cat| edit::revert(cat, &user, id, now()))
+        .await?;
+    Ok(Json(json!({"reverted": id, "change": new})))
 }

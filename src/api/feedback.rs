@@ -50,7 +50,9 @@ pub async fn report(
     // Only reports that would be stored count towards the limit.
     app.catalog.check_report(&id, &report)?;
     app.limits.check(&client.0, Route::Feedback)?;
-    let stored = app.catalog.report_problem(&id, &report)?;
+    let stored = app
+        .blocking(move |cat| cat.report_problem(&id, &report))
+        .await?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
@@ -61,7 +63,10 @@ pub async fn list(
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let all = q.get("status").is_some_and(|s| s == "all");
-    let list = app.catalog.feedback_for(&auth.user, all)?;
+    let user = auth.user;
+    let list = app
+        .blocking(move |cat| cat.feedback_for(&user, all))
+        .await?;
     Ok(Json(serde_json::json!({ "reports": list })))
 }
 
@@ -76,6 +81,8 @@ pub async fn resolve(
     let id: i64 = id
         .parse()
         .map_err(|_| crate::Error::param("id", format!("'{id}' is not a report number")))?;
-    app.catalog.resolve_feedback(&auth.user, id)?;
+    let user = auth.user;
+    app.blocking(move |cat| cat.resolve_feedback(&user, id))
+        .await?;
     Ok(Json(serde_json::json!({ "resolved": id })))
 }

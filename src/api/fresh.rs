@@ -20,11 +20,17 @@ fn today() -> i64 {
     now().div_euclid(86_400)
 }
 
-/// Counts a use; a failure to count never fails the request it belongs to.
+/// Counts a use; a failure to count never fails the request it belongs to. A due batch is
+/// written on a blocking thread, without the request waiting for it.
 pub fn count(app: &AppState, ids: &[String], kind: UsageKind) {
     let day = crate::quality::checks::iso_from_days(today());
-    if let Err(e) = app.catalog.count_use(ids, &day, kind) {
-        tracing::warn!("use count not stored: {e}");
+    if app.catalog.count_use(ids, &day, kind) {
+        let cat = app.catalog.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = cat.flush_usage() {
+                tracing::warn!("use counts not stored yet: {e}");
+            }
+        });
     }
 }
 
@@ -34,13 +40,19 @@ pub async fn confirm_one(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let ids = freshness::confirm(&app.catalog, &auth.user, Some(&id), now())?;
+    let user = auth.user;
+    let ids = app
+        .blocking(move |cat| freshness::confirm(cat, &user, Some(&id), now()))
+        .await?;
     Ok(Json(json!({"confirmed": ids})))
 }
 
 /// `POST /api/confirm`: every service the account may edit is current.
 pub async fn confirm_all(State(app): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
-    let ids = freshness::confirm(&app.catalog, &auth.user, None, now())?;
+    let user = auth.user;
+    let ids = app
+        .blocking(move |cat| freshness::confirm(cat, &user, None, now()))
+        .await?;
     Ok(Json(json!({"confirmed": ids})))
 }
 
@@ -52,7 +64,10 @@ pub async fn staleness(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref(), &["format"])?;
-    let report = freshness::staleness(&app.catalog, &auth.user, today())?;
+    let user = auth.user;
+    let report = app
+        .blocking(move |cat| freshness::staleness(cat, &user, today()))
+        .await?;
     match p.text("format").as_deref() {
         None | Some("json") => Ok(Json(report).into_response()),
         Some("csv") => Ok((
@@ -105,6 +120,9 @@ pub async fn stats(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = freshness::stats::provider_stats(&app.catalog, &auth.user, &id, today())?;
+    let user = auth.user;
+    let s = app
+        .blocking(move |cat| freshness::stats::provider_stats(cat, &user, &id, today()))
+        .await?;
     Ok(Json(json!(s)))
 }

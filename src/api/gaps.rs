@@ -39,10 +39,7 @@ pub async fn gaps(
         })
         .unwrap_or_default();
     let params = params(p.f64("threshold_km")?, p.f64("catchment_km")?);
-    let cat = app.catalog.clone();
-    let report = tokio::task::spawn_blocking(move || cat.gaps(&types, &params))
-        .await
-        .map_err(|e| Error::Store(e.to_string()))??;
+    let report = app.blocking(move |cat| cat.gaps(&types, &params)).await?;
     match p.text("format").as_deref() {
         None | Some("json") => Ok(Json(report).into_response()),
         Some("csv") => Ok((
@@ -122,9 +119,6 @@ pub async fn scenario(State(app): State<AppState>, body: Bytes) -> Result<Respon
         types: b.types,
         params: params(b.threshold_km, b.catchment_km),
     };
-    let cat = app.catalog.clone();
-    let outcome = tokio::task::spawn_blocking(move || cat.scenario(&s))
-        .await
-        .map_err(|e| Error::Store(e.to_string()))??;
+    let outcome = app.blocking(move |cat| cat.scenario(&s)).await?;
     Ok(Json(outcome).into_response())
 }

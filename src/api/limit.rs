@@ -70,7 +70,7 @@ impl RateLimits {
         let mut buckets = self
             .buckets
             .lock()
-            .map_err(|_| Error::Store("rate limit lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("rate limit lock poisoned".into()))?;
         if buckets.len() > MAX_KEYS {
             buckets.retain(|(_, r), (t, at)| {
                 let (b, p) = self.limit(*r);

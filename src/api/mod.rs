@@ -65,6 +65,22 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
 }
 
+impl AppState {
+    /// Runs `f` on the catalog on tokio's blocking threads and waits for it. Store calls wait
+    /// on disk and locks; run on the async workers they would hold up every other request
+    /// (tiles, searches) meanwhile.
+    pub async fn blocking<T, F>(&self, f: F) -> crate::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Catalog) -> crate::Result<T> + Send + 'static,
+    {
+        let cat = self.catalog.clone();
+        tokio::task::spawn_blocking(move || f(&cat))
+            .await
+            .map_err(|e| crate::Error::Internal(format!("blocking task: {e}")))?
+    }
+}
+
 /// Settings of the service that are not data.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

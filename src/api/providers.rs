@@ -17,7 +17,10 @@ pub async fn one(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<organisation::Organisation>, ApiError> {
-    Ok(Json(organisation::organisation(&app.catalog, &id)?))
+    Ok(Json(
+        app.blocking(move |cat| organisation::organisation(cat, &id))
+            .await?,
+    ))
 }
 
 /// `PATCH /api/providers/{id}` with any of `name`, `legal_nature`, `phone`, `email`,
@@ -30,8 +33,12 @@ pub async fn patch(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body = super::edit::fields(&body)?;
-    let out = organisation::submit(&app.catalog, &auth.user, &id, &body, now())?;
-    let org = serde_json::to_value(&out.organisation).map_err(|e| Error::Store(e.to_string()))?;
+    let user = auth.user;
+    let out = app
+        .blocking(move |cat| organisation::submit(cat, &user, &id, &body, now()))
+        .await?;
+    let org =
+        serde_json::to_value(&out.organisation).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(super::edit::patched(
         &out.applied,
         &out.pending,
@@ -45,6 +52,9 @@ pub async fn history(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let h = organisation::history(&app.catalog, &id)?;
+    let of = id.clone();
+    let h = app
+        .blocking(move |cat| organisation::history(cat, &of))
+        .await?;
     Ok(Json(json!({"provider": id, "history": h})))
 }

@@ -13,10 +13,11 @@ pub async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Html<String>, ApiError> {
     let lang = Lang::from_param(q.get("lang").map(String::as_str));
-    Ok(Html(app.catalog.quality()?.to_html(lang)))
+    let report = app.blocking(|cat| cat.quality()).await?;
+    Ok(Html(report.to_html(lang)))
 }
 
 /// The report as JSON: per-source counts, every issue and every merge.
 pub async fn json(State(app): State<AppState>) -> Result<Json<Report>, ApiError> {
-    Ok(Json(app.catalog.quality()?))
+    Ok(Json(app.blocking(|cat| cat.quality()).await?))
 }

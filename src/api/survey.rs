@@ -52,7 +52,9 @@ pub async fn answer(
         _ => None,
     };
     app.limits.check(client.as_str(), Route::Survey)?;
-    let stored = app.catalog.submit_survey(&new, role)?;
+    let stored = app
+        .blocking(move |cat| cat.submit_survey(&new, role))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "id": stored.id, "created": stored.created })),
@@ -71,7 +73,7 @@ pub async fn results(
         return Err(Error::refused(Refusal::Forbidden, "survey results are for admins").into());
     }
     let survey = &app.catalog.region().survey;
-    let sets = app.catalog.store().survey_answers()?;
+    let sets = app.blocking(|cat| cat.store().survey_answers()).await?;
     match q.get("format").map(String::as_str) {
         None | Some("json") => Ok(Json(survey.results(&sets)).into_response()),
         Some("csv") => Ok((

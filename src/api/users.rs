@@ -64,9 +64,10 @@ pub async fn invite(
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     admin(&auth)?;
     let req = InviteRequest::from_json(&body)?;
+    let base = super::base_url(&headers);
     let (user, link) = app
-        .catalog
-        .invite(&req, &super::base_url(&headers), now())?;
+        .blocking(move |cat| cat.invite(&req, &base, now()))
+        .await?;
     Ok(hand_over(&app, &auth.user, user, link, false).await)
 }
 
@@ -82,12 +83,16 @@ pub async fn link(
         what: "account",
         id: id.clone(),
     })?;
-    let (user, link) = app.catalog.relink(id, &super::base_url(&headers), now())?;
+    let base = super::base_url(&headers);
+    let (user, link) = app
+        .blocking(move |cat| cat.relink(id, &base, now()))
+        .await?;
     Ok(hand_over(&app, &auth.user, user, link, true).await)
 }
 
 /// `GET /api/users`: every account, by e-mail address.
 pub async fn list(State(app): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
     admin(&auth)?;
-    Ok(Json(json!({"users": app.catalog.store().users()?})))
+    let users = app.blocking(|cat| cat.store().users()).await?;
+    Ok(Json(json!({"users": users})))
 }

@@ -9,7 +9,7 @@ fn hex(bytes: &[u8]) -> String {
 /// A new random token: 32 bytes from the OS, as 64 hex digits.
 pub fn new_token() -> Result<String> {
     let mut buf = [0u8; 32];
-    getrandom::fill(&mut buf).map_err(|e| Error::Store(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
     Ok(hex(&buf))
 }
 

@@ -57,10 +57,12 @@ impl Catalog {
             _ => None,
         };
         let created = crate::feedback::now_utc();
-        let json = serde_json::to_string(&answers).map_err(|e| Error::Store(e.to_string()))?;
-        let id =
-            self.store()
-                .add_survey_answers(audience.code(), role.as_deref(), &json, &created)?;
+        let id = self.store().add_survey_answers(
+            audience.code(),
+            role.as_deref(),
+            &answers,
+            &created,
+        )?;
         Ok(AnswerSet {
             id,
             created,

@@ -31,52 +31,57 @@ impl Default for UsageBuffer {
 }
 
 impl UsageBuffer {
-    /// Adds one to each service's count of `kind` on `day`; writes the batch when it is due.
-    pub fn count(
-        &self,
-        store: &dyn Store,
-        ids: &[String],
-        day: &str,
-        kind: UsageKind,
-    ) -> Result<()> {
-        let due = {
+    /// Adds one to each service's count of `kind` on `day`, in memory; whether a batch is due
+    /// (the caller then runs [`Self::flush`] where waiting on the store is harmless).
+    pub fn count(&self, ids: &[String], day: &str, kind: UsageKind) -> bool {
+        let Ok(mut p) = self.pending.lock() else {
+            return false;
+        };
+        let slot = match kind {
+            UsageKind::View => 0,
+            UsageKind::Found => 1,
+            UsageKind::Contact => 2,
+        };
+        for id in ids {
+            p.0.entry((id.clone(), day.to_string())).or_default()[slot] += 1;
+        }
+        !p.0.is_empty() && p.1.elapsed() >= FLUSH_EVERY
+    }
+
+    /// Writes every pending count in one transaction. The batch is taken out first, so counting
+    /// never waits on the store; on failure it goes back, added to what came meanwhile.
+    pub fn flush(&self, store: &dyn Store) -> Result<()> {
+        let taken = {
             let Ok(mut p) = self.pending.lock() else {
                 return Ok(());
             };
-            let slot = match kind {
-                UsageKind::View => 0,
-                UsageKind::Found => 1,
-                UsageKind::Contact => 2,
-            };
-            for id in ids {
-                p.0.entry((id.clone(), day.to_string())).or_default()[slot] += 1;
-            }
-            p.1.elapsed() >= FLUSH_EVERY
+            p.1 = Instant::now();
+            std::mem::take(&mut p.0)
         };
-        if due {
-            self.flush(store)?;
-        }
-        Ok(())
-    }
-
-    /// Writes every pending count in one transaction. On failure the counts stay pending.
-    pub fn flush(&self, store: &dyn Store) -> Result<()> {
-        let Ok(mut p) = self.pending.lock() else {
+        if taken.is_empty() {
             return Ok(());
-        };
-        let batch: Vec<UsageCount> =
-            p.0.iter()
-                .map(|((id, day), [views, found, contacts])| UsageCount {
-                    service_id: id.clone(),
-                    day: day.clone(),
-                    views: *views,
-                    found: *found,
-                    contacts: *contacts,
-                })
-                .collect();
-        store.add_usage(&batch)?;
-        p.0.clear();
-        p.1 = Instant::now();
+        }
+        let batch: Vec<UsageCount> = taken
+            .iter()
+            .map(|((id, day), [views, found, contacts])| UsageCount {
+                service_id: id.clone(),
+                day: day.clone(),
+                views: *views,
+                found: *found,
+                contacts: *contacts,
+            })
+            .collect();
+        if let Err(e) = store.add_usage(&batch) {
+            if let Ok(mut p) = self.pending.lock() {
+                for (key, counts) in taken {
+                    let slot = p.0.entry(key).or_default();
+                    for (mine, old) in slot.iter_mut().zip(counts) {
+                        *mine += old;
+                    }
+                }
+            }
+            return Err(e);
+        }
         Ok(())
     }
 }
@@ -91,10 +96,8 @@ mod tests {
         let store = SqliteStore::in_memory().unwrap();
         let buf = UsageBuffer::default();
         let ids = vec!["a".to_string(), "b".to_string()];
-        buf.count(&store, &ids, "2026-11-27", UsageKind::Found)
-            .unwrap();
-        buf.count(&store, &ids[..1], "2026-11-27", UsageKind::View)
-            .unwrap();
+        assert!(!buf.count(&ids, "2026-11-27", UsageKind::Found));
+        assert!(!buf.count(&ids[..1], "2026-11-27", UsageKind::View));
         let read = |s: &SqliteStore| s.usage(&ids, "2026-01-01").unwrap();
         assert_eq!(read(&store)[0].found, 0, "not written yet");
         buf.flush(&store).unwrap();

@@ -80,13 +80,13 @@ impl Catalog {
         Ok(())
     }
 
-    /// Keeps a source's latest quality report (JSON).
-    pub fn put_report(&self, source: &str, json: &str) -> Result<()> {
-        self.store.put_report(source, json)
+    /// Keeps a source's latest quality report.
+    pub fn put_report(&self, source: &str, report: &crate::quality::Report) -> Result<()> {
+        self.store.put_report(source, report)
     }
 
-    /// The latest quality report of every source (source, JSON).
-    pub fn reports(&self) -> Result<Vec<(String, String)>> {
+    /// The latest quality report of every source, by source.
+    pub fn reports(&self) -> Result<Vec<(String, crate::quality::Report)>> {
         self.store.reports()
     }
 
@@ -94,9 +94,7 @@ impl Catalog {
     /// and each source's latest import, as one report.
     pub fn quality(&self) -> Result<crate::quality::Report> {
         let mut reports = Vec::new();
-        for (source, json) in self.reports()? {
-            let r: crate::quality::Report = serde_json::from_str(&json)
-                .map_err(|e| Error::Store(format!("report of {source}: {e}")))?;
+        for (source, r) in self.reports()? {
             // The region's own files first, then sources by label.
             let rank = usize::from(source != REGION_REPORT);
             reports.push((rank, source, r));

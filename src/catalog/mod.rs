@@ -124,14 +124,10 @@ impl Catalog {
         })
     }
 
-    /// Counts a use of services (viewed, found, contacted) today; written in batches.
-    pub fn count_use(
-        &self,
-        ids: &[String],
-        day: &str,
-        kind: crate::store::UsageKind,
-    ) -> Result<()> {
-        self.usage.count(self.store.as_ref(), ids, day, kind)
+    /// Counts a use of services (viewed, found, contacted) on `day`, in memory; whether the
+    /// counts are due to be written with [`Self::flush_usage`] (which waits on the store).
+    pub fn count_use(&self, ids: &[String], day: &str, kind: crate::store::UsageKind) -> bool {
+        self.usage.count(ids, day, kind)
     }
 
     /// Writes the use counts still in memory (before reading them, and when stopping).
@@ -162,7 +158,7 @@ impl Catalog {
     fn read(&self) -> Result<RwLockReadGuard<'_, ServiceIndex>> {
         self.index
             .read()
-            .map_err(|_| Error::Store("index lock poisoned".into()))
+            .map_err(|_| Error::Internal("index lock poisoned".into()))
     }
 
     /// Number of services.

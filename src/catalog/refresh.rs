@@ -17,7 +17,7 @@ impl Catalog {
         let mut index = self
             .index
             .write()
-            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
         // Read the version first: a write landing meanwhile makes the next check reload again.
         let version = self.store.version()?;
         if version == self.data_version() {

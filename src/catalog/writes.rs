@@ -21,7 +21,7 @@ impl Catalog {
         let mut index = self
             .index
             .write()
-            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
         let mut service = service;
         keep_org_contact(&organisations(index.iter()), &mut service);
         self.store.upsert(&service)?;
@@ -46,7 +46,7 @@ impl Catalog {
         let index = self
             .index
             .write()
-            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
         let current = index.get(id).ok_or_else(|| Error::NotFound {
             what: "service",
             id: id.to_string(),
@@ -81,7 +81,7 @@ impl Catalog {
         let index = self
             .index
             .write()
-            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
         let mut current: Vec<Service> = index
             .iter()
             .filter(|s| s.provider.id == provider)
@@ -108,7 +108,7 @@ impl Catalog {
         let mut index = self
             .index
             .write()
-            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
         let stored: Vec<Service> = index.iter().cloned().collect();
         let mut plan = crate::ingest::import::plan(&stored, incoming, same);
         let known = organisations(stored.iter());
@@ -155,7 +155,7 @@ impl Catalog {
         let mut index = self
             .index
             .write()
-            .map_err(|_| Error::Store("index lock poisoned".into()))?;
+            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
         if !self.store.delete(id)? {
             return Err(Error::NotFound {
                 what: "service",

@@ -28,9 +28,8 @@ pub(crate) struct ServeArgs {
     /// that lists regions).
     #[arg(long, default_value = DEFAULT_REGION)]
     pub(crate) region: Vec<PathBuf>,
-    /// Folder for the database (created on first start).
-    #[arg(long, default_value = "data")]
-    pub(crate) data_dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
     /// Folder holding the page (`web/`) and the styles (`styles/`).
     #[arg(long, default_value = ".")]
     pub(crate) assets: PathBuf,
@@ -93,9 +92,8 @@ pub(crate) struct ImportArgs {
     /// Region manifest; repeat for several regions served together (as for `serve`).
     #[arg(long, default_value = DEFAULT_REGION)]
     pub(crate) region: Vec<PathBuf>,
-    /// Folder of the database (as for `serve`).
-    #[arg(long, default_value = "data")]
-    pub(crate) data_dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
     /// Also write the report to this file (`.json` or `.html`).
     #[arg(long)]
     pub(crate) report: Option<PathBuf>,
@@ -128,9 +126,8 @@ pub(crate) enum Command {
         /// Region manifest; repeat for several regions served together (as for `serve`).
         #[arg(long, default_value = DEFAULT_REGION)]
         region: Vec<PathBuf>,
-        /// Folder of the database (as for `serve`).
-        #[arg(long, default_value = "data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
         /// `services` or `municipalities`.
         #[arg(long, default_value = "services")]
         layer: String,
@@ -154,9 +151,8 @@ pub(crate) enum Command {
         /// Region manifest; repeat for several regions served together (as for `serve`).
         #[arg(long, default_value = DEFAULT_REGION)]
         region: Vec<PathBuf>,
-        /// Folder of the database (as for `serve`).
-        #[arg(long, default_value = "data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Replace the region's database with a backup (stop the server first).
     Restore {
@@ -165,9 +161,8 @@ pub(crate) enum Command {
         /// Region manifest; repeat for several regions served together (as for `serve`).
         #[arg(long, default_value = DEFAULT_REGION)]
         region: Vec<PathBuf>,
-        /// Folder of the database (as for `serve`).
-        #[arg(long, default_value = "data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Accounts: `user add` creates one and prints its single-use login link, `user link` prints
     /// a new link, `user revoke` ends every session and link of an account.
@@ -236,9 +231,8 @@ pub(crate) struct UserDb {
     /// Region manifest; repeat for several regions served together (as for `serve`).
     #[arg(long, default_value = DEFAULT_REGION)]
     pub(crate) region: Vec<PathBuf>,
-    /// Folder of the database (as for `serve`).
-    #[arg(long, default_value = "data")]
-    pub(crate) data_dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
     /// Host (and port) of the login link, as users reach the service.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) host: String,
@@ -300,5 +294,27 @@ pub(crate) fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("expected KEY=VALUE, got '{s}'")),
+    }
+}
+
+/// Where the database is: the embedded file in `--data-dir`, or `--database`.
+#[derive(clap::Args, Clone)]
+pub(crate) struct DbArgs {
+    /// Folder of the embedded database, `<region id>.sqlite` (created on first start).
+    #[arg(long, default_value = "data")]
+    pub(crate) data_dir: PathBuf,
+    /// The database instead of the file in --data-dir: an SQLite file path (or sqlite:PATH).
+    #[arg(long, env = "BUSSOLA_DATABASE", hide_env_values = true)]
+    pub(crate) database: Option<String>,
+}
+
+impl DbArgs {
+    /// The database of a region (by its id): --database, else the file in --data-dir.
+    pub(crate) fn database(&self, region_id: &str) -> bussola::Result<bussola::store::Database> {
+        use bussola::store::Database;
+        match &self.database {
+            Some(spec) => Ok(Database::parse(spec)?),
+            None => Ok(Database::default_in(&self.data_dir, region_id)),
+        }
     }
 }

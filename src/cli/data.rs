@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 
 pub(super) fn export(
     manifest: &[PathBuf],
-    data_dir: &Path,
+    db: &super::args::DbArgs,
     layer: &str,
     format: &str,
     out: Option<&Path>,
 ) -> Result<()> {
-    let catalog = open_catalog(manifest, data_dir)?;
+    let catalog = open_catalog(manifest, db)?;
     let e = bussola::export::export(&catalog, layer, format)?;
     match out {
         Some(path) => {
@@ -104,7 +104,7 @@ fn pairs(option: &str, list: &[String]) -> Result<std::collections::BTreeMap<Str
 
 pub(super) fn import(a: &ImportArgs) -> Result<()> {
     use bussola::ingest::{import::check, Context, Locate};
-    let catalog = open_catalog(&a.region, &a.data_dir)?;
+    let catalog = open_catalog(&a.region, &a.db)?;
     let today = bussola::quality::checks::today();
     let fields = pairs("field", &a.fields)?;
     let constants = pairs("constant", &a.constants)?;
@@ -194,7 +194,7 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
         println!("dry run: nothing was written");
     } else {
         for (o, r) in outcomes.iter().zip(&reports) {
-            catalog.put_report(&o.source, &serde_json::to_string(r)?)?;
+            catalog.put_report(&o.source, r)?;
         }
     }
     Ok(())

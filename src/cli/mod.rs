@@ -6,9 +6,9 @@ mod serve;
 mod user;
 
 use anyhow::{Context, Result};
-use args::{Cli, Command, RegionCommand, ServeArgs};
+use args::{Cli, Command, DbArgs, RegionCommand, ServeArgs};
 use bussola::catalog::Catalog;
-use bussola::store::SqliteStore;
+use bussola::store::Store;
 use clap::Parser;
 use data::{build_default, check, demo, export, import, region_add};
 use serve::serve;
@@ -41,7 +41,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                 feedback_per_day: a.feedback_per_day,
             };
             let mailer = a.mail.mailer()?;
-            serve(a.addr, &regions, &a.data_dir, assets, options, mailer).await
+            serve(a.addr, &regions, &a.db, assets, options, mailer).await
         }
         Command::Check {
             manifest,
@@ -61,33 +61,25 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             import(&a)
         }
         Command::Region(RegionCommand::Add(a)) => region_add(a),
-        Command::Backup {
-            out,
-            region,
-            data_dir,
-        } => {
-            let store = open_store(&resolve_all(&region), &data_dir)?;
-            store.backup_to(&out)?;
+        Command::Backup { out, region, db } => {
+            let store = open_store(&resolve_all(&region), &db)?;
+            store.backup(&out)?;
             println!("wrote {}", out.display());
             Ok(())
         }
-        Command::Restore {
-            from,
-            region,
-            data_dir,
-        } => {
-            let store = open_store(&resolve_all(&region), &data_dir)?;
-            store.restore_from(&from)?;
+        Command::Restore { from, region, db } => {
+            let store = open_store(&resolve_all(&region), &db)?;
+            store.restore(&from)?;
             println!(
                 "restored from {} ({} services)",
                 from.display(),
-                bussola::store::Store::count(&store)?
+                store.count()?
             );
             Ok(())
         }
         Command::Export {
             region,
-            data_dir,
+            db,
             layer,
             format,
             out,
@@ -96,7 +88,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                 .iter()
                 .map(|r| resolve(r, DEFAULT_REGION))
                 .collect::<Vec<_>>(),
-            &data_dir,
+            &db,
             &layer,
             &format,
             out.as_deref(),
@@ -118,15 +110,18 @@ fn resolve_all(regions: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// The database of one or more regions, without loading their data.
-fn open_store(manifests: &[PathBuf], data_dir: &Path) -> Result<SqliteStore> {
+fn open_store(manifests: &[PathBuf], db: &DbArgs) -> Result<Box<dyn Store>> {
     let id = bussola::region::database_id(manifests)?;
-    let db = data_dir.join(format!("{id}.sqlite"));
-    SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))
+    let database = db.database(&id)?;
+    database
+        .open()
+        .with_context(|| format!("opening {database}"))
 }
 
-/// Opens the catalog of one or more regions: the database `data_dir/<id>.sqlite` (several
-/// regions: their ids sorted and joined by `+`), seeding each region's services on first use.
-fn open_catalog(manifests: &[PathBuf], data_dir: &Path) -> Result<Catalog> {
+/// Opens the catalog of one or more regions: the `--database`, by default the file
+/// `<data-dir>/<id>.sqlite` (several regions: their ids sorted and joined by `+`), seeding each
+/// region's services on first use.
+fn open_catalog(manifests: &[PathBuf], db: &DbArgs) -> Result<Catalog> {
     let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
     let manifest = names.join(" ");
     let today = bussola::quality::checks::today();
@@ -140,13 +135,12 @@ fn open_catalog(manifests: &[PathBuf], data_dir: &Path) -> Result<Catalog> {
         );
     }
     let region = loaded.region;
-    let db = data_dir.join(format!("{}.sqlite", region.id));
-    let store = SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-    let catalog = Catalog::open(region, Box::new(store))?;
+    let database = db.database(&region.id)?;
+    let store = database
+        .open()
+        .with_context(|| format!("opening {database}"))?;
+    let catalog = Catalog::open(region, store)?;
     // The load's report is what `/quality` shows for the region's own files.
-    catalog.put_report(
-        bussola::catalog::REGION_REPORT,
-        &serde_json::to_string(&report)?,
-    )?;
+    catalog.put_report(bussola::catalog::REGION_REPORT, &report)?;
     Ok(catalog)
 }

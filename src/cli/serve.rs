@@ -2,7 +2,7 @@
 use super::open_catalog;
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Installs MapLibre from npm (the page's only dependency) when it is missing.
@@ -32,19 +32,19 @@ fn ensure_maplibre(assets: &bussola::api::Assets) {
 pub(super) async fn serve(
     addr: SocketAddr,
     manifest: &[PathBuf],
-    data_dir: &Path,
+    db: &super::args::DbArgs,
     assets: bussola::api::Assets,
     options: bussola::api::Options,
     mailer: Arc<dyn bussola::mail::Mailer>,
 ) -> Result<()> {
     ensure_maplibre(&assets);
-    let catalog = open_catalog(manifest, data_dir)?;
+    let catalog = open_catalog(manifest, db)?;
     tracing::info!(
-        "region {} with {} services and {} municipalities; database in {}",
+        "region {} with {} services and {} municipalities; database: {}",
         catalog.region().name,
         catalog.len()?,
         catalog.region().municipalities.len(),
-        data_dir.display()
+        catalog.store().describe()
     );
     let catalog = Arc::new(catalog);
     // A CLI import or restore on the same database shows without a restart.

@@ -16,7 +16,7 @@ pub(super) fn user(cmd: UserCommand) -> Result<()> {
         .iter()
         .map(|r| resolve(r, DEFAULT_REGION))
         .collect();
-    let catalog = open_catalog(&regions, &db.data_dir)?;
+    let catalog = open_catalog(&regions, &db.db)?;
     let store = catalog.store();
     let now = bussola::auth::now();
     let find = |email: &str| -> Result<bussola::auth::User> {

@@ -310,7 +310,7 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
     })?;
     ids.first()
         .copied()
-        .ok_or_else(|| Error::Store("the revert wrote no change".into()))
+        .ok_or_else(|| Error::Internal("the revert wrote no change".into()))
 }
 
 /// The changes an account may see with a status (a provider its own services', a moderator its

@@ -211,7 +211,7 @@ pub fn submit(
             new.push(row(user, id, c, super::status_of(live), now));
             kinds.push((live, c.field.clone()));
         }
-        let org = of_services(&next).ok_or_else(|| Error::Store("no services".into()))?;
+        let org = of_services(&next).ok_or_else(|| Error::Internal("no services".into()))?;
         let services = if kinds.iter().any(|(live, _)| *live) {
             next
         } else {
@@ -277,7 +277,7 @@ pub fn decide(
         };
         Ok((
             write,
-            org.ok_or_else(|| Error::Store("no services".into()))?,
+            org.ok_or_else(|| Error::Internal("no services".into()))?,
         ))
     })?;
     Ok(sorted(org))
@@ -304,7 +304,7 @@ pub fn revert(cat: &Catalog, user: &User, c: &Change, now: i64) -> Result<i64> {
     })?;
     ids.first()
         .copied()
-        .ok_or_else(|| Error::Store("the revert wrote no change".into()))
+        .ok_or_else(|| Error::Internal("the revert wrote no change".into()))
 }
 
 /// An organisation's applied changes, oldest first (roles only, no accounts).

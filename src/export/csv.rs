@@ -4,7 +4,7 @@ use crate::{Error, Result};
 use serde_json::json;
 
 fn csv_err(e: impl std::fmt::Display) -> Error {
-    Error::Store(format!("csv: {e}"))
+    Error::Internal(format!("csv: {e}"))
 }
 
 /// The services layer.

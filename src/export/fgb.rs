@@ -7,7 +7,7 @@ use geozero::{ColumnValue, PropertyProcessor};
 use serde_json::Value;
 
 fn fgb_err(e: impl std::fmt::Display) -> Error {
-    Error::Store(format!("fgb: {e}"))
+    Error::Internal(format!("fgb: {e}"))
 }
 
 /// The narrowest column type that holds every non-null value of a property.

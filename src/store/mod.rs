@@ -1,22 +1,29 @@
-//! Durable storage of providers and services behind the [`Store`] trait.
+//! Durable storage behind the [`Store`] trait, whatever the backend.
 //!
-//! The default is an embedded SQLite file ([`SqliteStore`]); a PostgreSQL/PostGIS store for
-//! several replicas implements the same trait. Every write is one transaction: a crash never
-//! leaves half a record, and a failed write leaves what was stored untouched.
-mod accounts;
-pub mod migrate;
+//! The default is an embedded SQLite file ([`SqliteStore`]). A second backend (PostgreSQL/PostGIS
+//! for several replicas is planned) implements the same traits, converts its own errors into
+//! [`StoreError`] and must pass the conformance suite in `tests/it/store_conformance.rs`. Values
+//! cross the traits typed (records, reports, answers), never as JSON text. Every write is one
+//! transaction: a crash never leaves half a record, and a failed write leaves what was stored
+//! untouched. Calls block (disk, locks): async code runs them on a blocking thread.
+mod database;
 mod records;
-mod sqlite;
+pub mod sqlite;
 mod usage;
 
 use crate::account::{NewUser, User};
+pub use crate::error::StoreError;
 use crate::model::Service;
+use crate::quality::Report;
 use crate::Result;
+pub use database::Database;
 pub use records::*;
 pub use sqlite::SqliteStore;
+use std::collections::BTreeMap;
+use std::path::Path;
 pub use usage::{UsageCount, UsageKind, UsageTotals};
 
-/// Accounts, their tokens (hashes only) and the change history of services.
+/// Accounts and their tokens (hashes only).
 pub trait Accounts {
     /// Creates an account with its first login token (whose `user` is ignored), in one
     /// transaction; an e-mail address already in use is refused.
@@ -39,7 +46,12 @@ pub trait Accounts {
     fn revoke_token(&self, id: i64, now: i64) -> Result<bool>;
     /// Revokes every token of an account; how many.
     fn revoke_user(&self, user: i64, now: i64) -> Result<usize>;
+}
+
+/// The change history of services and organisations: edits, pending changes and decisions.
+pub trait History {
     /// Writes an edit (service, change rows, decision) in one transaction; the new rows' ids.
+    /// A decision on a change that is no longer pending is refused (conflict) and writes nothing.
     fn write_edit(&self, w: &EditWrite) -> Result<Vec<i64>>;
     /// Changes matching a query, oldest first.
     fn changes(&self, q: &ChangeQuery) -> Result<Vec<Change>>;
@@ -55,8 +67,41 @@ pub trait Usage {
     fn usage(&self, ids: &[String], since: &str) -> Result<Vec<UsageTotals>>;
 }
 
-/// Where services and their providers are kept (and, through [`Accounts`], who may edit them).
-pub trait Store: Accounts + Usage + Send + Sync {
+/// What checks and people report: quality reports of sources, citizens' reports of wrong
+/// records, and survey answers.
+pub trait Reports {
+    /// Keeps the latest quality report of a source, replacing the previous one.
+    fn put_report(&self, source: &str, report: &Report) -> Result<()>;
+    /// The latest quality report of every source, by source.
+    fn reports(&self) -> Result<Vec<(String, Report)>>;
+    /// Stores a citizen's report about a service; returns it with its number.
+    fn add_feedback(
+        &self,
+        service_id: &str,
+        problem: crate::feedback::Problem,
+        note: Option<&str>,
+        created: &str,
+    ) -> Result<crate::feedback::Feedback>;
+    /// The reports about a service (all services when `None`), newest first.
+    fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>>;
+    /// Marks a report resolved; whether it was open.
+    fn resolve_feedback(&self, id: i64) -> Result<bool>;
+    /// Stores a survey answer set (values by question id; `role` for provider answers only);
+    /// its number.
+    fn add_survey_answers(
+        &self,
+        audience: &str,
+        role: Option<&str>,
+        answers: &BTreeMap<String, serde_json::Value>,
+        created: &str,
+    ) -> Result<i64>;
+    /// Every survey answer set, oldest first.
+    fn survey_answers(&self) -> Result<Vec<crate::survey::AnswerSet>>;
+}
+
+/// Where services and their providers are kept, with (through the other traits) who may edit
+/// them, what changed, how they are used and what was reported. One value of it is a backend.
+pub trait Store: Accounts + History + Usage + Reports + Send + Sync {
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;
     /// How many services are stored.
@@ -70,35 +115,16 @@ pub trait Store: Accounts + Usage + Send + Sync {
     fn upsert(&self, service: &Service) -> Result<()>;
     /// Inserts or replaces several services in one transaction (all or none).
     fn upsert_many(&self, services: &[Service]) -> Result<()>;
-    /// Keeps the latest quality report of a source (JSON text), replacing the previous one.
-    fn put_report(&self, source: &str, json: &str) -> Result<()>;
-    /// The latest quality report of every source: (source, JSON text), by source.
-    fn reports(&self) -> Result<Vec<(String, String)>>;
-    /// Stores a citizen's report about a service; returns it with its number.
-    fn add_feedback(
-        &self,
-        service_id: &str,
-        problem: crate::feedback::Problem,
-        note: Option<&str>,
-        created: &str,
-    ) -> Result<crate::feedback::Feedback>;
-    /// The reports about a service (all services when `None`), newest first.
-    fn feedback(&self, service_id: Option<&str>) -> Result<Vec<crate::feedback::Feedback>>;
-    /// Marks a report resolved; whether it was open.
-    fn resolve_feedback(&self, id: i64) -> Result<bool>;
-    /// Stores a survey answer set (answers as JSON text; `role` for provider answers only);
-    /// its number.
-    fn add_survey_answers(
-        &self,
-        audience: &str,
-        role: Option<&str>,
-        answers: &str,
-        created: &str,
-    ) -> Result<i64>;
-    /// Every survey answer set, oldest first.
-    fn survey_answers(&self) -> Result<Vec<crate::survey::AnswerSet>>;
     /// Deletes a service; whether it was there.
     fn delete(&self, id: &str) -> Result<bool>;
     /// A number that changes on every write (for caches and ETags).
     fn version(&self) -> Result<u64>;
+    /// Copies everything to a new file `to` while the store stays in use; an existing file is
+    /// refused.
+    fn backup(&self, to: &Path) -> Result<()>;
+    /// Replaces everything with a backup made by [`Store::backup`], after checking that it is
+    /// one; nothing changes if the check fails.
+    fn restore(&self, from: &Path) -> Result<()>;
+    /// Where the data is, for logs and messages (never a password).
+    fn describe(&self) -> String;
 }

@@ -110,7 +110,7 @@ impl Survey {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["id", "date", "audience", "role"];
         header.extend(self.questions.iter().map(|q| q.id.as_str()));
-        let err = |e: csv::Error| Error::Store(format!("survey CSV: {e}"));
+        let err = |e: csv::Error| Error::Internal(format!("survey CSV: {e}"));
         w.write_record(&header).map_err(err)?;
         for s in sets {
             let mut row = vec![
@@ -128,8 +128,8 @@ impl Survey {
         }
         let bytes = w
             .into_inner()
-            .map_err(|e| Error::Store(format!("survey CSV: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| Error::Store(format!("survey CSV: {e}")))
+            .map_err(|e| Error::Internal(format!("survey CSV: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| Error::Internal(format!("survey CSV: {e}")))
     }
 }
 

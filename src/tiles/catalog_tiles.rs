@@ -58,7 +58,7 @@ impl CatalogTiles {
         let mut cache = self
             .props
             .lock()
-            .map_err(|_| crate::Error::Store("tile cache lock poisoned".into()))?;
+            .map_err(|_| crate::Error::Internal("tile cache lock poisoned".into()))?;
         if let Some((v, p)) = cache.as_ref() {
             if *v == version {
                 return Ok(p.clone());

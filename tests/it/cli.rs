@@ -217,3 +217,54 @@ fn check_set_maps_fields_without_editing_the_manifest() {
     assert!(!ok && text.contains("expected KEY=VALUE"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_database_option_picks_the_database_and_refuses_what_it_cannot_open() {
+    let dir = tempdir("database");
+    let chosen = dir.join("chosen.db");
+    let unused = dir.join("unused");
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .arg("--region")
+            .arg(demo_manifest())
+            .arg("--data-dir")
+            .arg(&unused);
+        if let Some(db) = env {
+            cmd.env("BUSSOLA_DATABASE", db);
+        }
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    };
+    let spec = format!("sqlite:{}", chosen.display());
+    let (ok, text) = run(&["import", "--database", &spec], None);
+    assert!(ok && text.contains("378"), "{text}");
+    assert!(chosen.exists(), "the named file holds the database");
+    assert!(!unused.exists(), "--data-dir is not used with --database");
+    // The environment variable names it too; a plain path is an SQLite file.
+    let (ok, csv) = run(
+        &["export", "--format", "csv"],
+        Some(chosen.to_str().unwrap()),
+    );
+    assert!(ok, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 378, "header and the 378 services");
+    assert!(!unused.exists());
+    // A PostgreSQL URL is refused with a clear message that never shows the password.
+    let out = dir.join("b.sqlite");
+    let pg = "postgres://me:secret@db.example:5432/bussola";
+    let (ok, text) = run(
+        &["backup", "--database", pg, "--out", out.to_str().unwrap()],
+        None,
+    );
+    assert!(!ok, "{text}");
+    assert!(text.contains("no PostgreSQL store"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
+    let (ok, text) = run(&["export", "--database", "mysql://x/y"], None);
+    assert!(
+        !ok && text.contains("unknown kind of database 'mysql'"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,6 +1,7 @@
 //! The store survives upgrades and can be backed up and restored.
 use crate::common::root;
-use bussola::store::{migrate, SqliteStore, Store};
+use bussola::store::sqlite::migrate;
+use bussola::store::{Reports, SqliteStore, Store};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -53,7 +54,9 @@ fn a_database_made_by_the_first_release_opens_and_is_migrated() {
     assert_eq!(store.seeded().unwrap(), ["alentejo-central"]);
     assert_eq!(store.version().unwrap(), 7, "the data version carries on");
     // What later schemas added works on it.
-    store.put_report("osm", "{}").unwrap();
+    store
+        .put_report("osm", &bussola::quality::Report::combine(Vec::new()))
+        .unwrap();
     assert_eq!(store.reports().unwrap().len(), 1);
     drop(store);
     let reopened = SqliteStore::open(&path).unwrap();
@@ -63,7 +66,7 @@ fn a_database_made_by_the_first_release_opens_and_is_migrated() {
 
 /// Writes the first release's database file, as that release would have.
 fn first_release_database(path: &std::path::Path) {
-    let conn = bussola::store::migrate::raw_connection(path).unwrap();
+    let conn = bussola::store::sqlite::migrate::raw_connection(path).unwrap();
     conn.execute_batch(FIRST_RELEASE).unwrap();
     assert_eq!(migrate::version(&conn).unwrap(), 0);
 }

@@ -1,7 +1,7 @@
 //! A citizen reports a wrong record without an account; reports survive a crash.
 use crate::common::{app, send, Server};
 use axum::http::StatusCode;
-use bussola::store::{SqliteStore, Store};
+use bussola::store::{Reports, SqliteStore};
 use std::io::{Read, Write};
 
 #[tokio::test]

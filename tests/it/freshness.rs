@@ -299,7 +299,7 @@ fn the_use_counts_table_holds_no_personal_data() {
     let path = std::env::temp_dir().join(format!("bussola-usage-{}.sqlite", std::process::id()));
     let _ = std::fs::remove_file(&path);
     drop(bussola::store::SqliteStore::open(&path).unwrap());
-    let conn = bussola::store::migrate::raw_connection(&path).unwrap();
+    let conn = bussola::store::sqlite::migrate::raw_connection(&path).unwrap();
     let mut stmt = conn
         .prepare("SELECT name FROM pragma_table_info('service_usage')")
         .unwrap();

@@ -38,6 +38,8 @@ mod quality;
 mod real_data;
 mod regions;
 mod reproject_cross_check;
+mod store_conformance;
+mod store_off_runtime;
 mod survey;
 mod tiles;
 mod web;

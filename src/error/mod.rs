@@ -1,5 +1,8 @@
 //! The library's error type.
+mod store;
+
 use std::path::PathBuf;
+pub use store::StoreError;
 
 /// Anything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -40,9 +43,13 @@ pub enum Error {
         /// Its id.
         id: String,
     },
-    /// The store failed.
+    /// The store failed; the backend's own error is kept as the cause.
     #[error("store: {0}")]
-    Store(String),
+    Store(#[from] StoreError),
+    /// Something that should not happen did (a poisoned lock, no randomness, a writer
+    /// failing on memory): a fault of this program, not of the request.
+    #[error("internal: {0}")]
+    Internal(String),
     /// A tile could not be encoded.
     #[error("tile: {0}")]
     Tile(String),
@@ -109,12 +116,6 @@ impl Error {
             field: field.map(str::to_string),
             message: message.into(),
         }
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        Error::Store(e.to_string())
     }
 }
 

@@ -5,7 +5,8 @@
 //! or the next, never between. The first one is the first release's schema: databases made
 //! before versioning (version 0, tables already there) pass through it unchanged, since every
 //! statement is `IF NOT EXISTS`.
-use crate::{Error, Result};
+use crate::store::StoreError;
+use crate::Result;
 use rusqlite::Connection;
 
 /// The schema of the first release: services, providers, and the data version.
@@ -146,10 +147,11 @@ pub fn version(conn: &Connection) -> Result<u32> {
 pub fn migrate(conn: &mut Connection) -> Result<usize> {
     let from = version(conn)?;
     if from > current() {
-        return Err(Error::Store(format!(
-            "the database has schema version {from}, newer than this build's {}; use a newer Bússola",
-            current()
-        )));
+        return Err(StoreError::Newer {
+            found: from,
+            known: current(),
+        }
+        .into());
     }
     let mut ran = 0;
     for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {

@@ -1,0 +1,173 @@
+//! The embedded SQLite store: one file, one connection behind a mutex, WAL journal.
+//!
+//! SQLite's errors become [`StoreError::Backend`] here, with the engine's error kept as the
+//! cause; nothing outside this module names `rusqlite`.
+mod accounts;
+mod history;
+pub mod migrate;
+mod notes;
+mod services;
+mod usage;
+
+use super::StoreError;
+use crate::model::Service;
+use crate::{Error, Result};
+use rusqlite::{params, Connection, Transaction};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(StoreError::backend("sqlite", e))
+    }
+}
+
+/// Services and providers in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+    /// The file, or `None` in memory.
+    path: Option<std::path::PathBuf>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Every commit is on disk before the write is answered, power loss included.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// An in-memory store (tests).
+    pub fn in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<std::path::PathBuf>) -> Result<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    /// Copies the whole database to `path` while it stays in use (SQLite's online backup).
+    fn backup_to(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(Error::data(
+                path,
+                None,
+                None,
+                "already exists; choose a new file",
+            ));
+        }
+        self.lock()?
+            .backup(rusqlite::MAIN_DB, path, None)
+            .map_err(|e| StoreError::backend(format!("backup to {}", path.display()), e).into())
+    }
+
+    /// Replaces the whole database with a backup made by [`Self::backup_to`], after checking
+    /// that it is one; then brings it to the current schema. Nothing changes if the check fails.
+    fn restore_from(&self, path: &Path) -> Result<()> {
+        let source = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| Error::data(path, None, None, format!("cannot open: {e}")))?;
+        let is_ours = source
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('services', 'providers', 'meta')",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| Error::data(path, None, None, format!("not a Bússola database: {e}")))?;
+        if is_ours != 3 {
+            return Err(Error::data(
+                path,
+                None,
+                None,
+                "not a Bússola database (no services table)",
+            ));
+        }
+        if migrate::version(&source)? > migrate::current() {
+            return Err(Error::data(path, None, None, "made by a newer Bússola"));
+        }
+        drop(source);
+        let mut conn = self.lock()?;
+        conn.restore(
+            rusqlite::MAIN_DB,
+            path,
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .map_err(|e| StoreError::backend(format!("restore from {}", path.display()), e))?;
+        migrate::migrate(&mut conn)?;
+        Ok(())
+    }
+
+    fn describe_file(&self) -> String {
+        match &self.path {
+            Some(p) => format!("SQLite file {}", p.display()),
+            None => "SQLite in memory".into(),
+        }
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn.lock().map_err(|_| StoreError::Poisoned.into())
+    }
+}
+
+fn bump(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'",
+        [],
+    )?;
+    Ok(())
+}
+
+fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
+    let nature = serde_json::to_value(s.provider.legal_nature)
+        .map_err(|e| StoreError::backend(format!("provider {}", s.provider.id), e))?;
+    // An organisation's contact is kept by its provider: a record without one (an import)
+    // leaves the stored one in place.
+    let contact = (!s.provider.contact.is_empty())
+        .then(|| serde_json::to_string(&s.provider.contact))
+        .transpose()
+        .map_err(|e| StoreError::backend(format!("provider {}: contact", s.provider.id), e))?;
+    tx.execute(
+        "INSERT INTO providers(id, name, legal_nature, contact) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, legal_nature = excluded.legal_nature,
+           contact = coalesce(excluded.contact, contact)",
+        params![
+            s.provider.id,
+            s.provider.name,
+            nature.as_str().unwrap_or("unknown"),
+            contact
+        ],
+    )?;
+    let record = serde_json::to_string(s)
+        .map_err(|e| StoreError::backend(format!("service {}", s.id), e))?;
+    tx.execute(
+        "INSERT INTO services(id, provider_id, type_code, municipality, lon, lat, demo, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET provider_id = excluded.provider_id,
+           type_code = excluded.type_code, municipality = excluded.municipality,
+           lon = excluded.lon, lat = excluded.lat, demo = excluded.demo, record = excluded.record",
+        params![
+            s.id,
+            s.provider.id,
+            s.type_code,
+            s.municipality,
+            s.lon,
+            s.lat,
+            s.demo,
+            record
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The store conformance suite: what any [`Store`] backend must do, checked through the traits
+//! only. A backend passes by adding one `conformance!` line with a function that opens a fresh,
+//! empty store in a scratch folder; every check then runs as its own test
+//! (`cargo test --test it store_conformance::sqlite_file::`).
+//!
+//! The checks are behaviour a user of the service would notice if a backend got it wrong:
+//! records that come back different, a write that half happens, a link used twice, a decision
+//! taken twice, counts lost, a backup that does not restore.
+use bussola::store::{SqliteStore, Store};
+use std::path::{Path, PathBuf};
+
+mod accounts;
+mod backup;
+mod history;
+mod reports;
+mod services;
+mod usage;
+
+/// Opens a fresh, empty store of the backend under test; its files (if any) go in the folder.
+pub type Open = dyn Fn(&Path) -> Box<dyn Store>;
+
+/// A scratch folder of its own for one check (removed when dropped).
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(backend: &str, check: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "bussola-conformance-{backend}-{check}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One `#[test]` per check for a backend: `conformance!(name, open_fn)`.
+macro_rules! conformance {
+    ($backend:ident, $open:expr) => {
+        mod $backend {
+            use super::*;
+            conformance!(@checks $backend, $open;
+                services::round_trip_and_order,
+                services::every_write_moves_the_version_and_reads_do_not,
+                services::seeding_is_per_region,
+                services::a_failed_batch_writes_nothing,
+                services::an_organisation_keeps_its_contact,
+                services::data_outlives_the_store_value,
+                accounts::accounts_are_unique_by_email_in_any_case,
+                accounts::a_login_link_works_once_and_not_after_expiry,
+                accounts::sessions_end_when_revoked_or_expired,
+                history::edits_are_written_whole_with_their_changes,
+                history::changes_are_found_by_status_subject_and_service,
+                history::a_decision_is_taken_once,
+                reports::quality_reports_come_back_typed_and_replace,
+                reports::citizens_reports_newest_first_and_resolved_once,
+                reports::survey_answers_come_back_typed_oldest_first,
+                usage::counts_add_up_per_day_and_period,
+                backup::a_backup_restores_what_was_stored_then,
+                backup::a_bad_backup_changes_nothing,
+                backup::a_backend_failure_keeps_its_cause,
+            );
+        }
+    };
+    (@checks $backend:ident, $open:expr; $($module:ident :: $check:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $check() {
+                let dir = Scratch::new(stringify!($backend), stringify!($check));
+                let open: &Open = &$open;
+                $module::$check(open, &dir.0);
+            }
+        )*
+    };
+}
+
+fn sqlite_file(dir: &Path) -> Box<dyn Store> {
+    Box::new(SqliteStore::open(&dir.join("store.sqlite")).unwrap())
+}
+
+// The default backend, on a file as served (WAL, synchronous writes).
+conformance!(sqlite_file, sqlite_file);
