@@ -11,7 +11,7 @@
 //! |---|---|
 //! | [`services`] | a manifest's service files read as records ([`read_batch`]) and loaded |
 //! | [`merge`] | several regions loaded and served together ([`load_all`]) |
-//! | [`add`] | `bussola region add`: the manifest written and loaded back |
+//! | [`add`](mod@add) | `bussola region add`: the manifest written and loaded back |
 pub mod add;
 pub mod merge;
 pub mod services;

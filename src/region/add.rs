@@ -4,7 +4,7 @@
 //! A `--filter FIELD=VALUE` keeps part of a wider boundary file (e.g. one NUTS3 of Alentejo's
 //! 58 municipalities); the population rows and the services (through the field they take the
 //! municipality code from) then follow the kept municipalities. Writing the manifest and loading it
-//! back is [`crate::load::add`], above ingest, since loading checks the services.
+//! back is [`crate::load::add()`], above ingest, since loading checks the services.
 use super::manifest::{
     Boundaries, Filter, Manifest, PopulationFile, ServiceFile, SurfaceSpec, Targets,
 };
