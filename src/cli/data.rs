@@ -43,7 +43,7 @@ pub(super) fn check(
         Region::load_on(manifest, Some(&today))
     } else {
         bussola::region::Manifest::load_with(manifest, set).and_then(|m| {
-            let opts = bussola::region::LoadOptions {
+            let opts = bussola::load::LoadOptions {
                 today: Some(&today),
                 ..Default::default()
             };
@@ -212,7 +212,7 @@ fn manifest_batches(manifests: &[PathBuf]) -> Result<Vec<(bussola::ingest::Batch
             )
         })?;
         for spec in &m.services {
-            out.push((bussola::region::read_batch(spec, path)?, spec.demo));
+            out.push((bussola::load::read_batch(spec, path)?, spec.demo));
         }
     }
     Ok(out)
@@ -242,7 +242,7 @@ fn read_source(
                 constants: constants.clone(),
                 filter: None,
             };
-            Ok(bussola::region::read_batch(&spec, file)?)
+            Ok(bussola::load::read_batch(&spec, file)?)
         }
         kind => {
             let kind: bussola::ingest::SourceKind = kind.parse()?;
@@ -284,7 +284,7 @@ pub(super) fn region_add(a: AddArgs) -> Result<()> {
         attribution: a.attribution,
         out,
     };
-    let added = bussola::region::add::add(&opts)?;
+    let added = bussola::load::add(&opts)?;
     for issue in added
         .loaded
         .issues

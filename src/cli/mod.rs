@@ -125,7 +125,7 @@ fn open_catalog(manifests: &[PathBuf], db: &DbArgs) -> Result<Catalog> {
     let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
     let manifest = names.join(" ");
     let today = bussola::quality::checks::today();
-    let mut loaded = bussola::region::load_all_on(manifests, Some(&today))
+    let mut loaded = bussola::load::load_all_on(manifests, Some(&today))
         .with_context(|| format!("loading region {manifest}"))?;
     let report = bussola::quality::review(&mut loaded, &today);
     let errors = report.errors;

@@ -3,12 +3,12 @@
 //!
 //! A `--filter FIELD=VALUE` keeps part of a wider boundary file (e.g. one NUTS3 of Alentejo's
 //! 58 municipalities); the population rows and the services (through the field they take the
-//! municipality code from) then follow the kept municipalities.
+//! municipality code from) then follow the kept municipalities. Writing the manifest and loading it
+//! back is [`crate::load::add()`], above ingest, since loading checks the services.
 use super::manifest::{
     Boundaries, Filter, Manifest, PopulationFile, ServiceFile, SurfaceSpec, Targets,
 };
 use super::read::{read_any, text, CsvPoints};
-use super::{Loaded, Region, Severity};
 use crate::{Error, Result};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -55,40 +55,6 @@ pub struct AddOptions {
     pub out: PathBuf,
 }
 
-/// A written and loaded manifest.
-#[derive(Debug)]
-pub struct Added {
-    /// The manifest file.
-    pub path: PathBuf,
-    /// The region it loads, and the problems found.
-    pub loaded: Loaded,
-}
-
-impl Added {
-    /// A one-paragraph summary for the command line.
-    pub fn summary(&self) -> String {
-        let r = &self.loaded.region;
-        let errors = self
-            .loaded
-            .issues
-            .iter()
-            .filter(|i| i.severity == Severity::Error)
-            .count();
-        let population: u64 = r.municipalities.iter().map(|m| m.population.total).sum();
-        format!(
-            "wrote {}: {} ({}), {} municipalities, population {}, {} services; {} errors, {} warnings",
-            self.path.display(),
-            r.name,
-            r.id,
-            r.municipalities.len(),
-            population,
-            r.services.len(),
-            errors,
-            self.loaded.issues.len() - errors
-        )
-    }
-}
-
 /// Splits `KEY=VALUE` (for the command line's repeated flags).
 pub fn parse_pair(s: &str) -> std::result::Result<(String, String), String> {
     match s.split_once('=') {
@@ -96,37 +62,6 @@ pub fn parse_pair(s: &str) -> std::result::Result<(String, String), String> {
             Ok((k.trim().to_string(), v.to_string()))
         }
         _ => Err(format!("expected KEY=VALUE, got '{s}'")),
-    }
-}
-
-/// Builds the manifest (paths relative to `opts.out`'s folder), writes it, and loads it back.
-pub fn add(opts: &AddOptions) -> Result<Added> {
-    let dir = opts.out.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    })
-    .map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let m = manifest(opts)?;
-    let text = to_toml(&m)?;
-    std::fs::write(&opts.out, text).map_err(|source| Error::Io {
-        path: opts.out.clone(),
-        source,
-    })?;
-    match Region::load(&opts.out) {
-        Ok(loaded) => Ok(Added {
-            path: opts.out.clone(),
-            loaded,
-        }),
-        Err(e) => {
-            // A manifest that does not load is not left behind to be served.
-            let _ = std::fs::remove_file(&opts.out);
-            Err(e)
-        }
     }
 }
 

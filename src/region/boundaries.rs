@@ -7,7 +7,7 @@ use crate::Result;
 use geo_types::{Geometry, MultiPolygon};
 use std::collections::HashSet;
 
-pub(super) fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
+pub(crate) fn keep(filter: &Option<manifest::Filter>, f: &RawFeature) -> bool {
     filter
         .as_ref()
         .is_none_or(|flt| text(&f.props, &flt.field).is_some_and(|v| flt.values.contains(&v)))

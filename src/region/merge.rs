@@ -13,7 +13,7 @@
 //! attribution is the union; the surfaces are joined; each region keeps its own targets (the
 //! first region's serve as the merged region's).
 use super::manifest::Targets;
-use super::{Loaded, Region};
+use super::Region;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ pub struct Listing {
     pub links: Option<super::manifest::Links>,
 }
 
-/// The id that names the database of these manifests, as [`load_all`] gives it, read from
+/// The id that names the database of these manifests, as [`crate::load::load_all`] gives it, read from
 /// the manifests alone (without loading their data).
 pub fn database_id(paths: &[PathBuf]) -> Result<String> {
     let mut ids = Vec::new();
@@ -85,91 +85,25 @@ pub fn region_manifests(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// Whether a manifest's text is a listing (it has `regions`) rather than one region.
-pub(super) fn is_listing(text: &str) -> bool {
+pub(crate) fn is_listing(text: &str) -> bool {
     text.parse::<toml::Table>()
         .is_ok_and(|t| t.contains_key("regions"))
 }
 
-/// Loads a listing manifest's regions and merges them under its id and name.
-pub(super) fn load_listing(path: &Path, text: &str, today: Option<&str>) -> Result<Loaded> {
-    let listing: Listing =
-        toml::from_str(text).map_err(|e| Error::data(path, None, None, e.message()))?;
-    if listing.regions.is_empty() {
-        return Err(Error::data(
-            path,
-            None,
-            Some("regions"),
-            "lists no region manifest",
-        ));
-    }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut parts = Vec::new();
-    for p in &listing.regions {
-        let p = dir.join(p);
-        if is_listing(&std::fs::read_to_string(&p).unwrap_or_default()) {
-            return Err(Error::data(
-                path,
-                None,
-                Some("regions"),
-                format!("{} is itself a listing; name region manifests", p.display()),
-            ));
-        }
-        parts.push((p.clone(), Region::load_on(&p, today)?));
-    }
-    let mut loaded = merge(parts, &listing.id, &listing.name)?;
-    if let Some(links) = listing.links {
-        links.check(path)?;
-        loaded.region.links = links;
-    }
-    for a in listing.attribution {
-        if !loaded.region.attribution.contains(&a) {
-            loaded.region.attribution.push(a);
-        }
-    }
-    Ok(loaded)
-}
-
-/// Loads one or more manifests; several are merged under their ids joined by `+` (sorted, so
-/// the same set always opens the same database) and their names joined by ` + `.
-pub fn load_all(paths: &[PathBuf]) -> Result<Loaded> {
-    load_all_on(paths, None)
-}
-
-/// [`load_all`], reporting records not updated for `stale_after_days` before `today`.
-pub fn load_all_on(paths: &[PathBuf], today: Option<&str>) -> Result<Loaded> {
-    match paths {
-        [] => Err(Error::param("region", "no region manifest given")),
-        [one] => Region::load_on(one, today),
-        _ => {
-            let mut parts = Vec::new();
-            for p in paths {
-                parts.push((p.clone(), Region::load_on(p, today)?));
-            }
-            let mut ids: Vec<String> = parts.iter().map(|(_, l)| l.region.id.clone()).collect();
-            ids.sort();
-            let names: Vec<String> = parts.iter().map(|(_, l)| l.region.name.clone()).collect();
-            merge(parts, &ids.join("+"), &names.join(" + "))
-        }
-    }
-}
-
-/// Merges loaded regions (each with the manifest it came from) into one.
-pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Loaded> {
+/// Merges regions (each with the manifest it came from) into one; [`crate::load::merge`] does
+/// it for loaded regions and their issues.
+pub(crate) fn merge_regions(parts: Vec<(PathBuf, Region)>, id: &str, name: &str) -> Result<Region> {
     let mut it = parts.into_iter();
-    let Some((first_path, first)) = it.next() else {
+    let Some((first_path, mut region)) = it.next() else {
         return Err(Error::param("region", "no region to merge"));
     };
-    let mut region = first.region;
-    let mut issues = first.issues;
-    let mut sources = first.sources;
     // Which manifest each code came from, to name both when one repeats.
     let mut origin: std::collections::HashMap<String, PathBuf> = region
         .municipalities
         .iter()
         .map(|m| (m.code.clone(), first_path.clone()))
         .collect();
-    for (path, loaded) in it {
-        let r = loaded.region;
+    for (path, r) in it {
         if r.taxonomy.groups() != region.taxonomy.groups()
             || r.taxonomy.responses() != region.taxonomy.responses()
         {
@@ -224,8 +158,6 @@ pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Load
         }
         region.municipalities.extend(r.municipalities);
         region.bounds.extend(r.bounds);
-        issues.extend(loaded.issues);
-        sources.extend(loaded.sources);
     }
     let mut both: Vec<_> = std::mem::take(&mut region.municipalities)
         .into_iter()
@@ -235,9 +167,5 @@ pub fn merge(parts: Vec<(PathBuf, Loaded)>, id: &str, name: &str) -> Result<Load
     (region.municipalities, region.bounds) = both.into_iter().unzip();
     region.id = id.to_string();
     region.name = name.to_string();
-    Ok(Loaded {
-        region,
-        issues,
-        sources,
-    })
+    Ok(region)
 }

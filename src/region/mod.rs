@@ -1,13 +1,13 @@
 //! Regions: a manifest's boundaries, population and services, loaded and checked.
 //!
-//! Loading never stops at the first bad record: every problem becomes an [`Issue`] naming the
+//! The loader (`Region::load`, `Region::from_manifest`) lives above, in [`crate::load`]: it reads
+//! the services with ingest's readers and checks. Loading never stops at the first bad record: every problem becomes an [`Issue`] naming the
 //! file, the place and the field, records with errors are left out, and `bussola check` prints
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
 mod boundaries;
 pub mod merge;
 mod population;
-mod services;
 mod settlements;
 pub mod within;
 
@@ -20,15 +20,44 @@ use crate::Result;
 use geo::{BoundingRect, Intersects};
 use geo_types::{Point, Rect};
 pub use manifest::{Manifest, Targets};
-pub use merge::{database_id, load_all, load_all_on, Part};
+pub use merge::{database_id, Part};
 use std::path::Path;
 
-use boundaries::{keep, load_boundaries};
-pub use services::{read_batch, SERVICE_FIELDS};
+pub(crate) use boundaries::keep;
+use boundaries::load_boundaries;
 use settlements::build_surface;
 
 /// Problems and their severity live at the bottom, in [`crate::issue`]; re-exported here.
 pub use crate::issue::{Issue, Issues, Severity};
+
+/// The service fields a manifest may map (`fields`) or set (`constants`); `lon`/`lat` name
+/// CSV coordinate columns.
+pub const SERVICE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "type",
+    "provider",
+    "provider_id",
+    "provider_nature",
+    "capacity",
+    "users",
+    "vacancies",
+    "opening_hours",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "postal_code",
+    "locality",
+    "municipality",
+    "parish",
+    "precision",
+    "source",
+    "updated",
+    "demo",
+    "lon",
+    "lat",
+];
 
 /// A loaded region.
 #[derive(Debug, Clone)]
@@ -75,18 +104,6 @@ pub struct Loaded {
     pub sources: Vec<crate::issue::SourceSummary>,
 }
 
-/// What loading may use besides the manifest: all optional.
-#[derive(Default, Clone, Copy)]
-pub struct LoadOptions<'a> {
-    /// Places records without coordinates (the offline gazetteer).
-    pub locate: Option<&'a dyn crate::ingest::Locate>,
-    /// Finds the municipality of a postal code, to check the one a record declares.
-    pub postal: Option<&'a dyn crate::geocode::PostalLookup>,
-    /// Today (YYYY-MM-DD), to report records not updated for the manifest's
-    /// `[quality] stale_after_days`; `None` skips that check.
-    pub today: Option<&'a str>,
-}
-
 impl Loaded {
     /// Whether any issue is an error.
     pub fn has_errors(&self) -> bool {
@@ -95,29 +112,6 @@ impl Loaded {
 }
 
 impl Region {
-    /// Loads a region from a manifest file, or the regions a listing manifest names, merged.
-    pub fn load(manifest_path: &Path) -> Result<Loaded> {
-        Self::load_on(manifest_path, None)
-    }
-
-    /// Loads a region from a manifest file, reporting records not updated for the manifest's
-    /// `[quality] stale_after_days` before `today` (YYYY-MM-DD).
-    pub fn load_on(manifest_path: &Path, today: Option<&str>) -> Result<Loaded> {
-        let text = crate::error::read_text(manifest_path)?;
-        if merge::is_listing(&text) {
-            return merge::load_listing(manifest_path, &text, today);
-        }
-        let manifest = Manifest::load(manifest_path)?;
-        Self::from_manifest_with(
-            &manifest,
-            manifest_path,
-            LoadOptions {
-                today,
-                ..Default::default()
-            },
-        )
-    }
-
     /// The ids of the regions served in this one.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().map(|p| p.id.as_str())
@@ -128,17 +122,14 @@ impl Region {
         self.parts.iter().find(|p| p.id == id)
     }
 
-    /// Loads a region from a parsed manifest.
-    pub fn from_manifest(m: &Manifest, manifest_path: &Path) -> Result<Loaded> {
-        Self::from_manifest_with(m, manifest_path, LoadOptions::default())
-    }
-
-    /// Loads a region from a parsed manifest with a locator, postal look-up or date.
-    pub fn from_manifest_with(
+    /// A manifest's region without its services (no gazetteer yet): links checked, taxonomy,
+    /// survey, boundaries, population and surface. The loader in [`crate::load`] adds the rest,
+    /// since the services go through ingest's checks, above this layer.
+    pub(crate) fn without_services(
         m: &Manifest,
         manifest_path: &Path,
-        opts: LoadOptions<'_>,
-    ) -> Result<Loaded> {
+        issues: &mut Vec<Issue>,
+    ) -> Result<Region> {
         m.links.check(manifest_path)?;
         let taxonomy = match &m.taxonomy {
             Some(p) => Taxonomy::load(p)?,
@@ -148,9 +139,8 @@ impl Region {
             Some(p) => crate::survey::Survey::load(p)?,
             None => crate::survey::Survey::default_survey()?,
         };
-        let mut issues = Vec::new();
-        let mut municipalities = load_boundaries(m, &mut issues)?;
-        population::attach(m, &mut municipalities, &mut issues)?;
+        let mut municipalities = load_boundaries(m, issues)?;
+        population::attach(m, &mut municipalities, issues)?;
         let bounds = municipalities
             .iter()
             .map(|mu| {
@@ -160,7 +150,7 @@ impl Region {
             })
             .collect();
         let surface = build_surface(m, &municipalities)?;
-        let mut region = Region {
+        Ok(Region {
             surface,
             id: m.id.clone(),
             name: m.name.clone(),
@@ -180,51 +170,6 @@ impl Region {
                 targets: m.coverage,
             }],
             bounds,
-        };
-        // Without a `[gazetteer]`, records are still placed at their municipality's seat.
-        let gazetteer = Some(match &m.gazetteer {
-            Some(g) => crate::geocode::Gazetteer::from_spec(g, &region.municipalities)?,
-            None => crate::geocode::Gazetteer::new(&region.municipalities),
-        });
-        let mut sources = Vec::new();
-        for file in &m.services {
-            let before = issues.len();
-            let (records, accepted) = services::load(
-                file,
-                manifest_path,
-                &mut region,
-                &mut issues,
-                &services::Checks {
-                    locate: opts
-                        .locate
-                        .or(gazetteer.as_ref().map(|g| g as &dyn crate::ingest::Locate)),
-                    postal: opts.postal.or(gazetteer
-                        .as_ref()
-                        .map(|g| g as &dyn crate::geocode::PostalLookup)),
-                    today: opts.today,
-                    stale_after_days: m.quality.stale_after_days,
-                },
-            )?;
-            sources.push(crate::issue::SourceSummary {
-                source: file.source.clone(),
-                file: file.path.clone(),
-                records,
-                accepted,
-                rejected: records - accepted,
-                warnings: issues[before..]
-                    .iter()
-                    .filter(|i| i.severity == Severity::Warning)
-                    .count(),
-                demo: file.demo,
-            });
-        }
-        // As an import does: one provider, one legal nature, whatever the order of its records.
-        crate::model::known_natures(&[], &mut region.services);
-        region.gazetteer = gazetteer;
-        Ok(Loaded {
-            region,
-            issues,
-            sources,
         })
     }
 

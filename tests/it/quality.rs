@@ -1,7 +1,8 @@
 //! The quality report of a region whose services come from two overlapping sources.
 use crate::common::root;
+use bussola::load::LoadOptions;
 use bussola::quality::{review, Lang};
-use bussola::region::{LoadOptions, Manifest, Region, Severity};
+use bussola::region::{Manifest, Region, Severity};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,10 @@
 use crate::common::{demo_manifest, get, get_raw, root, shared};
 use bussola::catalog::{Catalog, Filter, NearestQuery};
 use bussola::coverage::Indicator;
-use bussola::region::add::{add, AddOptions};
-use bussola::region::{load_all, Region};
+use bussola::load::add;
+use bussola::load::load_all;
+use bussola::region::add::AddOptions;
+use bussola::region::Region;
 use bussola::store::{SqliteStore, Store};
 use geo::{Closest, ClosestPoint};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,42 +1,14 @@
 //! Service records: field mapping, conversion and checks.
-use super::manifest::ServiceFile;
-use super::read::{read_with_crs, text, CsvPoints, RawFeature};
-use super::{keep, Issues, Region, Severity};
+use crate::files::manifest::ServiceFile;
+use crate::files::read::{read_with_crs, text, CsvPoints, RawFeature};
 use crate::ingest::{convert_batch, crs_error, Batch, Context, Locate, Record};
+use crate::issue::{Issue, Issues, Severity};
+use crate::region::{keep, Region, SERVICE_FIELDS};
 use crate::reproject::{transformer, Crs};
 use crate::{Error, Result};
 use geo_types::Geometry;
 use std::collections::HashSet;
 use std::path::Path;
-
-/// The service fields a manifest may map (`fields`) or set (`constants`); `lon`/`lat` name
-/// CSV coordinate columns.
-pub const SERVICE_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "type",
-    "provider",
-    "provider_id",
-    "provider_nature",
-    "capacity",
-    "users",
-    "vacancies",
-    "opening_hours",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "postal_code",
-    "locality",
-    "municipality",
-    "parish",
-    "precision",
-    "source",
-    "updated",
-    "demo",
-    "lon",
-    "lat",
-];
 
 /// What the record checks may use besides the region.
 pub(super) struct Checks<'a> {
@@ -100,13 +72,13 @@ pub(super) fn load(
     file: &ServiceFile,
     manifest_path: &Path,
     region: &mut Region,
-    issues: &mut Vec<crate::region::Issue>,
+    issues: &mut Vec<Issue>,
     checks: &Checks<'_>,
 ) -> Result<(usize, usize)> {
     let batch = read_batch(file, manifest_path)?;
     if let Some(refusal) = crate::ingest::screen::screen(&batch, region) {
         issues.extend(batch.issues.iter().cloned());
-        issues.push(crate::region::Issue {
+        issues.push(Issue {
             severity: Severity::Error,
             file: file.path.clone(),
             place: None,
@@ -132,7 +104,7 @@ pub(super) fn load(
         if ids.insert(s.id.clone()) {
             accepted.push(s);
         } else {
-            issues.push(crate::region::Issue {
+            issues.push(Issue {
                 severity: Severity::Error,
                 file: file.path.clone(),
                 place: None,
