@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test: a release server on loopback, wrk over a fixed list of tiles, and /tiles.json (a
-# small document from memory) as the baseline measured in the same run. Prints tiles/s and
-# p50/p99 latency, and the ratios.
+# small document from memory) as the baseline measured in the same run; then the same tiles
+# while one account sends 20 PATCH/s (each a capacity change, so every write changes the data
+# and the indicators). Prints tiles/s and p50/p99 latency, and the ratios.
 # Usage: benches/load.sh [seconds=20] [connections=16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,36 @@ LUA
 run() { wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"; }
 TILE_LIST="$work/tiles.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/tiles.out"
 run "http://127.0.0.1:$port/tiles.json" >"$work/health.out"
-python3 - "$work/tiles.out" "$work/health.out" <<'PY'
+
+# The write stream: an admin account (login link from the CLI, on the server's database), a
+# session, and 20 PATCH/s alternating one service's capacity for as long as wrk runs.
+link=$(./target/release/bussola user add --email load@example.org --role admin \
+  --data-dir "$work/data" --host "127.0.0.1:$port" | grep -o 'token=[^ ]*' | cut -d= -f2)
+session=$(curl -fs -X POST "http://127.0.0.1:$port/api/login" -H 'content-type: application/json' \
+  -d "{\"token\": \"$link\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+python3 - "$port" "$session" "$secs" >"$work/writes.out" <<'PY' &
+import json, sys, time, urllib.request
+port, token, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+svc = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/services?limit=1"))["features"][0]["properties"]["id"]
+start, n, failed = time.monotonic(), 0, 0
+while time.monotonic() - start < secs:
+    body = json.dumps({"capacity": 30 + n % 2}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/services/{svc}", data=body, method="PATCH",
+                                 headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+    try:
+        urllib.request.urlopen(req).read()
+    except Exception:
+        failed += 1
+    n += 1
+    time.sleep(max(0.0, start + n / 20 - time.monotonic()))
+print(f"{n} writes ({n / (time.monotonic() - start):.1f}/s), {failed} failed")
+PY
+writer=$!
+TILE_LIST="$work/tiles.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/tiles-writes.out"
+wait $writer
+cat "$work/writes.out"
+
+python3 - "$work/tiles.out" "$work/health.out" "$work/tiles-writes.out" <<'PY'
 import re, sys
 def parse(path):
     t = open(path).read()
@@ -59,10 +89,13 @@ def parse(path):
         return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     return rps, pct(50), pct(99), int(errors.group(1)) if errors else 0
-tiles, health = parse(sys.argv[1]), parse(sys.argv[2])
+tiles, health, writes = parse(sys.argv[1]), parse(sys.argv[2]), parse(sys.argv[3])
 print("| requests | per second | p50 | p99 | non-2xx |")
 print("|---|---:|---:|---:|---:|")
-for name, (rps, p50, p99, err) in (("tiles (fixed list)", tiles), ("/tiles.json (baseline)", health)):
+rows = (("tiles (fixed list)", tiles), ("/tiles.json (baseline)", health),
+        ("tiles under 20 PATCH/s", writes))
+for name, (rps, p50, p99, err) in rows:
     print(f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {err} |")
 print(f"\ntiles/s = {tiles[0] / health[0]:.2f} x the baseline; p99 = {tiles[2] / health[2]:.1f} x the baseline's")
+print(f"tiles/s under writes = {writes[0] / tiles[0]:.2f} x without; p50 = {writes[1] / tiles[1]:.1f} x")
 PY

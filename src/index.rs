@@ -7,6 +7,7 @@ use crate::distance::{chord2_to_sphere_m, geodesic_m, unit_vector, SPHERE_BOUND}
 use crate::model::Service;
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
@@ -37,12 +38,16 @@ pub struct Hit<'a> {
 }
 
 /// A spatial index of services by position, with the services themselves.
-#[derive(Debug, Default)]
+///
+/// Records are shared (`Arc`), so a clone copies the tree and the slots, not the services: a
+/// writer clones the published index, changes its copy and publishes it whole (see
+/// [`crate::catalog`]), while readers keep the one they hold.
+#[derive(Debug, Default, Clone)]
 pub struct ServiceIndex {
     tree: RTree<Entry>,
-    slots: Vec<Option<Service>>,
+    slots: Vec<Option<Arc<Service>>>,
     free: Vec<usize>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<Arc<str>, usize>,
 }
 
 impl ServiceIndex {
@@ -51,11 +56,11 @@ impl ServiceIndex {
         let mut by_id = HashMap::with_capacity(services.len());
         let mut slots = Vec::with_capacity(services.len());
         for s in services {
-            if let Some(&old) = by_id.get(&s.id) {
-                slots[old] = Some(s);
+            if let Some(&old) = by_id.get(s.id.as_str()) {
+                slots[old] = Some(Arc::new(s));
             } else {
-                by_id.insert(s.id.clone(), slots.len());
-                slots.push(Some(s));
+                by_id.insert(Arc::from(s.id.as_str()), slots.len());
+                slots.push(Some(Arc::new(s)));
             }
         }
         let entries = slots
@@ -88,12 +93,12 @@ impl ServiceIndex {
 
     /// The service with this id.
     pub fn get(&self, id: &str) -> Option<&Service> {
-        self.by_id.get(id).and_then(|&i| self.slots[i].as_ref())
+        self.by_id.get(id).and_then(|&i| self.slots[i].as_deref())
     }
 
     /// All services, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &Service> {
-        self.slots.iter().flatten()
+        self.slots.iter().flatten().map(|s| &**s)
     }
 
     /// Inserts a service, replacing one with the same id.
@@ -104,17 +109,17 @@ impl ServiceIndex {
             xyz: unit_vector(service.lon, service.lat),
             slot,
         };
-        self.by_id.insert(service.id.clone(), slot);
+        self.by_id.insert(Arc::from(service.id.as_str()), slot);
         if slot == self.slots.len() {
-            self.slots.push(Some(service));
+            self.slots.push(Some(Arc::new(service)));
         } else {
-            self.slots[slot] = Some(service);
+            self.slots[slot] = Some(Arc::new(service));
         }
         self.tree.insert(entry);
     }
 
     /// Removes a service; returns it if it was there.
-    pub fn remove(&mut self, id: &str) -> Option<Service> {
+    pub fn remove(&mut self, id: &str) -> Option<Arc<Service>> {
         let slot = self.by_id.remove(id)?;
         let old = self.slots[slot].take()?;
         self.tree.remove(&Entry {
@@ -158,7 +163,7 @@ impl ServiceIndex {
             if best.len() == k && best.last().is_some_and(|h| lower > h.distance_m) {
                 break;
             }
-            let Some(service) = self.slots[entry.slot].as_ref() else {
+            let Some(service) = self.slots[entry.slot].as_deref() else {
                 continue;
             };
             if !filter(service) {
@@ -192,7 +197,7 @@ impl ServiceIndex {
         let envelope = sphere_envelope(min_lon, min_lat, max_lon, max_lat);
         self.tree
             .locate_in_envelope_intersecting(&envelope)
-            .filter_map(move |e| self.slots[e.slot].as_ref())
+            .filter_map(move |e| self.slots[e.slot].as_deref())
             .filter(move |s| {
                 (min_lon..=max_lon).contains(&s.lon) && (min_lat..=max_lat).contains(&s.lat)
             })

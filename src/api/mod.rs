@@ -57,6 +57,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The vector tile source.
     pub tiles: Arc<dyn TileSource>,
+    /// Encoded tiles kept in memory (per version of what they show).
+    pub tile_cache: Arc<crate::tiles::cache::TileCache>,
     /// The page's files.
     pub assets: Arc<Assets>,
     /// Rate limits of login and writes.
@@ -120,6 +122,9 @@ pub fn router_with_mailer(
     let state = AppState {
         mailer,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
+        tile_cache: Arc::new(crate::tiles::cache::TileCache::new(
+            crate::tiles::cache::DEFAULT_BUDGET,
+        )),
         catalog,
         assets: Arc::new(assets),
         limits: Arc::new(limit::RateLimits::with_feedback(

@@ -1,7 +1,8 @@
 //! `GET /tiles/{z}/{x}/{y}.mvt` and `GET /tiles.json`.
 //!
-//! Tiles carry a strong ETag derived from the data version (and the encoding), answer 304 to a
-//! matching `If-None-Match`, 204 when empty, and are gzipped when the client accepts it.
+//! Tiles come from the tile cache (built, gzipped and hashed once per version of what they
+//! show), carry a strong ETag of their content (and encoding), answer 304 to a matching
+//! `If-None-Match`, 204 when empty, and are gzipped when the client accepts it.
 use super::error::ApiError;
 use super::params::Params;
 use super::{base_url, AppState};
@@ -12,7 +13,6 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use std::io::Write;
 
 /// The MVT media type.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -70,18 +70,13 @@ pub async fn tile(
     };
     app.catalog.check_filter(&filter)?;
     let gzip = accepts_gzip(&headers);
-    // The filter is part of the ETag: MapLibre revalidates a tile it already shows with the old
-    // ETag when the page changes the filter in the URL, and must not be told "not modified".
-    let etag = format!(
-        "\"{}-{}-{}-{}-{}-{}{}\"",
-        app.tiles.id(),
-        env!("CARGO_PKG_VERSION"),
-        app.tiles.version(),
-        filter.group.as_deref().unwrap_or("all"),
-        filter.subarea.as_deref().unwrap_or("all"),
-        filter.type_code.as_deref().unwrap_or("all"),
-        if gzip { "-gz" } else { "" }
-    );
+    let (source, cache) = (app.tiles.clone(), app.tile_cache.clone());
+    let encoded = tokio::task::spawn_blocking(move || cache.get(&*source, tile, &filter))
+        .await
+        .map_err(|e| Error::Tile(e.to_string()))??;
+    // The ETag is the content's (and the encoding's): a tile that a write elsewhere left as it
+    // was keeps its ETag and answers 304; another filter with other content gets another one.
+    let etag = format!("\"{}{}\"", encoded.tag, if gzip { "-gz" } else { "" });
     let mut h = HeaderMap::new();
     h.insert(
         header::CACHE_CONTROL,
@@ -94,23 +89,15 @@ pub async fn tile(
     if etag_matches(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, h).into_response());
     }
-    let source = app.tiles.clone();
-    let bytes = tokio::task::spawn_blocking(move || source.get_tile(tile, &filter))
-        .await
-        .map_err(|e| Error::Tile(e.to_string()))??;
-    let Some(bytes) = bytes else {
+    let (Some(mvt), Some(gz)) = (&encoded.mvt, &encoded.gzip) else {
         return Ok((StatusCode::NO_CONTENT, h).into_response());
     };
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
     if gzip {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(&bytes)
-            .map_err(|e| Error::Tile(e.to_string()))?;
-        let body = enc.finish().map_err(|e| Error::Tile(e.to_string()))?;
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        return Ok((h, body).into_response());
+        return Ok((h, gz.clone()).into_response());
     }
-    Ok((h, bytes).into_response())
+    Ok((h, mvt.clone()).into_response())
 }
 
 /// The TileJSON 3.0.0 document.

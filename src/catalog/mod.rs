@@ -1,15 +1,18 @@
 //! The store and the index kept in step, and the queries the API serves.
 //!
 //! Every write goes to the store first, in one transaction, and only then to the in-memory
-//! index, so the index never holds what the store refused.
+//! index, so the index never holds what the store refused. Readers never wait for a writer:
+//! the index is an immutable snapshot that a writer copies, changes and publishes whole
+//! (`arc-swap`); a reader keeps the snapshot it started with. Writers take turns.
 use crate::index::ServiceIndex;
 use crate::model::Service;
 use crate::region::Region;
 use crate::store::Store;
 use crate::text::fold;
 use crate::{Error, Result};
+use arc_swap::ArcSwap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 mod answers;
 pub mod counts;
@@ -75,7 +78,10 @@ pub struct Page {
 /// A region's services: store, index and region data together.
 pub struct Catalog {
     store: Box<dyn Store>,
-    index: RwLock<ServiceIndex>,
+    /// The published index: readers load it, writers replace it.
+    index: ArcSwap<ServiceIndex>,
+    /// Writers' turn: one write at a time plans against the published index.
+    writer: Mutex<()>,
     region: Region,
     /// The store's version as of the last write through this catalog (read on hot paths).
     version: AtomicU64,
@@ -117,7 +123,8 @@ impl Catalog {
         let version = AtomicU64::new(store.version()?);
         Ok(Catalog {
             store,
-            index: RwLock::new(index),
+            index: ArcSwap::from_pointee(index),
+            writer: Mutex::new(()),
             region,
             version,
             usage: Default::default(),
@@ -155,10 +162,25 @@ impl Catalog {
         Ok(())
     }
 
-    fn read(&self) -> Result<RwLockReadGuard<'_, ServiceIndex>> {
-        self.index
-            .read()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))
+    /// The published index, as of now (a reader keeps it however long it works).
+    fn read(&self) -> Result<Arc<ServiceIndex>> {
+        Ok(self.index.load_full())
+    }
+
+    /// The writer's turn and the index as published when it began.
+    fn writing(&self) -> Result<(MutexGuard<'_, ()>, Arc<ServiceIndex>)> {
+        let turn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::Internal("writer lock poisoned".into()))?;
+        Ok((turn, self.index.load_full()))
+    }
+
+    /// Publishes a changed index, then the data version it goes with (so a reader that sees
+    /// the new version also sees the new index).
+    fn publish(&self, next: ServiceIndex) -> Result<()> {
+        self.index.store(Arc::new(next));
+        self.wrote()
     }
 
     /// Number of services.

@@ -2,7 +2,7 @@
 //! the server runs): the store's data version says when the index is out of date.
 use super::Catalog;
 use crate::index::ServiceIndex;
-use crate::{Error, Result};
+use crate::Result;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,16 +14,14 @@ impl Catalog {
         if self.store.version()? == self.data_version() {
             return Ok(false);
         }
-        let mut index = self
-            .index
-            .write()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
+        let (_turn, _) = self.writing()?;
         // Read the version first: a write landing meanwhile makes the next check reload again.
         let version = self.store.version()?;
         if version == self.data_version() {
             return Ok(false);
         }
-        *index = ServiceIndex::new(self.store.services()?);
+        self.index
+            .store(Arc::new(ServiceIndex::new(self.store.services()?)));
         self.version.store(version, Ordering::Release);
         Ok(true)
     }

@@ -18,15 +18,13 @@ impl Catalog {
                 format!("unknown response type '{}'", service.type_code),
             ));
         }
-        let mut index = self
-            .index
-            .write()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
+        let (_turn, index) = self.writing()?;
         let mut service = service;
         keep_org_contact(&organisations(index.iter()), &mut service);
         self.store.upsert(&service)?;
-        index.upsert(service);
-        self.wrote()
+        let mut next = (*index).clone();
+        next.upsert(service);
+        self.publish(next)
     }
 
     /// The store (accounts, tokens and the change history are read through it).
@@ -34,7 +32,7 @@ impl Catalog {
         &*self.store
     }
 
-    /// Edits one service under the write lock: `plan` sees the stored record and says what to
+    /// Edits one service in the writer's turn: `plan` sees the stored record and says what to
     /// write (its new record, change rows, a decision), which the store writes in one
     /// transaction before the index takes the new record. Returns `plan`'s value and the new
     /// change rows' ids.
@@ -43,34 +41,36 @@ impl Catalog {
         id: &str,
         plan: impl FnOnce(&Service) -> Result<(EditWrite, T)>,
     ) -> Result<(T, Vec<i64>)> {
-        let index = self
-            .index
-            .write()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
+        let (turn, index) = self.writing()?;
         let current = index.get(id).ok_or_else(|| Error::NotFound {
             what: "service",
             id: id.to_string(),
         })?;
         let planned = plan(current)?;
-        self.commit(index, planned)
+        self.commit(turn, &index, planned)
     }
 
-    /// Writes a planned edit to the store, then to the index (whose write lock is held).
+    /// Writes a planned edit to the store, then publishes the index with it (in the writer's
+    /// turn, which ends here).
     fn commit<T>(
         &self,
-        mut index: std::sync::RwLockWriteGuard<'_, crate::index::ServiceIndex>,
+        turn: std::sync::MutexGuard<'_, ()>,
+        index: &crate::index::ServiceIndex,
         (write, out): (EditWrite, T),
     ) -> Result<(T, Vec<i64>)> {
         let ids = self.store.write_edit(&write)?;
-        for s in write.services {
-            index.upsert(s);
+        if !write.services.is_empty() {
+            let mut next = index.clone();
+            for s in write.services {
+                next.upsert(s);
+            }
+            self.publish(next)?;
         }
-        drop(index);
-        self.wrote()?;
+        drop(turn);
         Ok((out, ids))
     }
 
-    /// Edits an organisation under the write lock, as [`Catalog::edit`] does a service: `plan`
+    /// Edits an organisation in the writer's turn, as [`Catalog::edit`] does a service: `plan`
     /// sees every service of the provider (sorted by id) and says what to write, all in one
     /// transaction. A provider id no service has is not found.
     pub fn edit_provider<T>(
@@ -78,10 +78,7 @@ impl Catalog {
         provider: &str,
         plan: impl FnOnce(&[Service]) -> Result<(EditWrite, T)>,
     ) -> Result<(T, Vec<i64>)> {
-        let index = self
-            .index
-            .write()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
+        let (turn, index) = self.writing()?;
         let mut current: Vec<Service> = index
             .iter()
             .filter(|s| s.provider.id == provider)
@@ -95,7 +92,7 @@ impl Catalog {
         }
         current.sort_by(|a, b| a.id.cmp(&b.id));
         let planned = plan(&current)?;
-        self.commit(index, planned)
+        self.commit(turn, &index, planned)
     }
 
     /// Imports converted records: plans against what is stored (idempotent, merging likely
@@ -105,11 +102,8 @@ impl Catalog {
         incoming: Vec<Service>,
         same: crate::ingest::import::SameService<'_>,
     ) -> Result<crate::ingest::import::Plan> {
-        let mut index = self
-            .index
-            .write()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
-        let stored: Vec<Service> = index.iter().cloned().collect();
+        let (_turn, published) = self.writing()?;
+        let stored: Vec<Service> = published.iter().cloned().collect();
         let mut plan = crate::ingest::import::plan(&stored, incoming, same);
         let known = organisations(stored.iter());
         for s in &mut plan.writes {
@@ -118,6 +112,7 @@ impl Catalog {
         self.keep_org_edits(&known, &mut plan)?;
         self.store.upsert_many(&plan.writes)?;
         self.hold_for_review(&plan.held)?;
+        let mut index = (*published).clone();
         let mut providers = HashMap::new();
         for s in &plan.writes {
             providers.insert(s.provider.id.clone(), s.provider.clone());
@@ -140,8 +135,7 @@ impl Catalog {
             }
             index.upsert(s);
         }
-        drop(index);
-        self.wrote()?;
+        self.publish(index)?;
         Ok(plan)
     }
 
@@ -152,18 +146,16 @@ impl Catalog {
 
     /// Deletes a service: the store first, then the index.
     pub fn delete(&self, id: &str) -> Result<()> {
-        let mut index = self
-            .index
-            .write()
-            .map_err(|_| Error::Internal("index lock poisoned".into()))?;
+        let (_turn, index) = self.writing()?;
         if !self.store.delete(id)? {
             return Err(Error::NotFound {
                 what: "service",
                 id: id.to_string(),
             });
         }
-        index.remove(id);
-        self.wrote()
+        let mut next = (*index).clone();
+        next.remove(id);
+        self.publish(next)
     }
 }
 

@@ -4,8 +4,10 @@ use super::polygons::{project, simplify_for_zoom, WorldShape};
 use super::*;
 use crate::catalog::Catalog;
 use crate::coverage::Indicator;
+use arc_swap::ArcSwapOption;
 use geo::InteriorPoint;
 use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Tiles over a catalog: its services and its region's municipalities.
@@ -14,7 +16,12 @@ pub struct CatalogTiles {
     world: Vec<geo_types::MultiPolygon<f64>>,
     labels: Vec<(f64, f64)>,
     by_zoom: Vec<OnceLock<Vec<WorldShape>>>,
-    props: Mutex<Option<(u64, Arc<Derived>)>>,
+    /// The indicators the tiles show, with the data version they were computed for.
+    props: Arc<ArcSwapOption<Derived>>,
+    /// Whether a background recomputation runs (one at a time).
+    deriving: Arc<AtomicBool>,
+    /// Held while the first indicators are computed.
+    first: Mutex<()>,
 }
 
 impl std::fmt::Debug for CatalogTiles {
@@ -43,7 +50,9 @@ impl CatalogTiles {
             world,
             labels,
             by_zoom: (0..=mercator::MAX_ZOOM).map(|_| OnceLock::new()).collect(),
-            props: Mutex::new(None),
+            props: Arc::new(ArcSwapOption::empty()),
+            deriving: Arc::new(AtomicBool::new(false)),
+            first: Mutex::new(()),
         }
     }
 
@@ -52,98 +61,70 @@ impl CatalogTiles {
             .get_or_init(|| self.world.iter().map(|w| simplify_for_zoom(w, z)).collect())
     }
 
-    /// Municipality properties and gap points, recomputed only when the data changed.
+    /// Municipality properties and gap points. Recomputed off the read path: after a write,
+    /// tiles show the previous indicators (never wait for new ones) while one background
+    /// thread computes them, and the new ones from when they are ready. Only the first tile
+    /// ever waits, for the first computation.
     fn derived(&self) -> Result<Arc<Derived>> {
         let version = self.catalog.data_version();
-        let mut cache = self
-            .props
-            .lock()
-            .map_err(|_| crate::Error::Internal("tile cache lock poisoned".into()))?;
-        if let Some((v, p)) = cache.as_ref() {
-            if *v == version {
-                return Ok(p.clone());
+        match self.props.load_full() {
+            Some(d) if d.for_version == version => Ok(d),
+            Some(stale) => {
+                self.refresh_in_background();
+                Ok(stale)
+            }
+            None => {
+                // Concurrent first tiles wait for one computation, not one each.
+                let _first = self
+                    .first
+                    .lock()
+                    .map_err(|_| crate::Error::Internal("tile indicators lock poisoned".into()))?;
+                if let Some(d) = self.props.load_full() {
+                    return Ok(d);
+                }
+                let first = Arc::new(derive(&self.catalog, version)?);
+                self.props.store(Some(first.clone()));
+                Ok(first)
             }
         }
-        let derived = Arc::new(self.derive()?);
-        *cache = Some((version, derived.clone()));
-        Ok(derived)
     }
 
-    fn derive(&self) -> Result<Derived> {
-        let region = self.catalog.region();
-        let reports = Indicator::ALL
-            .iter()
-            .map(|&i| self.catalog.coverage(i, None))
-            .collect::<Result<Vec<_>>>()?;
-        let params = crate::access::Params::default();
-        let mut gaps = Vec::new();
-        let mut point_km: Vec<Vec<(&'static str, Option<f64>)>> =
-            vec![Vec::new(); region.surface.points.len()];
-        for (key, code) in GAP_FAMILIES {
-            if region.taxonomy.get(code).is_none() {
-                continue;
-            }
-            let types = vec![code.to_string()];
-            gaps.push((key, self.catalog.gaps(&types, &params)?));
-            let target = crate::access::Target::for_types(&region.taxonomy, &types);
-            let services: Vec<crate::model::Service> = self
-                .catalog
-                .with_services(|it| it.filter(|s| s.type_code == code).cloned().collect())?;
-            let refs: Vec<&crate::model::Service> = services.iter().collect();
-            let acc = crate::access::point_access(&region.surface.points, &refs, target, &params);
-            for (km, a) in point_km.iter_mut().zip(acc) {
-                km.push((key, a.nearest_km));
-            }
+    /// Starts one thread (unless one runs) that recomputes the indicators until they are as
+    /// of the latest data version.
+    fn refresh_in_background(&self) {
+        if self.deriving.swap(true, Ordering::AcqRel) {
+            return;
         }
-        let munis = region
-            .municipalities
-            .iter()
-            .map(|m| MuniProps {
-                code: m.code.clone(),
-                name: m.name.clone(),
-                population: m.population.total,
-                population_65_plus: m.population.age_65_plus,
-                approximate: m.approximate,
-                indicators: reports
-                    .iter()
-                    .filter_map(|r| {
-                        let row = r.municipalities.iter().find(|x| x.code == m.code)?;
-                        let gap = serde_json::to_value(row.gap_class)
-                            .ok()?
-                            .as_str()?
-                            .to_string();
-                        Some((r.indicator.key(), row.rate, gap))
-                    })
-                    .collect(),
-                distances: gaps
-                    .iter()
-                    .filter_map(|(key, r)| {
-                        let row = r.municipalities.iter().find(|x| x.code == m.code)?;
-                        Some(FamilyGaps {
-                            key,
-                            mean_km: row.mean_km,
-                            share_beyond: row.share_beyond,
-                            access: row.access_per_1000,
-                        })
-                    })
-                    .collect(),
-            })
-            .collect();
-        let points = region
-            .surface
-            .points
-            .iter()
-            .zip(point_km)
-            .map(|(p, km)| GapPoint {
-                world: to_world(p.lon, p.lat),
-                municipality: p.municipality.clone(),
-                population: p.total,
-                age_65_plus: p.age_65_plus,
-                age_0_2: p.age_0_2,
-                km,
-            })
-            .collect();
-        Ok(Derived { munis, points })
+        let (catalog, props, deriving) = (
+            self.catalog.clone(),
+            self.props.clone(),
+            self.deriving.clone(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("tile-indicators".into())
+            .spawn(move || {
+                loop {
+                    let version = catalog.data_version();
+                    if props
+                        .load()
+                        .as_ref()
+                        .is_some_and(|d| d.for_version == version)
+                    {
+                        break;
+                    }
+                    match derive(&catalog, version) {
+                        Ok(d) => props.store(Some(Arc::new(d))),
+                        Err(e) => {
+                            tracing::warn!("tile indicators not recomputed: {e}");
+                            break;
+                        }
+                    }
+                }
+                deriving.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.deriving.store(false, Ordering::Release);
+        }
     }
 }
 
@@ -265,8 +246,16 @@ impl TileSource for CatalogTiles {
         })
     }
 
+    /// The data version and the version the shown indicators were computed for, in one
+    /// number: a tile changes with either. (Data versions count writes; 2^32 of them would
+    /// be needed for two states to share a number.)
     fn version(&self) -> u64 {
-        self.catalog.data_version()
+        let shown = self
+            .props
+            .load()
+            .as_ref()
+            .map_or(u64::MAX, |d| d.for_version);
+        self.catalog.data_version().rotate_left(32) ^ shown
     }
 
     fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>> {
@@ -335,4 +324,86 @@ impl TileSource for CatalogTiles {
         }
         builder.finish()
     }
+}
+
+/// Computes what the tiles show of the indicators (coverage, distances, gap points) as of
+/// the catalog's data now; `for_version` is the data version read before starting.
+fn derive(catalog: &Catalog, for_version: u64) -> Result<Derived> {
+    let region = catalog.region();
+    let reports = Indicator::ALL
+        .iter()
+        .map(|&i| catalog.coverage(i, None))
+        .collect::<Result<Vec<_>>>()?;
+    let params = crate::access::Params::default();
+    let mut gaps = Vec::new();
+    let mut point_km: Vec<Vec<(&'static str, Option<f64>)>> =
+        vec![Vec::new(); region.surface.points.len()];
+    for (key, code) in GAP_FAMILIES {
+        if region.taxonomy.get(code).is_none() {
+            continue;
+        }
+        let types = vec![code.to_string()];
+        gaps.push((key, catalog.gaps(&types, &params)?));
+        let target = crate::access::Target::for_types(&region.taxonomy, &types);
+        let services: Vec<crate::model::Service> =
+            catalog.with_services(|it| it.filter(|s| s.type_code == code).cloned().collect())?;
+        let refs: Vec<&crate::model::Service> = services.iter().collect();
+        let acc = crate::access::point_access(&region.surface.points, &refs, target, &params);
+        for (km, a) in point_km.iter_mut().zip(acc) {
+            km.push((key, a.nearest_km));
+        }
+    }
+    let munis = region
+        .municipalities
+        .iter()
+        .map(|m| MuniProps {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            population: m.population.total,
+            population_65_plus: m.population.age_65_plus,
+            approximate: m.approximate,
+            indicators: reports
+                .iter()
+                .filter_map(|r| {
+                    let row = r.municipalities.iter().find(|x| x.code == m.code)?;
+                    let gap = serde_json::to_value(row.gap_class)
+                        .ok()?
+                        .as_str()?
+                        .to_string();
+                    Some((r.indicator.key(), row.rate, gap))
+                })
+                .collect(),
+            distances: gaps
+                .iter()
+                .filter_map(|(key, r)| {
+                    let row = r.municipalities.iter().find(|x| x.code == m.code)?;
+                    Some(FamilyGaps {
+                        key,
+                        mean_km: row.mean_km,
+                        share_beyond: row.share_beyond,
+                        access: row.access_per_1000,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let points = region
+        .surface
+        .points
+        .iter()
+        .zip(point_km)
+        .map(|(p, km)| GapPoint {
+            world: to_world(p.lon, p.lat),
+            municipality: p.municipality.clone(),
+            population: p.total,
+            age_65_plus: p.age_65_plus,
+            age_0_2: p.age_0_2,
+            km,
+        })
+        .collect();
+    Ok(Derived {
+        munis,
+        points,
+        for_version,
+    })
 }

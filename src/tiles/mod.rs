@@ -9,6 +9,7 @@
 //! | `municipalities` | polygons, simplified per zoom, clipped to tile + buffer | `code`, `name`, `population`, `population_65_plus`, `elderly_rate`, `elderly_gap_class`, `early_childhood_rate`, `early_childhood_gap_class`, `approximate`, and per family of [`GAP_FAMILIES`] `<family>_mean_km`, `<family>_share_beyond`, `<family>_access` |
 //! | `municipality_labels` | points (seat, or a point inside) | `code`, `name` |
 //! | `gaps` | the population surface's points | `municipality`, `population`, `age_65_plus`, `age_0_2`, `<family>_km` (nearest service of each of [`GAP_FAMILIES`]) |
+pub mod cache;
 mod catalog_tiles;
 pub mod cluster;
 mod encode;
@@ -39,7 +40,7 @@ pub trait TileSource: Send + Sync {
     fn id(&self) -> &str;
     /// The TileJSON 3.0.0 document, with `tiles_url` as the tile URL template.
     fn tilejson(&self, tiles_url: &str) -> Value;
-    /// A number that changes whenever any tile may change (for ETags).
+    /// A number that changes whenever any tile may change (tiles are cached per version).
     fn version(&self) -> u64;
     /// The encoded tile, or `None` when it holds nothing.
     fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>>;
@@ -85,6 +86,8 @@ struct GapPoint {
 struct Derived {
     munis: Vec<MuniProps>,
     points: Vec<GapPoint>,
+    /// The data version it was computed for.
+    for_version: u64,
 }
 
 /// The response families whose distance indicators the tiles carry: (key, response code).

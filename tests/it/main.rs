@@ -35,6 +35,7 @@ mod official_listing;
 mod organisations;
 mod provider_area;
 mod quality;
+mod reads_during_writes;
 mod real_data;
 mod regions;
 mod reproject_cross_check;

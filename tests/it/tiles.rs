@@ -435,3 +435,44 @@ async fn gaps_travel_in_the_tiles_as_served_by_the_api() {
         "the gaps points carry every resident aged 65+: {population}"
     );
 }
+
+#[tokio::test]
+async fn a_write_changes_the_etag_of_the_tiles_it_touches_only() {
+    let (app, cat) = app();
+    let tile_at = |lon: f64, lat: f64| {
+        let (wx, wy) = to_world(lon, lat);
+        format!(
+            "/tiles/12/{}/{}.mvt",
+            (wx * 4096.0) as u32,
+            (wy * 4096.0) as u32
+        )
+    };
+    // Évora, where the new service goes, and Vendas Novas, some 55 km west.
+    let (near, far) = (tile_at(-7.9, 38.57), tile_at(-8.456, 38.677));
+    let etag = |h: &axum::http::HeaderMap| h["etag"].to_str().unwrap().to_string();
+    let (_, hn, _) = get_with(&app, &near, &[]).await;
+    let (_, hf, far_before) = get_with(&app, &far, &[]).await;
+    let (near_tag, far_tag) = (etag(&hn), etag(&hf));
+
+    let mut s = cat.get("demo-0705-erpi-1").unwrap();
+    s.id = "new-erpi".into();
+    (s.lon, s.lat) = (-7.9, 38.57);
+    cat.upsert(s).unwrap();
+
+    let (status, _, _) = get_with(&app, &far, &[("if-none-match", &far_tag)]).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_MODIFIED,
+        "an untouched tile keeps its ETag"
+    );
+    let (status, h, _) = get_with(&app, &near, &[("if-none-match", &near_tag)]).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the tile with the new service changed"
+    );
+    assert_ne!(etag(&h), near_tag);
+    // The same bytes as before, served again from the cache.
+    let (_, _, far_after) = get_with(&app, &far, &[]).await;
+    assert_eq!(far_after, far_before);
+}

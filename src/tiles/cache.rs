@@ -1,0 +1,262 @@
+//! Encoded tiles kept in memory: each tile is built, gzipped and hashed once per version of
+//! what it shows, then served from memory until the data changes or it is least recently used
+//! and the byte budget needs its room.
+use super::mercator::TileId;
+use super::TileSource;
+use crate::catalog::Filter;
+use crate::Result;
+use bytes::Bytes;
+use lru::LruCache;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// The default byte budget: the encoded and gzipped bytes of some thousands of tiles.
+pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
+
+/// One tile as served: its bytes (none when it holds nothing), gzipped, and a tag of its content.
+#[derive(Debug)]
+pub struct Encoded {
+    /// The MVT bytes, `None` for an empty tile.
+    pub mvt: Option<Bytes>,
+    /// The same, gzipped.
+    pub gzip: Option<Bytes>,
+    /// A hash of the MVT bytes (16 hex digits): equal bytes, equal tag, whatever the version,
+    /// so a tile a write elsewhere did not change keeps its ETag.
+    pub tag: String,
+}
+
+impl Encoded {
+    /// Encodes a built tile: gzips it and tags its content.
+    pub fn new(mvt: Option<Vec<u8>>) -> Result<Self> {
+        let gzip = match &mvt {
+            Some(bytes) => {
+                let mut enc =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                enc.write_all(bytes)
+                    .map_err(|e| crate::Error::Tile(e.to_string()))?;
+                Some(Bytes::from(
+                    enc.finish()
+                        .map_err(|e| crate::Error::Tile(e.to_string()))?,
+                ))
+            }
+            None => None,
+        };
+        let digest = Sha256::digest(mvt.as_deref().unwrap_or_default());
+        let tag = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Encoded {
+            mvt: mvt.map(Bytes::from),
+            gzip,
+            tag,
+        })
+    }
+
+    fn weight(&self) -> usize {
+        // The bytes plus the key and bookkeeping, roughly.
+        self.mvt.as_ref().map_or(0, Bytes::len) + self.gzip.as_ref().map_or(0, Bytes::len) + 128
+    }
+}
+
+/// What a cached tile is keyed by: the source's version, the tile and the filter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    version: u64,
+    tile: (u8, u32, u32),
+    type_code: Option<String>,
+    group: Option<String>,
+    subarea: Option<String>,
+}
+
+/// The tiles by key, least recently used last, and the bytes they weigh.
+type Entries = (LruCache<Key, Arc<Encoded>>, usize);
+
+/// A bounded cache of encoded tiles in front of a [`TileSource`].
+pub struct TileCache {
+    entries: Mutex<Entries>,
+    budget: usize,
+}
+
+impl std::fmt::Debug for TileCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TileCache")
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TileCache {
+    /// A cache that holds at most `budget` bytes of tiles.
+    pub fn new(budget: usize) -> Self {
+        TileCache {
+            entries: Mutex::new((LruCache::unbounded(), 0)),
+            budget,
+        }
+    }
+
+    /// The tile from memory, or built by `source` (outside the cache's lock, so a slow tile
+    /// holds up no other) and kept.
+    ///
+    /// ```
+    /// # use bussola::tiles::cache::TileCache;
+    /// # use bussola::tiles::mercator::TileId;
+    /// # struct Two(std::sync::atomic::AtomicU32);
+    /// # impl bussola::tiles::TileSource for Two {
+    /// #     fn id(&self) -> &str { "two" }
+    /// #     fn tilejson(&self, _: &str) -> serde_json::Value { serde_json::Value::Null }
+    /// #     fn version(&self) -> u64 { 1 }
+    /// #     fn get_tile(&self, _: TileId, _: &bussola::catalog::Filter) -> bussola::Result<Option<Vec<u8>>> {
+    /// #         self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst); Ok(Some(vec![1, 2])) }
+    /// # }
+    /// let source = Two(Default::default());
+    /// let cache = TileCache::new(1 << 20);
+    /// let tile = TileId::new(3, 1, 2).unwrap();
+    /// let a = cache.get(&source, tile, &Default::default()).unwrap();
+    /// let b = cache.get(&source, tile, &Default::default()).unwrap();
+    /// assert_eq!(a.tag, b.tag);
+    /// assert_eq!(source.0.into_inner(), 1, "built once");
+    /// ```
+    pub fn get(
+        &self,
+        source: &dyn TileSource,
+        tile: TileId,
+        filter: &Filter,
+    ) -> Result<Arc<Encoded>> {
+        let key = Key {
+            version: source.version(),
+            tile: (tile.z, tile.x, tile.y),
+            type_code: filter.type_code.clone(),
+            group: filter.group.clone(),
+            subarea: filter.subarea.clone(),
+        };
+        if let Some(hit) = self.lock()?.0.get(&key) {
+            return Ok(hit.clone());
+        }
+        let built = Arc::new(Encoded::new(source.get_tile(tile, filter)?)?);
+        let weight = built.weight();
+        if weight <= self.budget {
+            let mut entries = self.lock()?;
+            let (lru, used) = &mut *entries;
+            if let Some(old) = lru.put(key, built.clone()) {
+                *used -= old.weight();
+            }
+            *used += weight;
+            while *used > self.budget {
+                match lru.pop_lru() {
+                    Some((_, out)) => *used -= out.weight(),
+                    None => break,
+                }
+            }
+        }
+        Ok(built)
+    }
+
+    /// How many tiles and bytes it holds now.
+    pub fn usage(&self) -> Result<(usize, usize)> {
+        let entries = self.lock()?;
+        Ok((entries.0.len(), entries.1))
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
+        self.entries
+            .lock()
+            .map_err(|_| crate::Error::Internal("tile cache lock poisoned".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+    /// A source whose tiles are `size` bytes of the version number, counting builds.
+    struct Counting {
+        version: AtomicU64,
+        builds: AtomicU32,
+        size: usize,
+    }
+
+    impl TileSource for Counting {
+        fn id(&self) -> &str {
+            "counting"
+        }
+        fn tilejson(&self, _: &str) -> serde_json::Value {
+            serde_json::Value::Null
+        }
+        fn version(&self) -> u64 {
+            self.version.load(Ordering::SeqCst)
+        }
+        fn get_tile(&self, tile: TileId, _: &Filter) -> Result<Option<Vec<u8>>> {
+            self.builds.fetch_add(1, Ordering::SeqCst);
+            Ok((tile.z > 0).then(|| vec![(self.version() % 7) as u8; self.size]))
+        }
+    }
+
+    fn source(size: usize) -> Counting {
+        Counting {
+            version: AtomicU64::new(1),
+            builds: AtomicU32::new(0),
+            size,
+        }
+    }
+
+    #[test]
+    fn a_tile_is_built_once_per_version_and_filter() {
+        let s = source(100);
+        let cache = TileCache::new(1 << 20);
+        let t = TileId::new(5, 3, 4).unwrap();
+        let erpi = Filter {
+            type_code: Some("ERPI".into()),
+            ..Default::default()
+        };
+        let first = cache.get(&s, t, &Filter::default()).unwrap();
+        cache.get(&s, t, &Filter::default()).unwrap();
+        cache.get(&s, t, &erpi).unwrap();
+        assert_eq!(s.builds.load(Ordering::SeqCst), 2, "one per filter");
+        s.version.store(8, Ordering::SeqCst); // same bytes (8 % 7 == 1)
+        let again = cache.get(&s, t, &Filter::default()).unwrap();
+        assert_eq!(
+            s.builds.load(Ordering::SeqCst),
+            3,
+            "a new version builds again"
+        );
+        assert_eq!(again.tag, first.tag, "the same bytes keep their tag");
+        s.version.store(2, Ordering::SeqCst);
+        let changed = cache.get(&s, t, &Filter::default()).unwrap();
+        assert_ne!(changed.tag, first.tag);
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&changed.gzip.as_ref().unwrap()[..]),
+            &mut plain,
+        )
+        .unwrap();
+        assert_eq!(Some(plain), changed.mvt.as_ref().map(|b| b.to_vec()));
+    }
+
+    #[test]
+    fn the_byte_budget_holds_and_the_least_recently_used_go_first() {
+        let s = source(10_000);
+        // Room for about three tiles (each ~10 KB raw plus its gzip).
+        let cache = TileCache::new(3 * 10_300);
+        let tiles: Vec<TileId> = (0..5).map(|x| TileId::new(6, x, 1).unwrap()).collect();
+        for t in &tiles[..3] {
+            cache.get(&s, *t, &Filter::default()).unwrap();
+        }
+        cache.get(&s, tiles[0], &Filter::default()).unwrap(); // used again: kept
+        cache.get(&s, tiles[3], &Filter::default()).unwrap(); // pushes out tiles[1]
+        let (n, bytes) = cache.usage().unwrap();
+        assert!(bytes <= 3 * 10_300, "{bytes}");
+        assert_eq!(n, 3);
+        let before = s.builds.load(Ordering::SeqCst);
+        cache.get(&s, tiles[0], &Filter::default()).unwrap();
+        assert_eq!(s.builds.load(Ordering::SeqCst), before, "tiles[0] stayed");
+        cache.get(&s, tiles[1], &Filter::default()).unwrap();
+        assert_eq!(
+            s.builds.load(Ordering::SeqCst),
+            before + 1,
+            "tiles[1] was dropped"
+        );
+        // An empty tile is cached too, with no bytes.
+        let empty = cache.get(&s, TileId::new(0, 0, 0).unwrap(), &Filter::default());
+        assert!(empty.unwrap().mvt.is_none());
+    }
+}
