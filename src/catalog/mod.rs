@@ -101,7 +101,10 @@ impl Catalog {
     /// Opens a catalog: seeds the store with the services of each of the region's parts it was
     /// never seeded with (a region served later alongside gets its own), then builds the index
     /// from the store.
-    pub fn open(region: Region, store: Box<dyn Store>) -> Result<Self> {
+    ///
+    /// The region's own copy of the services (as read from its files) is dropped once seeded:
+    /// the index, built from the store, is the one copy served.
+    pub fn open(mut region: Region, store: Box<dyn Store>) -> Result<Self> {
         let seeded = store.seeded()?;
         for part in &region.parts {
             if seeded.contains(&part.id) {
@@ -119,6 +122,7 @@ impl Catalog {
                 .collect();
             store.seed(&part.id, &mine)?;
         }
+        region.services = Vec::new();
         let index = ServiceIndex::new(store.services()?);
         let version = AtomicU64::new(store.version()?);
         Ok(Catalog {

@@ -120,27 +120,39 @@ fn open_store(manifests: &[PathBuf], db: &DbArgs) -> Result<Box<dyn Store>> {
 
 /// Opens the catalog of one or more regions: the `--database`, by default the file
 /// `<data-dir>/<id>.sqlite` (several regions: their ids sorted and joined by `+`), seeding each
-/// region's services on first use.
+/// region's services on first use. Once every region is seeded, a start reads the boundaries
+/// and population only: the services are in the database, and their files' quality report is
+/// the one stored when they were read.
 fn open_catalog(manifests: &[PathBuf], db: &DbArgs) -> Result<Catalog> {
     let names: Vec<String> = manifests.iter().map(|m| m.display().to_string()).collect();
     let manifest = names.join(" ");
     let today = bussola::quality::checks::today();
-    let mut loaded = bussola::load::load_all_on(manifests, Some(&today))
+    let database = db.database(&bussola::region::database_id(manifests)?)?;
+    let store = database
+        .open()
+        .with_context(|| format!("opening {database}"))?;
+    let seeded = store.seeded()?;
+    let mut all_seeded = true;
+    for part in bussola::region::merge::region_manifests(manifests)? {
+        all_seeded &= seeded.contains(&bussola::region::database_id(&[part])?);
+    }
+    let opts = bussola::load::LoadOptions {
+        today: Some(&today),
+        skip_services: all_seeded,
+        ..Default::default()
+    };
+    let mut loaded = bussola::load::load_all_with(manifests, opts)
         .with_context(|| format!("loading region {manifest}"))?;
-    let report = bussola::quality::review(&mut loaded, &today);
-    let errors = report.errors;
-    if errors > 0 {
+    let report = (!all_seeded).then(|| bussola::quality::review(&mut loaded, &today));
+    if let Some(errors) = report.as_ref().map(|r| r.errors).filter(|&e| e > 0) {
         tracing::warn!(
             "{errors} records with errors were left out; run `bussola check` on {manifest}"
         );
     }
-    let region = loaded.region;
-    let database = db.database(&region.id)?;
-    let store = database
-        .open()
-        .with_context(|| format!("opening {database}"))?;
-    let catalog = Catalog::open(region, store)?;
+    let catalog = Catalog::open(loaded.region, store)?;
     // The load's report is what `/quality` shows for the region's own files.
-    catalog.put_report(bussola::catalog::REGION_REPORT, &report)?;
+    if let Some(report) = report {
+        catalog.put_report(bussola::catalog::REGION_REPORT, &report)?;
+    }
     Ok(catalog)
 }

@@ -1,13 +1,14 @@
 //! Several regions loaded and served together as one: `serve --region A --region B`, or a
 //! listing manifest naming the regions' manifests (see [`crate::region::merge`] for the listing
 //! and for how regions merge).
+use super::LoadOptions;
 use crate::region::merge::{is_listing, merge_regions, Listing};
 use crate::region::{Loaded, Region};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
 /// Loads a listing manifest's regions and merges them under its id and name.
-pub(super) fn load_listing(path: &Path, text: &str, today: Option<&str>) -> Result<Loaded> {
+pub(super) fn load_listing(path: &Path, text: &str, opts: LoadOptions<'_>) -> Result<Loaded> {
     let listing: Listing =
         toml::from_str(text).map_err(|e| Error::data(path, None, None, e.message()))?;
     if listing.regions.is_empty() {
@@ -30,7 +31,7 @@ pub(super) fn load_listing(path: &Path, text: &str, today: Option<&str>) -> Resu
                 format!("{} is itself a listing; name region manifests", p.display()),
             ));
         }
-        parts.push((p.clone(), Region::load_on(&p, today)?));
+        parts.push((p.clone(), Region::load_with(&p, opts)?));
     }
     let mut loaded = merge(parts, &listing.id, &listing.name)?;
     if let Some(links) = listing.links {
@@ -53,13 +54,24 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Loaded> {
 
 /// [`load_all`], reporting records not updated for `stale_after_days` before `today`.
 pub fn load_all_on(paths: &[PathBuf], today: Option<&str>) -> Result<Loaded> {
+    load_all_with(
+        paths,
+        LoadOptions {
+            today,
+            ..Default::default()
+        },
+    )
+}
+
+/// [`load_all`] with options (e.g. leaving the service files unread on a restart).
+pub fn load_all_with(paths: &[PathBuf], opts: LoadOptions<'_>) -> Result<Loaded> {
     match paths {
         [] => Err(Error::param("region", "no region manifest given")),
-        [one] => Region::load_on(one, today),
+        [one] => Region::load_with(one, opts),
         _ => {
             let mut parts = Vec::new();
             for p in paths {
-                parts.push((p.clone(), Region::load_on(p, today)?));
+                parts.push((p.clone(), Region::load_with(p, opts)?));
             }
             let mut ids: Vec<String> = parts.iter().map(|(_, l)| l.region.id.clone()).collect();
             ids.sort();

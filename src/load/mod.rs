@@ -24,7 +24,7 @@ use crate::Result;
 use std::path::Path;
 
 pub use add::{add, Added};
-pub use merge::{load_all, load_all_on};
+pub use merge::{load_all, load_all_on, load_all_with};
 pub use services::read_batch;
 
 /// What loading may use besides the manifest: all optional.
@@ -37,6 +37,9 @@ pub struct LoadOptions<'a> {
     /// Today (YYYY-MM-DD), to report records not updated for the manifest's
     /// `[quality] stale_after_days`; `None` skips that check.
     pub today: Option<&'a str>,
+    /// Leaves the service files unread: their services are in the store already (a restart),
+    /// and reading, placing and checking them again would only delay the start.
+    pub skip_services: bool,
 }
 
 impl Region {
@@ -48,19 +51,23 @@ impl Region {
     /// Loads a region from a manifest file, reporting records not updated for the manifest's
     /// `[quality] stale_after_days` before `today` (YYYY-MM-DD).
     pub fn load_on(manifest_path: &Path, today: Option<&str>) -> Result<Loaded> {
-        let text = crate::error::read_text(manifest_path)?;
-        if crate::region::merge::is_listing(&text) {
-            return merge::load_listing(manifest_path, &text, today);
-        }
-        let manifest = Manifest::load(manifest_path)?;
-        Self::from_manifest_with(
-            &manifest,
+        Self::load_with(
             manifest_path,
             LoadOptions {
                 today,
                 ..Default::default()
             },
         )
+    }
+
+    /// Loads a region (or a listing's regions, merged) with options.
+    pub fn load_with(manifest_path: &Path, opts: LoadOptions<'_>) -> Result<Loaded> {
+        let text = crate::error::read_text(manifest_path)?;
+        if crate::region::merge::is_listing(&text) {
+            return merge::load_listing(manifest_path, &text, opts);
+        }
+        let manifest = Manifest::load(manifest_path)?;
+        Self::from_manifest_with(&manifest, manifest_path, opts)
     }
 
     /// Loads a region from a parsed manifest.
@@ -82,7 +89,12 @@ impl Region {
             None => Gazetteer::new(&region.municipalities),
         });
         let mut sources = Vec::new();
-        for file in &m.services {
+        let files = if opts.skip_services {
+            &[][..]
+        } else {
+            &m.services[..]
+        };
+        for file in files {
             let before = issues.len();
             let (records, accepted) = services::load(
                 file,

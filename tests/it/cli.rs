@@ -268,3 +268,46 @@ fn the_database_option_picks_the_database_and_refuses_what_it_cannot_open() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_restart_serves_the_stored_services_without_reading_their_files_again() {
+    let dir = tempdir("restart");
+    let region = dir.join("region");
+    std::fs::create_dir_all(&region).unwrap();
+    let demo = root().join("tests/data/demo-alentejo-central");
+    for f in [
+        "region.toml",
+        "boundaries.geojson",
+        "municipalities.csv",
+        "services.geojson",
+    ] {
+        std::fs::copy(demo.join(f), region.join(f)).unwrap();
+    }
+    let manifest = region.join("region.toml");
+    let data = dir.join("data");
+    let args = ["--region", manifest.to_str().unwrap()];
+    let quality_sources = |addr: &str| {
+        let page = http_get(addr, "/api/quality");
+        let body = &page[page.find("\r\n\r\n").unwrap() + 4..];
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        v["sources"].clone()
+    };
+    let mut first = crate::common::Server::start_in(data.clone(), &args);
+    assert!(http_get(&first.addr, "/health").contains("\"services\":378"));
+    let sources = quality_sources(&first.addr);
+    assert_eq!(sources[0]["accepted"], 378, "{sources}");
+    first.data_dir = dir.join("kept"); // stop it, keeping its database
+    drop(first);
+
+    // The services file is now unreadable: a start that read it again would fail or lose them.
+    std::fs::write(region.join("services.geojson"), "not GeoJSON").unwrap();
+    let second = crate::common::Server::start_in(data, &args);
+    let health = http_get(&second.addr, "/health");
+    assert!(health.contains("\"services\":378"), "{health}");
+    assert_eq!(
+        quality_sources(&second.addr),
+        sources,
+        "the report of the files as they were read"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
