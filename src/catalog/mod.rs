@@ -21,9 +21,11 @@ mod held;
 mod imports;
 mod indicators;
 mod refresh;
+mod touched;
 mod writes;
 
 pub use refresh::keep_fresh;
+pub use touched::ChangeLog;
 
 /// The key of the region's own load report among the stored reports (sources are keyed by
 /// their label).
@@ -87,6 +89,8 @@ pub struct Catalog {
     version: AtomicU64,
     /// Use counts waiting to be written.
     usage: counts::UsageBuffer,
+    /// Where recent writes changed services.
+    touched: Mutex<ChangeLog<(f64, f64)>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -132,6 +136,7 @@ impl Catalog {
             region,
             version,
             usage: Default::default(),
+            touched: Default::default(),
         })
     }
 
@@ -182,9 +187,28 @@ impl Catalog {
 
     /// Publishes a changed index, then the data version it goes with (so a reader that sees
     /// the new version also sees the new index).
-    fn publish(&self, next: ServiceIndex) -> Result<()> {
+    /// `touched`: the positions of the services written, before and after.
+    fn publish(&self, next: ServiceIndex, touched: Vec<(f64, f64)>) -> Result<()> {
         self.index.store(Arc::new(next));
-        self.wrote()
+        self.wrote()?;
+        self.touch(Some(touched))
+    }
+
+    /// Records what the publication of the current data version touched (`None`: anything).
+    fn touch(&self, touched: Option<Vec<(f64, f64)>>) -> Result<()> {
+        let version = self.data_version();
+        self.touched
+            .lock()
+            .map_err(|_| Error::Internal("touch log lock poisoned".into()))?
+            .record(version, touched);
+        Ok(())
+    }
+
+    /// The positions (lon, lat) of the services written after data version `from` up to
+    /// `to`, where they were before and after; `None` when not known (too long ago, or the
+    /// index was reloaded whole): then anything may have changed.
+    pub fn touched_between(&self, from: u64, to: u64) -> Option<Vec<(f64, f64)>> {
+        self.touched.lock().ok()?.between(from, to)
     }
 
     /// Number of services.

@@ -23,6 +23,7 @@ impl Catalog {
         self.index
             .store(Arc::new(ServiceIndex::new(self.store.services()?)));
         self.version.store(version, Ordering::Release);
+        self.touch(None)?;
         Ok(true)
     }
 }

@@ -22,9 +22,10 @@ impl Catalog {
         let mut service = service;
         keep_org_contact(&organisations(index.iter()), &mut service);
         self.store.upsert(&service)?;
+        let touched = positions(&index, std::slice::from_ref(&service));
         let mut next = (*index).clone();
         next.upsert(service);
-        self.publish(next)
+        self.publish(next, touched)
     }
 
     /// The store (accounts, tokens and the change history are read through it).
@@ -60,11 +61,12 @@ impl Catalog {
     ) -> Result<(T, Vec<i64>)> {
         let ids = self.store.write_edit(&write)?;
         if !write.services.is_empty() {
+            let touched = positions(index, &write.services);
             let mut next = index.clone();
             for s in write.services {
                 next.upsert(s);
             }
-            self.publish(next)?;
+            self.publish(next, touched)?;
         }
         drop(turn);
         Ok((out, ids))
@@ -113,6 +115,7 @@ impl Catalog {
         self.store.upsert_many(&plan.writes)?;
         self.hold_for_review(&plan.held)?;
         let mut index = (*published).clone();
+        let mut touched = positions(&published, &plan.writes);
         let mut providers = HashMap::new();
         for s in &plan.writes {
             providers.insert(s.provider.id.clone(), s.provider.clone());
@@ -133,9 +136,10 @@ impl Catalog {
             if let Some(p) = providers.get(&s.provider.id) {
                 s.provider = p.clone();
             }
+            touched.push((s.lon, s.lat));
             index.upsert(s);
         }
-        self.publish(index)?;
+        self.publish(index, touched)?;
         Ok(plan)
     }
 
@@ -153,10 +157,26 @@ impl Catalog {
                 id: id.to_string(),
             });
         }
+        let touched = index
+            .get(id)
+            .map(|s| vec![(s.lon, s.lat)])
+            .unwrap_or_default();
         let mut next = (*index).clone();
         next.remove(id);
-        self.publish(next)
+        self.publish(next, touched)
     }
+}
+
+/// Where written services were (in the published index) and will be.
+fn positions(index: &crate::index::ServiceIndex, written: &[Service]) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(written.len() * 2);
+    for s in written {
+        if let Some(old) = index.get(&s.id) {
+            out.push((old.lon, old.lat));
+        }
+        out.push((s.lon, s.lat));
+    }
+    out
 }
 
 /// The organisations of stored services by provider id (one with a contact where any has).

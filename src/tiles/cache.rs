@@ -1,6 +1,6 @@
-//! Encoded tiles kept in memory: each tile is built, gzipped and hashed once per version of
-//! what it shows, then served from memory until the data changes or it is least recently used
-//! and the byte budget needs its room.
+//! Encoded tiles kept in memory: each tile is built, gzipped and hashed once, then served from
+//! memory until a change reaches it (the source says which do: [`TileSource::unchanged`]) or
+//! it is least recently used and the byte budget needs its room.
 use super::mercator::TileId;
 use super::TileSource;
 use crate::catalog::Filter;
@@ -10,9 +10,14 @@ use lru::LruCache;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The default byte budget: the encoded and gzipped bytes of some thousands of tiles.
 pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
+
+/// How long a tile a change reached may still be served as it was: under a stream of writes
+/// each tile is built at most this often, and a change shows in it at most this late.
+pub const MAX_STALE: Duration = Duration::from_millis(250);
 
 /// One tile as served: its bytes (none when it holds nothing), gzipped, and a tag of its content.
 #[derive(Debug)]
@@ -57,18 +62,20 @@ impl Encoded {
     }
 }
 
-/// What a cached tile is keyed by: the source's version, the tile and the filter.
+/// What a cached tile is keyed by: the tile and the filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
-    version: u64,
     tile: (u8, u32, u32),
     type_code: Option<String>,
     group: Option<String>,
     subarea: Option<String>,
 }
 
+/// A cached tile: the source version it is good for, when it was built, the tile.
+type Entry = (u64, Instant, Arc<Encoded>);
+
 /// The tiles by key, least recently used last, and the bytes they weigh.
-type Entries = (LruCache<Key, Arc<Encoded>>, usize);
+type Entries = (LruCache<Key, Entry>, usize);
 
 /// A bounded cache of encoded tiles in front of a [`TileSource`].
 pub struct TileCache {
@@ -121,28 +128,42 @@ impl TileCache {
         tile: TileId,
         filter: &Filter,
     ) -> Result<Arc<Encoded>> {
+        let now = source.version();
         let key = Key {
-            version: source.version(),
             tile: (tile.z, tile.x, tile.y),
             type_code: filter.type_code.clone(),
             group: filter.group.clone(),
             subarea: filter.subarea.clone(),
         };
-        if let Some(hit) = self.lock()?.0.get(&key) {
-            return Ok(hit.clone());
+        let cached = self.lock()?.0.get(&key).cloned();
+        if let Some((built, at, hit)) = cached {
+            if built == now {
+                return Ok(hit);
+            }
+            // Asked outside the lock: the source may look at its change log.
+            if source.unchanged(tile, built, now) {
+                if let Some(entry) = self.lock()?.0.get_mut(&key) {
+                    entry.0 = entry.0.max(now);
+                }
+                return Ok(hit);
+            }
+            // A change reached it: built again, but at most once per MAX_STALE.
+            if at.elapsed() < MAX_STALE {
+                return Ok(hit);
+            }
         }
         let built = Arc::new(Encoded::new(source.get_tile(tile, filter)?)?);
         let weight = built.weight();
         if weight <= self.budget {
             let mut entries = self.lock()?;
             let (lru, used) = &mut *entries;
-            if let Some(old) = lru.put(key, built.clone()) {
+            if let Some((_, _, old)) = lru.put(key, (now, Instant::now(), built.clone())) {
                 *used -= old.weight();
             }
             *used += weight;
             while *used > self.budget {
                 match lru.pop_lru() {
-                    Some((_, out)) => *used -= out.weight(),
+                    Some((_, (_, _, out))) => *used -= out.weight(),
                     None => break,
                 }
             }
@@ -168,11 +189,13 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
-    /// A source whose tiles are `size` bytes of the version number, counting builds.
+    /// A source whose tiles are `size` bytes of the version number, counting builds; with
+    /// `kept`, it says every tile is unchanged across versions.
     struct Counting {
         version: AtomicU64,
         builds: AtomicU32,
         size: usize,
+        kept: bool,
     }
 
     impl TileSource for Counting {
@@ -185,6 +208,9 @@ mod tests {
         fn version(&self) -> u64 {
             self.version.load(Ordering::SeqCst)
         }
+        fn unchanged(&self, _: TileId, built: u64, now: u64) -> bool {
+            self.kept && built < now
+        }
         fn get_tile(&self, tile: TileId, _: &Filter) -> Result<Option<Vec<u8>>> {
             self.builds.fetch_add(1, Ordering::SeqCst);
             Ok((tile.z > 0).then(|| vec![(self.version() % 7) as u8; self.size]))
@@ -196,6 +222,7 @@ mod tests {
             version: AtomicU64::new(1),
             builds: AtomicU32::new(0),
             size,
+            kept: false,
         }
     }
 
@@ -213,6 +240,12 @@ mod tests {
         cache.get(&s, t, &erpi).unwrap();
         assert_eq!(s.builds.load(Ordering::SeqCst), 2, "one per filter");
         s.version.store(8, Ordering::SeqCst); // same bytes (8 % 7 == 1)
+        let soon = cache.get(&s, t, &Filter::default()).unwrap();
+        assert!(
+            Arc::ptr_eq(&soon, &first),
+            "within MAX_STALE of its build: as it was"
+        );
+        std::thread::sleep(MAX_STALE);
         let again = cache.get(&s, t, &Filter::default()).unwrap();
         assert_eq!(
             s.builds.load(Ordering::SeqCst),
@@ -221,6 +254,7 @@ mod tests {
         );
         assert_eq!(again.tag, first.tag, "the same bytes keep their tag");
         s.version.store(2, Ordering::SeqCst);
+        std::thread::sleep(MAX_STALE);
         let changed = cache.get(&s, t, &Filter::default()).unwrap();
         assert_ne!(changed.tag, first.tag);
         let mut plain = Vec::new();
@@ -258,5 +292,18 @@ mod tests {
         // An empty tile is cached too, with no bytes.
         let empty = cache.get(&s, TileId::new(0, 0, 0).unwrap(), &Filter::default());
         assert!(empty.unwrap().mvt.is_none());
+    }
+
+    #[test]
+    fn a_tile_the_source_calls_unchanged_is_kept_across_versions() {
+        let mut s = source(100);
+        s.kept = true;
+        let cache = TileCache::new(1 << 20);
+        let t = TileId::new(5, 3, 4).unwrap();
+        let first = cache.get(&s, t, &Filter::default()).unwrap();
+        s.version.store(2, Ordering::SeqCst);
+        let kept = cache.get(&s, t, &Filter::default()).unwrap();
+        assert_eq!(s.builds.load(Ordering::SeqCst), 1, "not built again");
+        assert!(Arc::ptr_eq(&first, &kept));
     }
 }

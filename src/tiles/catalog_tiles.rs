@@ -1,4 +1,5 @@
 //! [`CatalogTiles`]: the tiles over a catalog, its services and its region's municipalities.
+use super::changes::{Area, Changes};
 use super::mercator::{to_world, TileId};
 use super::polygons::{project, simplify_for_zoom, WorldShape};
 use super::*;
@@ -9,6 +10,11 @@ use geo::InteriorPoint;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// How long a recomputation of the indicators waits for more writes to come.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
+/// The shortest time between two recomputations of the indicators.
+const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Tiles over a catalog: its services and its region's municipalities.
 pub struct CatalogTiles {
@@ -22,6 +28,10 @@ pub struct CatalogTiles {
     deriving: Arc<AtomicBool>,
     /// Held while the first indicators are computed.
     first: Mutex<()>,
+    /// The tiles' version and where each change reached.
+    changes: Arc<Changes>,
+    /// Each municipality's world bounds (what a change of its indicators reaches).
+    muni_bounds: Arc<Vec<Area>>,
 }
 
 impl std::fmt::Debug for CatalogTiles {
@@ -45,7 +55,20 @@ impl CatalogTiles {
                     .map_or((0.0, 0.0), |p| to_world(p.x(), p.y())),
             })
             .collect();
+        let muni_bounds = munis
+            .iter()
+            .map(|m| {
+                geo::BoundingRect::bounding_rect(&m.geometry).map_or([0.0, 0.0, 1.0, 1.0], |r| {
+                    // North is up in lon/lat and down in world y.
+                    let (x0, y1) = to_world(r.min().x, r.min().y);
+                    let (x1, y0) = to_world(r.max().x, r.max().y);
+                    [x0, y0, x1, y1]
+                })
+            })
+            .collect();
         CatalogTiles {
+            changes: Arc::new(Changes::new(catalog.data_version())),
+            muni_bounds: Arc::new(muni_bounds),
             catalog,
             world,
             labels,
@@ -100,10 +123,19 @@ impl CatalogTiles {
             self.props.clone(),
             self.deriving.clone(),
         );
+        let (changes, bounds) = (self.changes.clone(), self.muni_bounds.clone());
         let spawned = std::thread::Builder::new()
             .name("tile-indicators".into())
             .spawn(move || {
+                let mut last: Option<std::time::Instant> = None;
                 loop {
+                    // Let a burst of writes settle, and recompute at most once a second: the
+                    // tiles meanwhile show the previous indicators.
+                    std::thread::sleep(match last {
+                        None => SETTLE,
+                        Some(t) => EVERY.saturating_sub(t.elapsed()),
+                    });
+                    last = Some(std::time::Instant::now());
                     let version = catalog.data_version();
                     if props
                         .load()
@@ -113,7 +145,16 @@ impl CatalogTiles {
                         break;
                     }
                     match derive(&catalog, version) {
-                        Ok(d) => props.store(Some(Arc::new(d))),
+                        Ok(d) => {
+                            // Published first, then the version moves: a tile built under
+                            // the new version never shows the old indicators.
+                            let new = Arc::new(d);
+                            let old = props.swap(Some(new.clone()));
+                            match old {
+                                Some(old) => changes.indicators(&old, &new, &bounds),
+                                None => changes.indicators(&new, &new, &bounds),
+                            }
+                        }
                         Err(e) => {
                             tracing::warn!("tile indicators not recomputed: {e}");
                             break;
@@ -246,16 +287,24 @@ impl TileSource for CatalogTiles {
         })
     }
 
-    /// The data version and the version the shown indicators were computed for, in one
-    /// number: a tile changes with either. (Data versions count writes; 2^32 of them would
-    /// be needed for two states to share a number.)
+    /// Grows with every data change and every new set of indicators (see [`Changes`]).
     fn version(&self) -> u64 {
-        let shown = self
-            .props
-            .load()
-            .as_ref()
-            .map_or(u64::MAX, |d| d.for_version);
-        self.catalog.data_version().rotate_left(32) ^ shown
+        self.changes.version(&self.catalog)
+    }
+
+    /// No change since `built` reached what the tile depends on: its area with the buffer,
+    /// and below the clustering zoom the cluster cells around it.
+    fn unchanged(&self, tile: TileId, built: u64, now: u64) -> bool {
+        let margin = f64::from(BUFFER) / f64::from(EXTENT);
+        let world = tile.world_bounds(margin);
+        let reach = if tile.z < CLUSTER_BELOW_ZOOM {
+            let cell = CLUSTER_CELL_PX / (256.0 * tile.scale());
+            let g = cluster::expand_to_cells(world, cell);
+            [g[0] - cell, g[1] - cell, g[2] + cell, g[3] + cell]
+        } else {
+            world
+        };
+        self.changes.none_reached(reach, built, now)
     }
 
     fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>> {

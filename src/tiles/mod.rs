@@ -11,6 +11,7 @@
 //! | `gaps` | the population surface's points | `municipality`, `population`, `age_65_plus`, `age_0_2`, `<family>_km` (nearest service of each of [`GAP_FAMILIES`]) |
 pub mod cache;
 mod catalog_tiles;
+mod changes;
 pub mod cluster;
 mod encode;
 pub mod mercator;
@@ -40,14 +41,20 @@ pub trait TileSource: Send + Sync {
     fn id(&self) -> &str;
     /// The TileJSON 3.0.0 document, with `tiles_url` as the tile URL template.
     fn tilejson(&self, tiles_url: &str) -> Value;
-    /// A number that changes whenever any tile may change (tiles are cached per version).
+    /// A number that grows whenever any tile may change (tiles are cached per version).
     fn version(&self) -> u64;
+    /// Whether `tile`, built at version `built`, shows the same at version `now`: lets a
+    /// cache keep a tile across changes elsewhere. `false` when unsure (the default).
+    fn unchanged(&self, tile: TileId, built: u64, now: u64) -> bool {
+        let _ = (tile, built, now);
+        false
+    }
     /// The encoded tile, or `None` when it holds nothing.
     fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>>;
 }
 
 /// Properties of one municipality as the tiles carry them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct MuniProps {
     code: String,
     name: String,
@@ -61,7 +68,7 @@ struct MuniProps {
 }
 
 /// One family's distance indicators for a municipality.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct FamilyGaps {
     key: &'static str,
     mean_km: Option<f64>,
@@ -70,7 +77,7 @@ struct FamilyGaps {
 }
 
 /// A population point of the `gaps` layer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct GapPoint {
     world: (f64, f64),
     municipality: String,

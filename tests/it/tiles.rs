@@ -324,6 +324,8 @@ async fn caching_headers_etag_304_gzip_and_change_with_data() {
     s.lon = -7.9;
     s.lat = 38.57;
     cat.upsert(s).unwrap();
+    // A tile shows a change at most MAX_STALE after it was last built.
+    tokio::time::sleep(bussola::tiles::cache::MAX_STALE).await;
     let (status, h2, _) = get_with(&app, &uri, &[("if-none-match", &etag)]).await;
     assert_eq!(status, StatusCode::OK, "the old ETag no longer matches");
     assert_ne!(h2["etag"], etag.as_str());
@@ -458,6 +460,7 @@ async fn a_write_changes_the_etag_of_the_tiles_it_touches_only() {
     s.id = "new-erpi".into();
     (s.lon, s.lat) = (-7.9, 38.57);
     cat.upsert(s).unwrap();
+    tokio::time::sleep(bussola::tiles::cache::MAX_STALE).await;
 
     let (status, _, _) = get_with(&app, &far, &[("if-none-match", &far_tag)]).await;
     assert_eq!(
@@ -475,4 +478,51 @@ async fn a_write_changes_the_etag_of_the_tiles_it_touches_only() {
     // The same bytes as before, served again from the cache.
     let (_, _, far_after) = get_with(&app, &far, &[]).await;
     assert_eq!(far_after, far_before);
+}
+
+#[tokio::test]
+async fn the_indicators_in_the_tiles_follow_a_write_within_seconds() {
+    let (app, cat) = app();
+    let (wx, wy) = to_world(-7.9, 38.57);
+    let uri = format!(
+        "/tiles/12/{}/{}.mvt",
+        (wx * 4096.0) as u32,
+        (wy * 4096.0) as u32
+    );
+    let evora_rate = |bytes: &[u8]| {
+        decode(bytes)["municipalities"]
+            .iter()
+            .find(|f| f.props["code"] == "0705")
+            .and_then(|f| f.props["elderly_rate"].as_f64())
+    };
+    let (_, _, before) = get_with(&app, &uri, &[]).await;
+    let old = evora_rate(&before).unwrap();
+    // A large new home for older people in Évora raises its coverage.
+    let mut s = cat.get("demo-0705-erpi-1").unwrap();
+    s.id = "big-erpi".into();
+    (s.capacity, s.users, s.vacancies) = (Some(900), Some(0), Some(900));
+    cat.upsert(s).unwrap();
+    let (_, coverage) = get(&app, "/api/coverage?indicator=elderly").await;
+    let want = coverage["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "0705")
+        .and_then(|m| m["rate"].as_f64())
+        .unwrap();
+    assert!(want > old);
+    let mut shown = old;
+    for _ in 0..100 {
+        let (_, _, bytes) = get_with(&app, &uri, &[]).await;
+        shown = evora_rate(&bytes).unwrap();
+        if (shown - want).abs() < 0.006 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Tiles carry rates to two decimals.
+    assert!(
+        (shown - want).abs() < 0.006,
+        "tiles show {shown}, coverage says {want}"
+    );
 }
