@@ -31,8 +31,8 @@ impl PointDistance for Entry {
 /// One nearest-search result.
 #[derive(Debug, Clone, Copy)]
 pub struct Hit<'a> {
-    /// The service.
-    pub service: &'a Service,
+    /// The service (shared: the caller may keep it without copying).
+    pub service: &'a Arc<Service>,
     /// Geodesic distance from the query point, metres.
     pub distance_m: f64,
 }
@@ -94,6 +94,11 @@ impl ServiceIndex {
     /// The service with this id.
     pub fn get(&self, id: &str) -> Option<&Service> {
         self.by_id.get(id).and_then(|&i| self.slots[i].as_deref())
+    }
+
+    /// The service with this id, shared (kept without copying it).
+    pub fn shared(&self, id: &str) -> Option<&Arc<Service>> {
+        self.by_id.get(id).and_then(|&i| self.slots[i].as_ref())
     }
 
     /// All services, in no particular order.
@@ -163,7 +168,7 @@ impl ServiceIndex {
             if best.len() == k && best.last().is_some_and(|h| lower > h.distance_m) {
                 break;
             }
-            let Some(service) = self.slots[entry.slot].as_deref() else {
+            let Some(service) = self.slots[entry.slot].as_ref() else {
                 continue;
             };
             if !filter(service) {

@@ -59,6 +59,8 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// Encoded tiles kept in memory (per version of what they show).
     pub tile_cache: Arc<crate::tiles::cache::TileCache>,
+    /// Service features kept as text (per record).
+    pub features: Arc<crate::export::feature_text::FeatureCache>,
     /// The page's files.
     pub assets: Arc<Assets>,
     /// Rate limits of login and writes.
@@ -124,6 +126,9 @@ pub fn router_with_mailer(
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         tile_cache: Arc::new(crate::tiles::cache::TileCache::new(
             crate::tiles::cache::DEFAULT_BUDGET,
+        )),
+        features: Arc::new(crate::export::feature_text::FeatureCache::new(
+            crate::export::feature_text::DEFAULT_FEATURES,
         )),
         catalog,
         assets: Arc::new(assets),

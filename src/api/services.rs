@@ -1,6 +1,6 @@
 //! `GET /api/nearest`, `GET /api/services`, `GET /api/services/{id}`.
 use super::error::ApiError;
-use super::features::{collection, service_feature};
+use super::features::service_feature;
 use super::params::Params;
 use super::AppState;
 use crate::catalog::{Filter, NearestQuery};
@@ -23,7 +23,11 @@ fn filter(p: &Params) -> Result<Filter, ApiError> {
 }
 
 fn geojson(v: serde_json::Value) -> Response {
-    ([(header::CONTENT_TYPE, GEOJSON)], v.to_string()).into_response()
+    geojson_text(v.to_string())
+}
+
+fn geojson_text(text: String) -> Response {
+    ([(header::CONTENT_TYPE, GEOJSON)], text).into_response()
 }
 
 /// The k nearest services to a place, nearest first.
@@ -46,14 +50,13 @@ pub async fn nearest(
     let found: Vec<String> = hits.iter().map(|(s, _)| s.id.clone()).collect();
     super::fresh::count(&app, &found, crate::store::UsageKind::Found);
     let region = app.catalog.region();
-    let features = hits
-        .iter()
-        .map(|(s, d)| service_feature(s, region, Some(*d)))
-        .collect();
+    let features: Vec<_> = hits.into_iter().map(|(s, d)| (s, Some(d))).collect();
     let mut extra = Map::new();
     extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group, "subarea": query.filter.subarea}));
-    extra.insert("numberReturned".into(), json!(hits.len()));
-    Ok(geojson(collection(features, extra)))
+    extra.insert("numberReturned".into(), json!(features.len()));
+    Ok(geojson_text(
+        app.features.collection(&features, region, extra),
+    ))
 }
 
 /// A page of services matching filters, ordered by name.
@@ -79,17 +82,15 @@ pub async fn list(
     let offset = p.usize("offset")?.unwrap_or(0);
     let page = app.catalog.list(&f, limit, offset)?;
     let region = app.catalog.region();
-    let features = page
-        .services
-        .iter()
-        .map(|s| service_feature(s, region, None))
-        .collect();
     let mut extra = Map::new();
     extra.insert("numberMatched".into(), json!(page.total));
     extra.insert("numberReturned".into(), json!(page.services.len()));
     extra.insert("limit".into(), json!(limit));
     extra.insert("offset".into(), json!(offset));
-    Ok(geojson(collection(features, extra)))
+    let features: Vec<_> = page.services.into_iter().map(|s| (s, None)).collect();
+    Ok(geojson_text(
+        app.features.collection(&features, region, extra),
+    ))
 }
 
 /// One service.

@@ -73,8 +73,8 @@ pub struct NearestQuery {
 pub struct Page {
     /// How many services match in all.
     pub total: usize,
-    /// The services of this page.
-    pub services: Vec<Service>,
+    /// The services of this page (shared with the index, not copied).
+    pub services: Vec<Arc<Service>>,
 }
 
 /// A region's services: store, index and region data together.
@@ -322,7 +322,7 @@ impl Catalog {
     }
 
     /// The k nearest services by geodesic distance (metres), nearest first.
-    pub fn nearest(&self, q: &NearestQuery) -> Result<Vec<(Service, f64)>> {
+    pub fn nearest(&self, q: &NearestQuery) -> Result<Vec<(Arc<Service>, f64)>> {
         if let Err((name, msg)) = crate::distance::check_lon_lat(q.lon, q.lat) {
             return Err(Error::param(name, msg));
         }
@@ -348,7 +348,7 @@ impl Catalog {
         Ok(index
             .nearest(q.lon, q.lat, q.k, max_m, keep)
             .into_iter()
-            .map(|h| (h.service.clone(), h.distance_m))
+            .map(|h| (Arc::clone(h.service), h.distance_m))
             .collect())
     }
 
@@ -382,7 +382,7 @@ impl Catalog {
                 .into_iter()
                 .skip(offset)
                 .take(limit)
-                .map(|(_, s)| s.clone())
+                .filter_map(|(_, s)| index.shared(&s.id).cloned())
                 .collect(),
         })
     }

@@ -3,6 +3,7 @@
 //! (services only) Open Referral HSDS 3.0. `GET /api/export` and `bussola export` both call
 //! [`export`]; this module knows nothing of HTTP.
 mod csv;
+pub mod feature_text;
 pub mod features;
 mod fgb;
 mod geojson;
