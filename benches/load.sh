@@ -63,6 +63,15 @@ run() { wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"; }
 TILE_LIST="$work/tiles.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/tiles.out"
 run "http://127.0.0.1:$port/tiles.json" >"$work/health.out"
 
+# Nearest k=10 from 200 places spread over Alentejo Central (fixed seed).
+python3 - "$work/near.txt" <<'PY'
+import random, sys
+r = random.Random(7)
+pts = [(r.uniform(-8.7, -7.0), r.uniform(38.1, 39.1)) for _ in range(200)]
+open(sys.argv[1], "w").write("\n".join(f"/api/nearest?lon={x:.5f}&lat={y:.5f}&k=10" for x, y in pts) + "\n")
+PY
+TILE_LIST="$work/near.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/near.out"
+
 # The write stream: an admin account (login link from the CLI, on the server's database), a
 # session, and 20 PATCH/s alternating one service's capacity for as long as wrk runs.
 link=$(./target/release/bussola user add --email load@example.org --role admin \
@@ -96,7 +105,7 @@ TILE_LIST="$work/tiles.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"
 wait $writer
 cat "$work/writes.out"
 
-python3 - "$work/tiles.out" "$work/health.out" "$work/tiles-writes.out" <<'PY'
+python3 - "$work/tiles.out" "$work/health.out" "$work/tiles-writes.out" "$work/near.out" <<'PY'
 import re, sys
 def parse(path):
     t = open(path).read()
@@ -106,13 +115,14 @@ def parse(path):
         return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     return rps, pct(50), pct(99), int(errors.group(1)) if errors else 0
-tiles, health, writes = parse(sys.argv[1]), parse(sys.argv[2]), parse(sys.argv[3])
+tiles, health, writes, near = (parse(a) for a in sys.argv[1:5])
 print("| requests | per second | p50 | p99 | non-2xx |")
 print("|---|---:|---:|---:|---:|")
 rows = (("tiles (fixed list)", tiles), ("/tiles.json (baseline)", health),
-        ("tiles under 20 PATCH/s", writes))
+        ("tiles under 20 PATCH/s", writes), ("nearest k=10 (200 places)", near))
 for name, (rps, p50, p99, err) in rows:
     print(f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {err} |")
 print(f"\ntiles/s = {tiles[0] / health[0]:.2f} x the baseline; p99 = {tiles[2] / health[2]:.1f} x the baseline's")
 print(f"tiles/s under writes = {writes[0] / tiles[0]:.2f} x without; p50 = {writes[1] / tiles[1]:.1f} x")
+print(f"nearest/s = {near[0] / health[0]:.2f} x the baseline")
 PY
