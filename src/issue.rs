@@ -93,4 +93,7 @@ pub struct SourceSummary {
     /// The file holds invented demonstration services (`demo = true` in the manifest), not real ones.
     #[serde(default)]
     pub demo: bool,
+    /// SHA-256 of the file as read, to tell a new edition of it at a restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }

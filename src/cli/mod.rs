@@ -150,9 +150,23 @@ fn open_catalog(manifests: &[PathBuf], db: &DbArgs) -> Result<Catalog> {
         );
     }
     let catalog = Catalog::open(loaded.region, store)?;
-    // The load's report is what `/quality` shows for the region's own files.
-    if let Some(report) = report {
-        catalog.put_report(bussola::catalog::REGION_REPORT, &report)?;
+    let region_report = bussola::catalog::REGION_REPORT;
+    match report {
+        // The load's report is what `/quality` shows for the region's own files.
+        Some(report) => catalog.put_report(region_report, &report)?,
+        // A restart: files changed since they were read are told of, once.
+        None => {
+            let stored = catalog.reports()?.into_iter();
+            if let Some((_, mut read)) = stored.into_iter().find(|(s, _)| s == region_report) {
+                let added = read.note_new_editions(&loaded.sources);
+                for i in &added {
+                    tracing::warn!("{}: {}", i.file.display(), i.message);
+                }
+                if !added.is_empty() {
+                    catalog.put_report(region_report, &read)?;
+                }
+            }
+        }
     }
     Ok(catalog)
 }

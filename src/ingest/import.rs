@@ -115,6 +115,7 @@ impl Outcome {
                 rejected: self.rejected,
                 warnings,
                 demo: self.demo,
+                sha256: None,
             }],
             self.issues.clone(),
             self.plan.merged.clone(),

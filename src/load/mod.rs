@@ -89,12 +89,22 @@ impl Region {
             None => Gazetteer::new(&region.municipalities),
         });
         let mut sources = Vec::new();
-        let files = if opts.skip_services {
-            &[][..]
-        } else {
-            &m.services[..]
-        };
-        for file in files {
+        for file in &m.services {
+            let sha256 = services::sha256(&file.path);
+            if opts.skip_services {
+                // Only what tells a new edition: the services are in the store already.
+                sources.push(SourceSummary {
+                    source: file.source.clone(),
+                    file: file.path.clone(),
+                    records: 0,
+                    accepted: 0,
+                    rejected: 0,
+                    warnings: 0,
+                    demo: file.demo,
+                    sha256,
+                });
+                continue;
+            }
             let before = issues.len();
             let (records, accepted) = services::load(
                 file,
@@ -121,6 +131,7 @@ impl Region {
                     .filter(|i| i.severity == Severity::Warning)
                     .count(),
                 demo: file.demo,
+                sha256,
             });
         }
         // As an import does: one provider, one legal nature, whatever the order of its records.

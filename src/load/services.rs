@@ -18,6 +18,18 @@ pub(super) struct Checks<'a> {
     pub stale_after_days: u32,
 }
 
+/// The SHA-256 of a file (hex), `None` when it cannot be read (reading it reports why).
+pub(super) fn sha256(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).ok()?;
+    Some(
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
 /// Reads a mapped service file (as a manifest's `[[services]]` entry describes it) into
 /// records in our field names, with points in WGS84.
 pub fn read_batch(file: &ServiceFile, manifest_path: &Path) -> Result<Batch> {

@@ -50,6 +50,39 @@ impl Lang {
 }
 
 impl Report {
+    /// Notes each file read for this report that has changed since (its SHA-256 in `now`
+    /// differs): one warning per file, once, saying its services are as read then. Returns
+    /// the warnings added.
+    pub fn note_new_editions(&mut self, now: &[SourceSummary]) -> Vec<Issue> {
+        let mut added = Vec::new();
+        for read in &self.sources {
+            let current = now
+                .iter()
+                .find(|n| n.source == read.source && n.file == read.file)
+                .and_then(|n| n.sha256.as_deref());
+            let (Some(was), Some(is)) = (read.sha256.as_deref(), current) else {
+                continue;
+            };
+            let issue = Issue {
+                severity: crate::issue::Severity::Warning,
+                file: read.file.clone(),
+                place: None,
+                field: None,
+                message: format!(
+                    "changed since it was read on {}: the services served are as read then; \
+                     run `bussola import` to take in this edition",
+                    self.generated
+                ),
+            };
+            if was != is && !self.issues.contains(&issue) {
+                added.push(issue);
+            }
+        }
+        self.warnings += added.len();
+        self.issues.extend(added.iter().cloned());
+        added
+    }
+
     /// Builds a report; issues are grouped by file and put errors first (otherwise in order).
     pub fn from_issues(
         generated: impl Into<String>,

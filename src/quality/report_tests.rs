@@ -42,6 +42,7 @@ fn sample() -> Report {
         rejected: 1,
         warnings: 1,
         demo: false,
+        sha256: None,
     }];
     let merges = vec![Merge {
         kept_id: "cs-1".into(),

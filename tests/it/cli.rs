@@ -286,11 +286,23 @@ fn a_restart_serves_the_stored_services_without_reading_their_files_again() {
     let manifest = region.join("region.toml");
     let data = dir.join("data");
     let args = ["--region", manifest.to_str().unwrap()];
-    let quality_sources = |addr: &str| {
+    let quality = |addr: &str| {
         let page = http_get(addr, "/api/quality");
         let body = &page[page.find("\r\n\r\n").unwrap() + 4..];
-        let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        v["sources"].clone()
+        serde_json::from_str::<serde_json::Value>(body).unwrap()
+    };
+    let quality_sources = |addr: &str| quality(addr)["sources"].clone();
+    let new_editions = |addr: &str| {
+        quality(addr)["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| {
+                i["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("changed since it was read"))
+            })
+            .count()
     };
     let mut first = crate::common::Server::start_in(data.clone(), &args);
     assert!(http_get(&first.addr, "/health").contains("\"services\":378"));
@@ -301,7 +313,7 @@ fn a_restart_serves_the_stored_services_without_reading_their_files_again() {
 
     // The services file is now unreadable: a start that read it again would fail or lose them.
     std::fs::write(region.join("services.geojson"), "not GeoJSON").unwrap();
-    let second = crate::common::Server::start_in(data, &args);
+    let second = crate::common::Server::start_in(data.clone(), &args);
     let health = http_get(&second.addr, "/health");
     assert!(health.contains("\"services\":378"), "{health}");
     assert_eq!(
@@ -309,5 +321,13 @@ fn a_restart_serves_the_stored_services_without_reading_their_files_again() {
         sources,
         "the report of the files as they were read"
     );
+    // The new edition is told of on /quality, once however many restarts.
+    assert_eq!(new_editions(&second.addr), 1);
+    let mut second = second;
+    second.data_dir = dir.join("kept");
+    drop(second);
+    let third = crate::common::Server::start_in(data, &args);
+    assert_eq!(new_editions(&third.addr), 1);
+    drop(third);
     let _ = std::fs::remove_dir_all(dir);
 }

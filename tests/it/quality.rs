@@ -272,7 +272,7 @@ fn report_counts_sources_keeps_rejections_and_merges_the_overlap() {
     );
     assert_eq!(
         keys(&v["sources"][0]),
-        ["accepted", "demo", "file", "records", "rejected", "source", "warnings"]
+        ["accepted", "demo", "file", "records", "rejected", "sha256", "source", "warnings"]
     );
     assert_eq!(
         v["sources"][0]["demo"], false,
