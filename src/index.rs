@@ -101,6 +101,11 @@ impl ServiceIndex {
         self.by_id.get(id).and_then(|&i| self.slots[i].as_ref())
     }
 
+    /// All services, shared, in no particular order.
+    pub fn iter_shared(&self) -> impl Iterator<Item = &Arc<Service>> {
+        self.slots.iter().flatten()
+    }
+
     /// All services, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &Service> {
         self.slots.iter().flatten().map(|s| &**s)

@@ -430,6 +430,16 @@ impl Catalog {
         Ok(out)
     }
 
+    /// Calls `f` with every service, shared (kept without copying), as published now.
+    pub fn with_shared<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Iterator<Item = &Arc<Service>>) -> T,
+    ) -> T {
+        let index = self.index.load_full();
+        let mut it = index.iter_shared();
+        f(&mut it)
+    }
+
     /// Calls `f` with every service (under one read lock).
     pub fn with_services<T>(
         &self,

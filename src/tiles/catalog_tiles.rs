@@ -1,5 +1,6 @@
 //! [`CatalogTiles`]: the tiles over a catalog, its services and its region's municipalities.
 use super::changes::{Area, Changes};
+use super::clusters::Clusters;
 use super::mercator::{to_world, TileId};
 use super::polygons::{project, simplify_for_zoom, WorldShape};
 use super::*;
@@ -32,6 +33,12 @@ pub struct CatalogTiles {
     changes: Arc<Changes>,
     /// Each municipality's world bounds (what a change of its indicators reaches).
     muni_bounds: Arc<Vec<Area>>,
+    /// The low zooms' clusters, summed for one data version (used while it is current).
+    clusters: Arc<ArcSwapOption<Clusters>>,
+    /// Whether a background summing of the clusters runs.
+    clustering: Arc<AtomicBool>,
+    /// Whether low-zoom tiles use the summed clusters (or always cluster on the fly).
+    summed: bool,
 }
 
 impl std::fmt::Debug for CatalogTiles {
@@ -68,6 +75,9 @@ impl CatalogTiles {
             .collect();
         CatalogTiles {
             changes: Arc::new(Changes::new(catalog.data_version())),
+            clusters: Arc::new(ArcSwapOption::empty()),
+            clustering: Arc::new(AtomicBool::new(false)),
+            summed: true,
             muni_bounds: Arc::new(muni_bounds),
             catalog,
             world,
@@ -110,6 +120,68 @@ impl CatalogTiles {
                 Ok(first)
             }
         }
+    }
+
+    /// Whether low-zoom tiles use clusters summed once per data version (the default) or
+    /// cluster the services under them on every tile (to compare the two).
+    pub fn summed_clusters(mut self, on: bool) -> Self {
+        self.summed = on;
+        self
+    }
+
+    /// Sums the low zooms' clusters now for the current data version, instead of in the
+    /// background on first use (for a warm start, and for benchmarks).
+    pub fn prepare_clusters(&self) {
+        let version = self.catalog.data_version();
+        let built = self
+            .catalog
+            .with_shared(|services| Clusters::build(services, version));
+        self.clusters.store(Some(Arc::new(built)));
+    }
+
+    /// The low zooms' clusters if they are as of the current data version; otherwise starts
+    /// summing them in the background (once at a time) and says so with `None`.
+    fn current_clusters(&self) -> Option<Arc<Clusters>> {
+        let version = self.catalog.data_version();
+        let current = self.clusters.load_full();
+        if let Some(c) = current.filter(|c| c.for_version == version) {
+            return Some(c);
+        }
+        if self.clustering.swap(true, Ordering::AcqRel) {
+            return None;
+        }
+        let (catalog, clusters, clustering) = (
+            self.catalog.clone(),
+            self.clusters.clone(),
+            self.clustering.clone(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("tile-clusters".into())
+            .spawn(move || {
+                let mut last: Option<std::time::Instant> = None;
+                loop {
+                    std::thread::sleep(match last {
+                        None => SETTLE,
+                        Some(t) => EVERY.saturating_sub(t.elapsed()),
+                    });
+                    last = Some(std::time::Instant::now());
+                    let version = catalog.data_version();
+                    if clusters
+                        .load()
+                        .as_ref()
+                        .is_some_and(|c| c.for_version == version)
+                    {
+                        break;
+                    }
+                    let built = catalog.with_shared(|s| Clusters::build(s, version));
+                    clusters.store(Some(Arc::new(built)));
+                }
+                clustering.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.clustering.store(false, Ordering::Release);
+        }
+        None
     }
 
     /// Starts one thread (unless one runs) that recomputes the indicators until they are as
@@ -345,7 +417,16 @@ impl TileSource for CatalogTiles {
                     builder.service(to_world(s.lon, s.lat), s, group_of(&s.type_code));
                 }
             })?;
+        } else if let Some(clusters) = self.summed.then(|| self.current_clusters()).flatten() {
+            let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();
+            for d in clusters.in_tile(tile, world, filter, tax, &all) {
+                match d.single {
+                    Some(s) => builder.service((d.x, d.y), s, group_of(&s.type_code)),
+                    None => builder.cluster_counts((d.x, d.y), d.count, &d.by_group, &all),
+                }
+            }
         } else {
+            // Summed clusters are not ready for this data version: cluster the services here.
             let cell = CLUSTER_CELL_PX / (256.0 * tile.scale());
             let grown = cluster::expand_to_cells(world, cell);
             let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();

@@ -92,16 +92,30 @@ impl TileBuilder {
 
     /// Adds a cluster of services whose groups are given.
     pub(super) fn cluster(&mut self, world: (f64, f64), groups: &[&str], all: &[&str]) {
+        let by_group: Vec<usize> = all
+            .iter()
+            .map(|g| groups.iter().filter(|x| *x == g).count())
+            .collect();
+        self.cluster_counts(world, groups.len(), &by_group, all);
+    }
+
+    /// Adds a cluster of `count` services, `by_group[i]` of them in group `all[i]`.
+    pub(super) fn cluster_counts(
+        &mut self,
+        world: (f64, f64),
+        count: usize,
+        by_group: &[usize],
+        all: &[&str],
+    ) {
         let geom = self.point(world);
         let (Some(geom), Some(layer)) = (self.keep(geom), self.services.take()) else {
             return;
         };
         let mut f = layer.into_feature(geom);
         f.add_tag_bool("cluster", true);
-        f.add_tag_uint("count", groups.len() as u64);
+        f.add_tag_uint("count", count as u64);
         let mut best = ("", 0usize);
-        for g in all {
-            let n = groups.iter().filter(|x| *x == g).count();
+        for (g, &n) in all.iter().zip(by_group) {
             f.add_tag_uint(&format!("count_{g}"), n as u64);
             if n > best.1 {
                 best = (g, n);

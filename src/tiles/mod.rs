@@ -13,6 +13,7 @@ pub mod cache;
 mod catalog_tiles;
 mod changes;
 pub mod cluster;
+mod clusters;
 mod encode;
 pub mod mercator;
 pub mod polygons;

@@ -526,3 +526,55 @@ async fn the_indicators_in_the_tiles_follow_a_write_within_seconds() {
         "tiles show {shown}, coverage says {want}"
     );
 }
+
+#[test]
+fn summed_clusters_draw_what_clustering_on_the_fly_draws() {
+    use bussola::catalog::Filter;
+    use bussola::tiles::{CatalogTiles, TileSource};
+    let cat = catalog(&crate::common::demo_manifest());
+    let summed = CatalogTiles::new(cat.clone());
+    summed.prepare_clusters();
+    let on_the_fly = CatalogTiles::new(cat.clone()).summed_clusters(false);
+    let filters = [
+        Filter::default(),
+        Filter {
+            group: Some("elderly".into()),
+            ..Default::default()
+        },
+        Filter {
+            type_code: Some("CRECHE".into()),
+            ..Default::default()
+        },
+        Filter {
+            subarea: Some("21".into()),
+            ..Default::default()
+        },
+    ];
+    let mut compared = 0;
+    for z in [5u8, 7, 9, 10, 11, 12] {
+        for (x, y) in tiles_over(cat.region().bbox().unwrap(), z) {
+            let t = TileId::new(u32::from(z), x, y).unwrap();
+            for f in &filters {
+                let a = summed.get_tile(t, f).unwrap();
+                let b = on_the_fly.get_tile(t, f).unwrap();
+                let services = |bytes: &Option<Vec<u8>>| -> Vec<String> {
+                    bytes.as_deref().map_or(Vec::new(), |b| {
+                        decode(b)
+                            .get("services")
+                            .into_iter()
+                            .flatten()
+                            .map(|f| {
+                                let props: std::collections::BTreeMap<_, _> =
+                                    f.props.iter().collect();
+                                format!("{:?} {props:?}", f.parts)
+                            })
+                            .collect()
+                    })
+                };
+                assert_eq!(services(&a), services(&b), "{z}/{x}/{y} {f:?}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "{compared}");
+}
