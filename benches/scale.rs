@@ -1,0 +1,95 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may; the library may not
+//! The scaling curve of a restart: 10k, 100k and 1M synthetic services already in the
+//! database; each restart runs in a fresh process (so its memory is its own) and reports the
+//! time from opening to serving-ready (index built, low-zoom clusters summed) and the resident
+//! memory it added per service. Ratios are against 10k in the same run.
+//! Run with `cargo bench --bench scale`; `BUSSOLA_BENCH_MAX=100000` skips 1M.
+use bussola::catalog::Catalog;
+use bussola::region::Region;
+use bussola::store::SqliteStore;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn manifest() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/demo-alentejo-central/region.toml")
+}
+
+/// Resident memory of this process, bytes.
+fn rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// In a child: seeds a database with `n` synthetic services.
+fn seed(db: &Path, n: usize) {
+    let mut region = Region::load(&manifest()).unwrap().region;
+    region.services = bussola::demo::synthetic_services(n, 42);
+    let store = SqliteStore::open(db).unwrap();
+    Catalog::open(region, Box::new(store)).unwrap();
+}
+
+/// In a child: a restart on the seeded database; prints seconds and bytes per service.
+fn restart(db: &Path, n: usize) {
+    let before = rss();
+    let t = Instant::now();
+    let opts = bussola::load::LoadOptions {
+        skip_services: true,
+        ..Default::default()
+    };
+    let region = Region::load_with(&manifest(), opts).unwrap().region;
+    let store = SqliteStore::open(db).unwrap();
+    let catalog = std::sync::Arc::new(Catalog::open(region, Box::new(store)).unwrap());
+    let tiles = bussola::tiles::CatalogTiles::new(catalog.clone());
+    tiles.prepare_clusters();
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(catalog.len().unwrap(), n);
+    let per = (rss().saturating_sub(before)) as f64 / n as f64;
+    println!("{secs} {per}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, what, db, n, ..] = args.as_slice() {
+        let n: usize = n.parse().unwrap();
+        match what.as_str() {
+            "seed" => return seed(Path::new(db), n),
+            "restart" => return restart(Path::new(db), n),
+            _ => {} // cargo bench's own arguments
+        }
+    }
+    let max: usize = std::env::var("BUSSOLA_BENCH_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    let dir = std::env::temp_dir().join(format!("bussola-scale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let me = std::env::current_exe().unwrap();
+    let run = |what: &str, db: &Path, n: usize| {
+        let out = std::process::Command::new(&me)
+            .args([what, db.to_str().unwrap(), &n.to_string()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    println!("| services | restart to ready | ratio | resident memory per service |");
+    println!("|---|---:|---:|---:|");
+    let mut base = None;
+    for n in [10_000usize, 100_000, 1_000_000].into_iter().filter(|&n| n <= max) {
+        let db = dir.join(format!("{n}.sqlite"));
+        run("seed", &db, n);
+        let line = run("restart", &db, n);
+        let mut it = line.split(' ').map(|v| v.parse::<f64>().unwrap());
+        let (secs, per) = (it.next().unwrap(), it.next().unwrap());
+        let base = *base.get_or_insert(secs);
+        println!(
+            "| {n} | {secs:.2} s | {:.1}x | {per:.0} bytes |",
+            secs / base
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
