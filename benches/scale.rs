@@ -73,13 +73,20 @@ fn main() {
             .args([what, db.to_str().unwrap(), &n.to_string()])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     };
     println!("| services | restart to ready | ratio | resident memory per service |");
     println!("|---|---:|---:|---:|");
     let mut base = None;
-    for n in [10_000usize, 100_000, 1_000_000].into_iter().filter(|&n| n <= max) {
+    for n in [10_000usize, 100_000, 1_000_000]
+        .into_iter()
+        .filter(|&n| n <= max)
+    {
         let db = dir.join(format!("{n}.sqlite"));
         run("seed", &db, n);
         let line = run("restart", &db, n);
