@@ -16,7 +16,10 @@ pub async fn download(
     let p = Params::parse(q.as_deref(), &["layer", "format"])?;
     let layer = p.text("layer").unwrap_or_else(|| "services".into());
     let format = p.text("format").unwrap_or_else(|| "geojson".into());
-    let e = export(&app.catalog, &layer, &format)?;
+    // Writing a whole region's file takes a while: not on the async workers.
+    let e = app
+        .blocking(move |cat| export(cat, &layer, &format))
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, e.content_type.to_string()),
