@@ -28,7 +28,7 @@ pub enum Crs {
 }
 
 impl Crs {
-    /// Parses "EPSG:3763", "urn:ogc:def:crs:EPSG::3763", "urn:ogc:def:crs:OGC:1.3:CRS84", "CRS84", "EPSG:4326", "http://www.opengis.net/def/crs/EPSG/0/3763" (4326 and CRS84 -> Wgs84).
+    /// Parses "EPSG:3763", "urn:ogc:def:crs:EPSG::3763", "urn:ogc:def:crs:OGC:1.3:CRS84", "CRS84", "EPSG:4326", `http://www.opengis.net/def/crs/EPSG/0/3763` (4326 and CRS84 -> Wgs84).
     pub fn parse(s: &str) -> Result<Crs, ReprojectError> {
         let unknown = || ReprojectError::UnknownCrs(s.to_string());
         let lower = s.trim().to_ascii_lowercase();

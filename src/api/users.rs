@@ -1,5 +1,5 @@
 //! Accounts, for admins: `POST /api/invitations`, `POST /api/users/{id}/link`,
-//! `GET /api/users`. Thin over [`crate::auth::invite`].
+//! `GET /api/users`. Thin over [`crate::auth::invite`](mod@crate::auth::invite).
 use super::auth::Auth;
 use super::error::ApiError;
 use super::AppState;

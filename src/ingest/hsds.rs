@@ -2,7 +2,7 @@
 //! them) or the tabular CSV datapackage. One record per `service_at_location`.
 //!
 //! Both forms are first laid out as tables (nested objects become rows with their foreign
-//! keys set), so the same code ([`build`]) turns either into records.
+//! keys set), so the same code (`build`) turns either into records.
 mod build;
 
 pub use build::VOCABULARY;

@@ -1,10 +1,10 @@
-//! Service records from any source, checked and converted into [`Service`]s.
+//! Service records from any source, checked and converted into [`Service`](crate::model::Service)s.
 //!
 //! Every source (a manifest's mapped file, a Carta Social listing, OpenStreetMap, HSDS) is first
 //! read into [`Record`]s: our field names (see [`crate::region::SERVICE_FIELDS`]) and a WGS84
 //! point when the source has one. [`convert`] then does the same checks for all of them, places
 //! records without coordinates with a [`Locate`] (the offline gazetteer), and keeps what the
-//! source said as [`Provenance`]. A record with errors is left out, never silently: the
+//! source said as [`Provenance`](crate::model::Provenance). A record with errors is left out, never silently: the
 //! reason is an [`Issue`].
 //!
 //! | reader | reads |

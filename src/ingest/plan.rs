@@ -53,7 +53,7 @@ fn entry(s: &Service) -> Option<&Provenance> {
 /// Plans importing `incoming` (each with one provenance entry, as [`super::convert`] makes
 /// them) over `stored`. Time grows linearly with both: records are matched by hash look-ups,
 /// and duplicate candidates are sought only among nearby services of their type from other
-/// sources (see [`super::grid`]);
+/// sources (see `ingest::grid`);
 /// `same` must therefore say `None` beyond [`crate::quality::duplicates::MAX_DISTANCE_M`].
 pub fn plan(stored: &[Service], mut incoming: Vec<Service>, same: SameService<'_>) -> Plan {
     crate::model::known_natures(stored, &mut incoming);

@@ -5,7 +5,7 @@
 //! - `boundaries.geojson`: the official CAOP boundaries (DGT, CC-BY 4.0), coordinates rounded
 //!   to 1e-5° (about 1 m) — the shared file is already simplified at about 22 m;
 //! - `municipalities.csv`: Census 2021 population by age (INE), the municipal seat and its
-//!   position (GeoNames, CC-BY 4.0; see [`seats`]) and the area of the boundary;
+//!   position (GeoNames, CC-BY 4.0; see `shipped::seats`) and the area of the boundary;
 //! - `creches-osm.geojson`: the real creches and kindergartens mapped in OpenStreetMap (ODbL);
 //! - `demo-services.geojson`: invented services (`demo: true`) for the responses with no open
 //!   data — every group but children, where OpenStreetMap is the only source;

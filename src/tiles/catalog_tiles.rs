@@ -359,7 +359,7 @@ impl TileSource for CatalogTiles {
         })
     }
 
-    /// Grows with every data change and every new set of indicators (see [`Changes`]).
+    /// Grows with every data change and every new set of indicators (see `tiles::changes`).
     fn version(&self) -> u64 {
         self.changes.version(&self.catalog)
     }

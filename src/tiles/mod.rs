@@ -1,7 +1,7 @@
 //! Vector tiles (Mapbox Vector Tile 2.1) built on the fly from the R-tree and the region.
 //!
 //! Every tile backend sits behind [`TileSource`]: an id, a TileJSON document and `get_tile`.
-//! [`CatalogTiles`] is the one over a [`Catalog`]; its layers:
+//! [`CatalogTiles`] is the one over a [`Catalog`](crate::catalog::Catalog); its layers:
 //!
 //! | layer | geometry | fields |
 //! |---|---|---|
