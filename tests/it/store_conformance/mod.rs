@@ -52,6 +52,7 @@ macro_rules! conformance {
                 services::a_failed_batch_writes_nothing,
                 services::an_organisation_keeps_its_contact,
                 services::data_outlives_the_store_value,
+                services::many_services_come_back_whole_and_in_order,
                 accounts::accounts_are_unique_by_email_in_any_case,
                 accounts::a_login_link_works_once_and_not_after_expiry,
                 accounts::sessions_end_when_revoked_or_expired,

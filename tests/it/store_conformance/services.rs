@@ -136,3 +136,19 @@ pub fn data_outlives_the_store_value(open: &Open, dir: &Path) {
     assert_eq!(store.seeded().unwrap(), ["r"]);
     assert!(!store.describe().is_empty());
 }
+
+pub fn many_services_come_back_whole_and_in_order(open: &Open, dir: &Path) {
+    let store = open(dir);
+    // More than a few batches of whatever size a backend reads in.
+    let many: Vec<Service> = (0..10_000)
+        .map(|i| {
+            let mut s = service(&format!("m{i:05}"));
+            s.capacity = Some(i % 97);
+            s
+        })
+        .collect();
+    store.seed("r", &many).unwrap();
+    let got = store.services().unwrap();
+    assert_eq!(got.len(), many.len());
+    assert!(got == many, "every record, in id order");
+}
