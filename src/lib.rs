@@ -25,16 +25,16 @@
 //! | [`mail`] | sending e-mail (invitations): a log-only default or SMTP, behind [`mail::Mailer`] |
 //! | [`edit`] | editing services: field validation, review classes, history and revert |
 //! | [`fields`] | the editable fields of services and organisations: review class, value, validation |
-//! | [`catalog`] | the store and the index kept in step; the queries the API serves |
+//! | [`catalog`] | the store and the index kept in step (the index a snapshot readers never wait for); the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
-//! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0 |
+//! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0; service features serialised once per record for the API |
 //! | [`feedback`] | citizens' reports of wrong records, sent without an account |
 //! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
 //! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
-//! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`] |
+//! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once per data version |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!
