@@ -8,8 +8,9 @@ use crate::Result;
 use bytes::Bytes;
 use lru::LruCache;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The default byte budget: the encoded and gzipped bytes of some thousands of tiles.
@@ -77,9 +78,13 @@ type Entry = (u64, Instant, Arc<Encoded>);
 /// The tiles by key, least recently used last, and the bytes they weigh.
 type Entries = (LruCache<Key, Entry>, usize);
 
+/// A tile being built (for a version), and where its result will be.
+type Building = HashMap<(Key, u64), Arc<OnceLock<std::result::Result<Arc<Encoded>, String>>>>;
+
 /// A bounded cache of encoded tiles in front of a [`TileSource`].
 pub struct TileCache {
     entries: Mutex<Entries>,
+    building: Mutex<Building>,
     budget: usize,
 }
 
@@ -96,6 +101,7 @@ impl TileCache {
     pub fn new(budget: usize) -> Self {
         TileCache {
             entries: Mutex::new((LruCache::unbounded(), 0)),
+            building: Mutex::new(HashMap::new()),
             budget,
         }
     }
@@ -152,23 +158,65 @@ impl TileCache {
                 return Ok(hit);
             }
         }
-        let built = Arc::new(Encoded::new(source.get_tile(tile, filter)?)?);
+        self.build_once(source, tile, filter, (key, now))
+    }
+
+    /// Keeps a built tile (within the byte budget, least recently used out first).
+    fn keep(&self, key: Key, now: u64, built: Arc<Encoded>) -> Result<()> {
         let weight = built.weight();
-        if weight <= self.budget {
-            let mut entries = self.lock()?;
-            let (lru, used) = &mut *entries;
-            if let Some((_, _, old)) = lru.put(key, (now, Instant::now(), built.clone())) {
-                *used -= old.weight();
-            }
-            *used += weight;
-            while *used > self.budget {
-                match lru.pop_lru() {
-                    Some((_, (_, _, out))) => *used -= out.weight(),
-                    None => break,
-                }
+        if weight > self.budget {
+            return Ok(());
+        }
+        let mut entries = self.lock()?;
+        let (lru, used) = &mut *entries;
+        if let Some((_, _, old)) = lru.put(key, (now, Instant::now(), built)) {
+            *used -= old.weight();
+        }
+        *used += weight;
+        while *used > self.budget {
+            match lru.pop_lru() {
+                Some((_, (_, _, out))) => *used -= out.weight(),
+                None => break,
             }
         }
-        Ok(built)
+        Ok(())
+    }
+
+    /// Builds a tile, once however many requests want it at the same time: the first builds,
+    /// the others wait for its result instead of building it again (many people opening the
+    /// same view after a change would otherwise build the same tiles many times over).
+    fn build_once(
+        &self,
+        source: &dyn TileSource,
+        tile: TileId,
+        filter: &Filter,
+        key: (Key, u64),
+    ) -> Result<Arc<Encoded>> {
+        let cell = {
+            let mut building = self
+                .building
+                .lock()
+                .map_err(|_| crate::Error::Internal("tile cache lock poisoned".into()))?;
+            building.entry(key.clone()).or_default().clone()
+        };
+        let out = cell.get_or_init(|| {
+            source
+                .get_tile(tile, filter)
+                .and_then(Encoded::new)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        });
+        let out = out.clone().map_err(crate::Error::Tile);
+        // Kept before the build is forgotten, so a request in between finds one or the other.
+        if let Ok(built) = &out {
+            self.keep(key.0.clone(), key.1, built.clone())?;
+        }
+        if let Ok(mut building) = self.building.lock() {
+            if building.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                building.remove(&key);
+            }
+        }
+        out
     }
 
     /// How many tiles and bytes it holds now.
@@ -305,5 +353,50 @@ mod tests {
         let kept = cache.get(&s, t, &Filter::default()).unwrap();
         assert_eq!(s.builds.load(Ordering::SeqCst), 1, "not built again");
         assert!(Arc::ptr_eq(&first, &kept));
+    }
+
+    #[test]
+    fn a_tile_wanted_by_many_at_once_is_built_once() {
+        /// A source that takes its time, so the requests overlap.
+        struct Slow(AtomicU32);
+        impl TileSource for Slow {
+            fn id(&self) -> &str {
+                "slow"
+            }
+            fn tilejson(&self, _: &str) -> serde_json::Value {
+                serde_json::Value::Null
+            }
+            fn version(&self) -> u64 {
+                1
+            }
+            fn get_tile(&self, _: TileId, _: &Filter) -> Result<Option<Vec<u8>>> {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                Ok(Some(vec![7; 10]))
+            }
+        }
+        let source = Slow(AtomicU32::new(0));
+        let cache = TileCache::new(1 << 20);
+        let t = TileId::new(8, 120, 97).unwrap();
+        let tags: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        cache
+                            .get(&source, t, &Filter::default())
+                            .unwrap()
+                            .tag
+                            .clone()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(
+            source.0.load(Ordering::SeqCst),
+            1,
+            "built once for eight requests"
+        );
+        assert!(tags.iter().all(|t| *t == tags[0]));
     }
 }
