@@ -50,17 +50,8 @@ for z in range(12, 15):
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 print(f"{len(out)} tiles in the list", file=sys.stderr)
 PY
-cat >"$work/tiles.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("TILE_LIST")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i], { ["Accept-Encoding"] = "gzip" })
-end
-LUA
 run() { wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"; }
-TILE_LIST="$work/tiles.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/tiles.out"
+PATH_LIST="$work/tiles.txt" run -s benches/paths.lua "http://127.0.0.1:$port" >"$work/tiles.out"
 run "http://127.0.0.1:$port/tiles.json" >"$work/health.out"
 
 # Nearest k=10 from 200 places spread over Alentejo Central (fixed seed).
@@ -70,7 +61,7 @@ r = random.Random(7)
 pts = [(r.uniform(-8.7, -7.0), r.uniform(38.1, 39.1)) for _ in range(200)]
 open(sys.argv[1], "w").write("\n".join(f"/api/nearest?lon={x:.5f}&lat={y:.5f}&k=10" for x, y in pts) + "\n")
 PY
-TILE_LIST="$work/near.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/near.out"
+PATH_LIST="$work/near.txt" run -s benches/paths.lua "http://127.0.0.1:$port" >"$work/near.out"
 
 # The write stream: an admin account (login link from the CLI, on the server's database), a
 # session, and 20 PATCH/s alternating one service's capacity for as long as wrk runs.
@@ -101,7 +92,7 @@ while time.monotonic() - start < secs:
 print(f"{n} writes ({n / (time.monotonic() - start):.1f}/s), {failed} refused: {why}")
 PY
 writer=$!
-TILE_LIST="$work/tiles.txt" run -s "$work/tiles.lua" "http://127.0.0.1:$port" >"$work/tiles-writes.out"
+PATH_LIST="$work/tiles.txt" run -s benches/paths.lua "http://127.0.0.1:$port" >"$work/tiles-writes.out"
 wait $writer
 cat "$work/writes.out"
 

@@ -86,16 +86,7 @@ open(sys.argv[1], "w").write("".join(
     f"/api/nearest?lon={-9.5 + 3.3 * r.random():.5f}&lat={37.0 + 5.1 * r.random():.5f}&k=10\n"
     for _ in range(1000)))
 PY
-cat >"$work/near.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("NEAR_LIST")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i], { ["Accept-Encoding"] = "gzip" })
-end
-LUA
-NEAR_LIST="$work/near.txt" wrk -t2 -c"$conns" -d"${secs}s" -s "$work/near.lua" \
+PATH_LIST="$work/near.txt" wrk -t2 -c"$conns" -d"${secs}s" -s benches/paths.lua \
   "http://127.0.0.1:$port" >"$work/wrk.out"
 python3 - "$work/wrk.out" "$work/pgbench.out" "$n" <<'PY'
 import re, sys

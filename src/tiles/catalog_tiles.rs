@@ -1,4 +1,5 @@
 //! [`CatalogTiles`]: the tiles over a catalog, its services and its region's municipalities.
+use super::background;
 use super::changes::{Area, Changes};
 use super::clusters::Clusters;
 use super::mercator::{to_world, TileId};
@@ -9,13 +10,8 @@ use crate::coverage::Indicator;
 use arc_swap::ArcSwapOption;
 use geo::InteriorPoint;
 use serde_json::json;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
-
-/// How long a recomputation of the indicators waits for more writes to come.
-const SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
-/// The shortest time between two recomputations of the indicators.
-const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Tiles over a catalog: its services and its region's municipalities.
 pub struct CatalogTiles {
@@ -147,97 +143,52 @@ impl CatalogTiles {
         if let Some(c) = current.filter(|c| c.for_version == version) {
             return Some(c);
         }
-        if self.clustering.swap(true, Ordering::AcqRel) {
-            return None;
-        }
-        let (catalog, clusters, clustering) = (
-            self.catalog.clone(),
-            self.clusters.clone(),
-            self.clustering.clone(),
-        );
-        let spawned = std::thread::Builder::new()
-            .name("tile-clusters".into())
-            .spawn(move || {
-                let mut last: Option<std::time::Instant> = None;
-                loop {
-                    std::thread::sleep(match last {
-                        None => SETTLE,
-                        Some(t) => EVERY.saturating_sub(t.elapsed()),
-                    });
-                    last = Some(std::time::Instant::now());
-                    let version = catalog.data_version();
-                    if clusters
-                        .load()
-                        .as_ref()
-                        .is_some_and(|c| c.for_version == version)
-                    {
-                        break;
-                    }
-                    let built = catalog.with_shared(|s| Clusters::build(s, version));
-                    clusters.store(Some(Arc::new(built)));
-                }
-                clustering.store(false, Ordering::Release);
-            });
-        if spawned.is_err() {
-            self.clustering.store(false, Ordering::Release);
-        }
+        let (catalog, clusters) = (self.catalog.clone(), self.clusters.clone());
+        background::keep_current("tile-clusters", &self.clustering, move || {
+            let version = catalog.data_version();
+            if clusters
+                .load()
+                .as_ref()
+                .is_some_and(|c| c.for_version == version)
+            {
+                return true;
+            }
+            let built = catalog.with_shared(|s| Clusters::build(s, version));
+            clusters.store(Some(Arc::new(built)));
+            false
+        });
         None
     }
 
     /// Starts one thread (unless one runs) that recomputes the indicators until they are as
     /// of the latest data version.
     fn refresh_in_background(&self) {
-        if self.deriving.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let (catalog, props, deriving) = (
-            self.catalog.clone(),
-            self.props.clone(),
-            self.deriving.clone(),
-        );
+        let (catalog, props) = (self.catalog.clone(), self.props.clone());
         let (changes, bounds) = (self.changes.clone(), self.muni_bounds.clone());
-        let spawned = std::thread::Builder::new()
-            .name("tile-indicators".into())
-            .spawn(move || {
-                let mut last: Option<std::time::Instant> = None;
-                loop {
-                    // Let a burst of writes settle, and recompute at most once a second: the
-                    // tiles meanwhile show the previous indicators.
-                    std::thread::sleep(match last {
-                        None => SETTLE,
-                        Some(t) => EVERY.saturating_sub(t.elapsed()),
-                    });
-                    last = Some(std::time::Instant::now());
-                    let version = catalog.data_version();
-                    if props
-                        .load()
-                        .as_ref()
-                        .is_some_and(|d| d.for_version == version)
-                    {
-                        break;
-                    }
-                    match derive(&catalog, version) {
-                        Ok(d) => {
-                            // Published first, then the version moves: a tile built under
-                            // the new version never shows the old indicators.
-                            let new = Arc::new(d);
-                            let old = props.swap(Some(new.clone()));
-                            match old {
-                                Some(old) => changes.indicators(&old, &new, &bounds),
-                                None => changes.indicators(&new, &new, &bounds),
-                            }
-                        }
-                        Err(e) => {
-                            tracing::warn!("tile indicators not recomputed: {e}");
-                            break;
-                        }
-                    }
+        background::keep_current("tile-indicators", &self.deriving, move || {
+            let version = catalog.data_version();
+            if props
+                .load()
+                .as_ref()
+                .is_some_and(|d| d.for_version == version)
+            {
+                return true;
+            }
+            match derive(&catalog, version) {
+                Ok(d) => {
+                    // Published first, then the version moves: a tile built under the new
+                    // version never shows the old indicators.
+                    let new = Arc::new(d);
+                    let old = props.swap(Some(new.clone()));
+                    changes.indicators(old.as_deref().unwrap_or(&new), &new, &bounds);
+                    false
                 }
-                deriving.store(false, Ordering::Release);
-            });
-        if spawned.is_err() {
-            self.deriving.store(false, Ordering::Release);
-        }
+                Err(e) => {
+                    tracing::warn!("tile indicators not recomputed: {e}");
+                    true
+                }
+            }
+        });
     }
 }
 

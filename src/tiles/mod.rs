@@ -9,6 +9,7 @@
 //! | `municipalities` | polygons, simplified per zoom, clipped to tile + buffer | `code`, `name`, `population`, `population_65_plus`, `elderly_rate`, `elderly_gap_class`, `early_childhood_rate`, `early_childhood_gap_class`, `approximate`, and per family of [`GAP_FAMILIES`] `<family>_mean_km`, `<family>_share_beyond`, `<family>_access` |
 //! | `municipality_labels` | points (seat, or a point inside) | `code`, `name` |
 //! | `gaps` | the population surface's points | `municipality`, `population`, `age_65_plus`, `age_0_2`, `<family>_km` (nearest service of each of [`GAP_FAMILIES`]) |
+mod background;
 pub mod cache;
 mod catalog_tiles;
 mod changes;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 pub mod accounts;
+pub mod locked;
 pub mod mvt;
 pub mod server;
 use axum::body::Body;
