@@ -3,6 +3,7 @@
 use bussola::demo::{synthetic_services, Rng};
 use bussola::distance::geodesic_m;
 use bussola::index::ServiceIndex;
+use bussola::model::Facts;
 use bussola::model::Service;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -42,7 +43,7 @@ fn bench(c: &mut Criterion) {
                 let &(lon, lat) = next.next().unwrap_or(&(-8.0, 38.5));
                 black_box(
                     index
-                        .nearest(lon, lat, 10, f64::INFINITY, |s| s.type_code == "CRECHE")
+                        .nearest(lon, lat, 10, f64::INFINITY, |s| s.type_code() == "CRECHE")
                         .len(),
                 )
             })

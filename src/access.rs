@@ -12,7 +12,7 @@
 //! Distances are great-circle distances on the mean Earth sphere (within 0.6 % of the WGS84
 //! geodesic), so that a whole region computes in milliseconds.
 use crate::distance::{chord2_to_sphere_m, sphere_m_to_chord2, unit_vector};
-use crate::model::{Municipality, Service};
+use crate::model::{Facts, Municipality};
 use crate::surface::{Surface, SurfacePoint};
 use crate::taxonomy::Taxonomy;
 use rstar::primitives::GeomWithData;
@@ -154,9 +154,9 @@ pub struct PointAccess {
 type Site = GeomWithData<[f64; 3], usize>;
 
 /// Distances and access for every surface point, given the services (any type filtering done).
-pub fn point_access(
+pub fn point_access<S: Facts>(
     points: &[SurfacePoint],
-    services: &[&Service],
+    services: &[S],
     target: Target,
     params: &Params,
 ) -> Vec<PointAccess> {
@@ -164,7 +164,7 @@ pub fn point_access(
         services
             .iter()
             .enumerate()
-            .map(|(i, s)| GeomWithData::new(unit_vector(s.lon, s.lat), i))
+            .map(|(i, s)| GeomWithData::new(unit_vector(s.lon(), s.lat()), i))
             .collect(),
     );
     let point_tree: RTree<Site> = RTree::bulk_load(
@@ -181,13 +181,13 @@ pub fn point_access(
     let ratio: Vec<f64> = services
         .iter()
         .map(|s| {
-            let here = unit_vector(s.lon, s.lat);
+            let here = unit_vector(s.lon(), s.lat());
             let demand: f64 = point_tree
                 .locate_within_distance(here, reach)
                 .map(|p| target.weight(&points[p.data]) * decay(km(dist2(p.geom(), &here)), d0))
                 .sum();
             if demand > 0.0 {
-                f64::from(s.capacity.unwrap_or(0)) / demand
+                f64::from(s.capacity().unwrap_or(0)) / demand
             } else {
                 0.0
             }
@@ -273,10 +273,10 @@ fn row(
 }
 
 /// The report for services of `types` over the region's municipalities and surface.
-pub fn compute(
+pub fn compute<S: Facts>(
     municipalities: &[Municipality],
     surface: &Surface,
-    services: &[&Service],
+    services: &[S],
     types: &[String],
     target: Target,
     params: &Params,
@@ -308,9 +308,9 @@ pub fn compute(
                     ..r
                 };
             }
-            for s in services.iter().filter(|s| s.municipality == m.code) {
+            for s in services.iter().filter(|s| s.municipality() == m.code) {
                 r.services += 1;
-                r.capacity += u64::from(s.capacity.unwrap_or(0));
+                r.capacity += u64::from(s.capacity().unwrap_or(0));
             }
             r
         })

@@ -1,6 +1,6 @@
 //! Accounts and roles: what an account is and what it may do. The vocabulary that the store,
 //! `auth` and the use cases share, so it sits at the bottom of the layers; `auth` re-exports it.
-use crate::model::Service;
+use crate::model::Facts;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -71,17 +71,17 @@ pub struct User {
 impl User {
     /// Whether this account may edit a service: admin all, a moderator those in its
     /// municipalities, a provider those of its own provider id.
-    pub fn may_edit(&self, s: &Service) -> bool {
+    pub fn may_edit(&self, s: &impl Facts) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Moderator => self.municipalities.contains(&s.municipality),
-            Role::Provider => self.provider.as_deref() == Some(s.provider.id.as_str()),
+            Role::Moderator => self.municipalities.iter().any(|m| m == s.municipality()),
+            Role::Provider => self.provider.as_deref() == Some(s.provider_id()),
         }
     }
 
     /// Whether this account may approve or reject changes to a service (admins, and moderators
     /// in their municipalities).
-    pub fn may_review(&self, s: &Service) -> bool {
+    pub fn may_review(&self, s: &impl Facts) -> bool {
         self.role != Role::Provider && self.may_edit(s)
     }
 }

@@ -6,7 +6,7 @@
 //!   row says which).
 //!
 //! These are the responses Carta Social counts (tp 2107, 2103, 2101; 1103, 1101, 1102).
-use crate::model::{Municipality, Service};
+use crate::model::{Facts, Municipality};
 use crate::region::manifest::Links;
 use crate::taxonomy::Taxonomy;
 use serde::Serialize;
@@ -224,10 +224,10 @@ fn rate(capacity: u64, population: Option<u64>) -> Option<f64> {
 /// let r = compute(Indicator::Elderly, &[m], [&s], &tax, 12.0);
 /// assert_eq!(r.municipalities[0].rate, Some(15.0));
 /// ```
-pub fn compute<'a, 'm>(
+pub fn compute<'m, S: Facts>(
     indicator: Indicator,
     municipalities: impl IntoIterator<Item = &'m Municipality>,
-    services: impl IntoIterator<Item = &'a Service>,
+    services: impl IntoIterator<Item = S>,
     taxonomy: &Taxonomy,
     target: f64,
 ) -> CoverageReport {
@@ -249,19 +249,19 @@ pub fn compute<'a, 'm>(
         .collect();
     let codes = indicator.response_codes();
     for s in services {
-        let Some(&i) = at.get(&s.municipality) else {
+        let Some(&i) = at.get(s.municipality()) else {
             continue;
         };
         let row = &mut rows[i];
-        let cap = u64::from(s.capacity.unwrap_or(0));
-        if let Some(group) = taxonomy.get(&s.type_code).map(|r| r.group.clone()) {
+        let cap = u64::from(s.capacity().unwrap_or(0));
+        if let Some(group) = taxonomy.get(s.type_code()).map(|r| r.group.clone()) {
             *row.services_by_group.entry(group.clone()).or_default() += 1;
             *row.capacity_by_group.entry(group).or_default() += cap;
         }
-        if codes.contains(&s.type_code.as_str()) {
+        if codes.contains(&s.type_code()) {
             row.services += 1;
             row.capacity += cap;
-            if s.capacity.is_none() {
+            if s.capacity().is_none() {
                 row.services_without_capacity += 1;
             }
         }

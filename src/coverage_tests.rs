@@ -1,6 +1,7 @@
 //! Tests of the coverage indicators and gap classes.
 use super::*;
 use crate::demo::{example_municipality, example_service};
+use crate::model::Service;
 
 fn muni(code: &str, p65: u64, births: Option<u64>) -> Municipality {
     let mut m = example_municipality();

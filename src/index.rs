@@ -3,16 +3,20 @@
 //! Points are indexed as unit vectors (see [`crate::distance`]), so nearest-neighbour order in
 //! the tree is great-circle order. The search keeps going until the spherical lower bound of the
 //! next candidate exceeds the k-th best geodesic distance, so results equal a brute-force scan.
+//!
+//! The index keeps a [`Brief`] of each service, not the full record: what search, tiles and
+//! indicators read. Answers that show full records read them from the store.
 use crate::distance::{chord2_to_sphere_m, geodesic_m, unit_vector, SPHERE_BOUND};
-use crate::model::Service;
+use crate::model::{Brief, Codes, Facts, Service};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
     xyz: [f64; 3],
-    slot: usize,
+    slot: u32,
 }
 
 impl RTreeObject for Entry {
@@ -32,108 +36,198 @@ impl PointDistance for Entry {
 #[derive(Debug, Clone, Copy)]
 pub struct Hit<'a> {
     /// The service (shared: the caller may keep it without copying).
-    pub service: &'a Arc<Service>,
+    pub service: &'a Arc<Brief>,
     /// Geodesic distance from the query point, metres.
     pub distance_m: f64,
 }
 
-/// A spatial index of services by position, with the services themselves.
+/// Slots by id, keyed by a hash of the id (8 bytes, not a copy of it); ids whose hash another
+/// id already has go to `collided`, keyed by the id itself.
+#[derive(Debug, Clone)]
+struct Ids {
+    by_hash: HashMap<u64, u32>,
+    collided: HashMap<Box<str>, u32>,
+    hash: fn(&str) -> u64,
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids {
+            by_hash: HashMap::new(),
+            collided: HashMap::new(),
+            hash: id_hash,
+        }
+    }
+}
+
+fn id_hash(id: &str) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(id)
+}
+
+impl Ids {
+    fn get(&self, id: &str, slots: &[Option<Arc<Brief>>]) -> Option<u32> {
+        if let Some(&slot) = self.collided.get(id) {
+            return Some(slot);
+        }
+        let &slot = self.by_hash.get(&(self.hash)(id))?;
+        let held = slots.get(slot as usize)?.as_ref()?;
+        (held.id() == id).then_some(slot)
+    }
+
+    fn insert(&mut self, id: &str, slot: u32) {
+        match self.by_hash.entry((self.hash)(id)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(slot);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(id.into(), slot);
+            }
+        }
+    }
+
+    fn remove(&mut self, id: &str, slot: u32) {
+        if self.collided.remove(id).is_some() {
+            return;
+        }
+        let hash = (self.hash)(id);
+        if self.by_hash.get(&hash) == Some(&slot) {
+            self.by_hash.remove(&hash);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.by_hash.len() + self.collided.len()
+    }
+}
+
+/// A spatial index of services by position, with their briefs.
 ///
-/// Records are shared (`Arc`), so a clone copies the tree and the slots, not the services: a
+/// Briefs are shared (`Arc`), so a clone copies the tree and the slots, not the briefs: a
 /// writer clones the published index, changes its copy and publishes it whole (see
 /// [`crate::catalog`]), while readers keep the one they hold.
 #[derive(Debug, Default, Clone)]
 pub struct ServiceIndex {
     tree: RTree<Entry>,
-    slots: Vec<Option<Arc<Service>>>,
-    free: Vec<usize>,
-    by_id: HashMap<Arc<str>, usize>,
+    slots: Vec<Option<Arc<Brief>>>,
+    free: Vec<u32>,
+    ids: Ids,
+    codes: Codes,
 }
 
 impl ServiceIndex {
-    /// Builds an index with bulk loading.
+    /// Builds an index of full records with bulk loading (their briefs are kept).
     pub fn new(services: Vec<Service>) -> Self {
-        let mut by_id = HashMap::with_capacity(services.len());
-        let mut slots = Vec::with_capacity(services.len());
-        for s in services {
-            if let Some(&old) = by_id.get(s.id.as_str()) {
-                slots[old] = Some(Arc::new(s));
-            } else {
-                by_id.insert(Arc::from(s.id.as_str()), slots.len());
-                slots.push(Some(Arc::new(s)));
+        let mut codes = Codes::default();
+        let briefs = services.iter().map(|s| Brief::of(s, &mut codes)).collect();
+        Self::of_briefs(briefs, codes)
+    }
+
+    /// Builds an index of briefs with bulk loading; `codes` are those they share (later
+    /// writes share them too). A later brief replaces an earlier one with the same id.
+    pub fn of_briefs(briefs: Vec<Brief>, codes: Codes) -> Self {
+        let mut idx = ServiceIndex {
+            codes,
+            ..Default::default()
+        };
+        idx.slots.reserve(briefs.len());
+        for b in briefs {
+            match idx.ids.get(b.id(), &idx.slots) {
+                Some(old) => idx.slots[old as usize] = Some(Arc::new(b)),
+                None => {
+                    let slot = u32::try_from(idx.slots.len()).unwrap_or(u32::MAX);
+                    idx.ids.insert(b.id(), slot);
+                    idx.slots.push(Some(Arc::new(b)));
+                }
             }
         }
-        let entries = slots
+        let entries = idx
+            .slots
             .iter()
             .enumerate()
             .filter_map(|(slot, s)| {
                 s.as_ref().map(|s| Entry {
-                    xyz: unit_vector(s.lon, s.lat),
-                    slot,
+                    xyz: unit_vector(s.lon(), s.lat()),
+                    slot: slot as u32,
                 })
             })
             .collect();
-        ServiceIndex {
-            tree: RTree::bulk_load(entries),
-            slots,
-            free: Vec::new(),
-            by_id,
-        }
+        idx.tree = RTree::bulk_load(entries);
+        idx
     }
 
     /// Number of services.
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.ids.len()
     }
 
     /// Whether there is no service.
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.len() == 0
     }
 
-    /// The service with this id.
-    pub fn get(&self, id: &str) -> Option<&Service> {
-        self.by_id.get(id).and_then(|&i| self.slots[i].as_deref())
+    /// The brief of the service with this id.
+    pub fn get(&self, id: &str) -> Option<&Brief> {
+        self.shared(id).map(|b| &**b)
     }
 
-    /// The service with this id, shared (kept without copying it).
-    pub fn shared(&self, id: &str) -> Option<&Arc<Service>> {
-        self.by_id.get(id).and_then(|&i| self.slots[i].as_ref())
+    /// The brief of the service with this id, shared (kept without copying it).
+    pub fn shared(&self, id: &str) -> Option<&Arc<Brief>> {
+        let slot = self.ids.get(id, &self.slots)?;
+        self.slots.get(slot as usize)?.as_ref()
     }
 
-    /// All services, shared, in no particular order.
-    pub fn iter_shared(&self) -> impl Iterator<Item = &Arc<Service>> {
+    /// All briefs, shared, in no particular order.
+    pub fn iter_shared(&self) -> impl Iterator<Item = &Arc<Brief>> {
         self.slots.iter().flatten()
     }
 
-    /// All services, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &Service> {
+    /// All briefs, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Brief> {
         self.slots.iter().flatten().map(|s| &**s)
     }
 
-    /// Inserts a service, replacing one with the same id.
-    pub fn upsert(&mut self, service: Service) {
+    /// Inserts a service's brief, replacing one with the same id; returns the brief kept.
+    pub fn upsert(&mut self, service: &Service) -> Arc<Brief> {
         self.remove(&service.id);
-        let slot = self.free.pop().unwrap_or(self.slots.len());
+        let brief = Arc::new(Brief::of(service, &mut self.codes));
+        let slot = self
+            .free
+            .pop()
+            .unwrap_or(u32::try_from(self.slots.len()).unwrap_or(u32::MAX));
         let entry = Entry {
             xyz: unit_vector(service.lon, service.lat),
             slot,
         };
-        self.by_id.insert(Arc::from(service.id.as_str()), slot);
-        if slot == self.slots.len() {
-            self.slots.push(Some(Arc::new(service)));
+        self.ids.insert(&service.id, slot);
+        if slot as usize == self.slots.len() {
+            self.slots.push(Some(brief.clone()));
         } else {
-            self.slots[slot] = Some(Arc::new(service));
+            self.slots[slot as usize] = Some(brief.clone());
         }
         self.tree.insert(entry);
+        brief
     }
 
-    /// Removes a service; returns it if it was there.
-    pub fn remove(&mut self, id: &str) -> Option<Arc<Service>> {
-        let slot = self.by_id.remove(id)?;
-        let old = self.slots[slot].take()?;
+    /// Renews the briefs that `which` picks (same content, new value), so that what was made
+    /// from the old ones (features kept by record) is made again; returns their positions.
+    pub fn refresh(&mut self, which: impl Fn(&Brief) -> bool) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        for slot in self.slots.iter_mut().flatten() {
+            if which(slot) {
+                out.push((slot.lon(), slot.lat()));
+                *slot = Arc::new((**slot).clone());
+            }
+        }
+        out
+    }
+
+    /// Removes a service; returns its brief if it was there.
+    pub fn remove(&mut self, id: &str) -> Option<Arc<Brief>> {
+        let slot = self.ids.get(id, &self.slots)?;
+        let old = self.slots.get_mut(slot as usize)?.take()?;
+        self.ids.remove(id, slot);
         self.tree.remove(&Entry {
-            xyz: unit_vector(old.lon, old.lat),
+            xyz: unit_vector(old.lon(), old.lat()),
             slot,
         });
         self.free.push(slot);
@@ -145,11 +239,12 @@ impl ServiceIndex {
     ///
     /// ```
     /// # use bussola::index::ServiceIndex;
+    /// # use bussola::model::Facts;
     /// # fn svc(id: &str, lon: f64, lat: f64) -> bussola::model::Service {
     /// #     let mut s = bussola::demo::example_service(); s.id = id.into(); s.lon = lon; s.lat = lat; s }
     /// let idx = ServiceIndex::new(vec![svc("a", -7.9, 38.57), svc("b", -7.5, 38.8), svc("c", -8.2, 38.65)]);
     /// let hits = idx.nearest(-7.91, 38.58, 2, f64::INFINITY, |_| true);
-    /// let ids: Vec<&str> = hits.iter().map(|h| h.service.id.as_str()).collect();
+    /// let ids: Vec<&str> = hits.iter().map(|h| h.service.id()).collect();
     /// assert_eq!(ids, ["a", "c"]);
     /// ```
     pub fn nearest(
@@ -158,7 +253,7 @@ impl ServiceIndex {
         lat: f64,
         k: usize,
         max_m: f64,
-        filter: impl Fn(&Service) -> bool,
+        filter: impl Fn(&Brief) -> bool,
     ) -> Vec<Hit<'_>> {
         let mut best: Vec<Hit<'_>> = Vec::with_capacity(k + 1);
         if k == 0 {
@@ -173,13 +268,13 @@ impl ServiceIndex {
             if best.len() == k && best.last().is_some_and(|h| lower > h.distance_m) {
                 break;
             }
-            let Some(service) = self.slots[entry.slot].as_ref() else {
+            let Some(service) = self.slots.get(entry.slot as usize).and_then(Option::as_ref) else {
                 continue;
             };
             if !filter(service) {
                 continue;
             }
-            let distance_m = geodesic_m((lon, lat), (service.lon, service.lat));
+            let distance_m = geodesic_m((lon, lat), (service.lon(), service.lat()));
             if distance_m > max_m {
                 continue;
             }
@@ -203,13 +298,13 @@ impl ServiceIndex {
         min_lat: f64,
         max_lon: f64,
         max_lat: f64,
-    ) -> impl Iterator<Item = &Service> {
+    ) -> impl Iterator<Item = &Brief> {
         let envelope = sphere_envelope(min_lon, min_lat, max_lon, max_lat);
         self.tree
             .locate_in_envelope_intersecting(&envelope)
-            .filter_map(move |e| self.slots[e.slot].as_deref())
+            .filter_map(move |e| self.slots.get(e.slot as usize).and_then(|s| s.as_deref()))
             .filter(move |s| {
-                (min_lon..=max_lon).contains(&s.lon) && (min_lat..=max_lat).contains(&s.lat)
+                (min_lon..=max_lon).contains(&s.lon()) && (min_lat..=max_lat).contains(&s.lat())
             })
     }
 }
@@ -218,7 +313,7 @@ impl ServiceIndex {
 pub fn hit_order(a: &Hit<'_>, b: &Hit<'_>) -> std::cmp::Ordering {
     a.distance_m
         .total_cmp(&b.distance_m)
-        .then_with(|| a.service.id.cmp(&b.service.id))
+        .then_with(|| a.service.id().cmp(b.service.id()))
 }
 
 /// A 3-D box that holds every unit vector of a lon/lat box (slightly padded).
@@ -277,10 +372,10 @@ mod tests {
             svc("mid", -7.6, 38.8, "CRECHE"),
         ]);
         let hits = idx.nearest(-7.9, 38.57, 10, f64::INFINITY, |_| true);
-        let ids: Vec<&str> = hits.iter().map(|h| h.service.id.as_str()).collect();
+        let ids: Vec<&str> = hits.iter().map(|h| h.service.id()).collect();
         assert_eq!(ids, ["near", "mid", "far"]);
         assert!(hits[0].distance_m < 1.0);
-        let erpi = idx.nearest(-7.9, 38.57, 10, f64::INFINITY, |s| s.type_code == "ERPI");
+        let erpi = idx.nearest(-7.9, 38.57, 10, f64::INFINITY, |s| s.type_code() == "ERPI");
         assert_eq!(erpi.len(), 2);
         let close = idx.nearest(-7.9, 38.57, 10, 40_000.0, |_| true);
         assert_eq!(close.len(), 2, "only near and mid within 40 km");
@@ -289,7 +384,7 @@ mod tests {
     #[test]
     fn upsert_and_remove_keep_tree_in_step() {
         let mut idx = ServiceIndex::new(vec![svc("a", -7.9, 38.57, "ERPI")]);
-        idx.upsert(svc("a", -7.0, 38.0, "ERPI"));
+        idx.upsert(&svc("a", -7.0, 38.0, "ERPI"));
         assert_eq!(idx.len(), 1);
         let hit = idx.nearest(-7.0, 38.0, 1, f64::INFINITY, |_| true);
         assert!(
@@ -300,8 +395,8 @@ mod tests {
         assert!(idx
             .nearest(-7.0, 38.0, 1, f64::INFINITY, |_| true)
             .is_empty());
-        idx.upsert(svc("b", 1.0, 1.0, "ERPI"));
-        assert_eq!(idx.get("b").map(|s| s.lon), Some(1.0));
+        idx.upsert(&svc("b", 1.0, 1.0, "ERPI"));
+        assert_eq!(idx.get("b").map(|s| s.lon()), Some(1.0));
     }
 
     #[test]
@@ -315,7 +410,7 @@ mod tests {
             .collect();
         let idx = ServiceIndex::new(pts.clone());
         let (a, b, c, d) = (-8.5, 37.5, -7.2, 39.1);
-        let mut got: Vec<&str> = idx.in_bbox(a, b, c, d).map(|s| s.id.as_str()).collect();
+        let mut got: Vec<&str> = idx.in_bbox(a, b, c, d).map(|s| s.id()).collect();
         let mut want: Vec<&str> = pts
             .iter()
             .filter(|s| s.lon >= a && s.lon <= c && s.lat >= b && s.lat <= d)
@@ -325,5 +420,21 @@ mod tests {
         want.sort_unstable();
         assert_eq!(got, want);
         assert!(!got.is_empty());
+    }
+
+    #[test]
+    fn ids_whose_hashes_collide_are_still_told_apart() {
+        // Every id hashes alike here.
+        let mut idx = ServiceIndex::default();
+        idx.ids.hash = |_| 7;
+        idx.upsert(&svc("a", -7.9, 38.57, "ERPI"));
+        idx.upsert(&svc("b", -7.0, 38.0, "ERPI"));
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx.get("a").map(|s| s.lon()), Some(-7.9));
+        assert_eq!(idx.get("b").map(|s| s.lon()), Some(-7.0));
+        assert!(idx.remove("b").is_some());
+        assert!(idx.get("b").is_none());
+        assert_eq!(idx.get("a").map(|s| s.lon()), Some(-7.9));
+        assert_eq!(idx.len(), 1);
     }
 }

@@ -2,6 +2,9 @@
 use geo_types::MultiPolygon;
 use serde::{Deserialize, Serialize};
 
+mod brief;
+pub use brief::{Brief, BriefFields, Codes, Facts};
+
 /// The legal nature of a provider (natureza jurídica).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,6 @@
 //! Place names people type to say where they are: municipalities and the localities that
 //! services name, matched accent- and case-insensitively.
-use crate::model::{Municipality, Service};
+use crate::model::{Facts, Municipality};
 use crate::text::fold;
 use geo::InteriorPoint;
 use serde::Serialize;
@@ -36,12 +36,12 @@ pub struct Place {
 ///
 /// ```
 /// let m = bussola::demo::example_municipality();
-/// let found = bussola::places::search(&[m], std::iter::empty(), "evo", 5);
+/// let found = bussola::places::search(&[m], std::iter::empty::<bussola::model::Service>(), "evo", 5);
 /// assert_eq!(found[0].name, "Évora");
 /// ```
-pub fn search<'a>(
+pub fn search<S: Facts>(
     municipalities: &[Municipality],
-    services: impl Iterator<Item = &'a Service>,
+    services: impl Iterator<Item = S>,
     q: &str,
     limit: usize,
 ) -> Vec<Place> {
@@ -72,14 +72,14 @@ pub fn search<'a>(
     // Localities: the mean position of the services that name them, per municipality.
     let mut localities: BTreeMap<(String, String), (String, f64, f64, f64)> = BTreeMap::new();
     for s in services {
-        let Some(name) = s.locality.as_deref() else {
+        let Some(name) = s.locality() else {
             continue;
         };
         let e = localities
-            .entry((fold(name), s.municipality.clone()))
+            .entry((fold(name), s.municipality().to_string()))
             .or_insert((name.to_string(), 0.0, 0.0, 0.0));
-        e.1 += s.lon;
-        e.2 += s.lat;
+        e.1 += s.lon();
+        e.2 += s.lat();
         e.3 += 1.0;
     }
     for ((folded, muni), (name, lon, lat, n)) in localities {
@@ -114,6 +114,7 @@ pub fn search<'a>(
 mod tests {
     use super::*;
     use crate::demo::{example_municipality, example_service};
+    use crate::model::Service;
 
     #[test]
     fn finds_municipalities_and_localities_by_folded_words() {
@@ -158,9 +159,14 @@ mod tests {
         b.code = "0713".into();
         let mut c = example_municipality();
         c.name = "Évora".into();
-        let found = search(&[a.clone(), b.clone(), c], std::iter::empty(), "vi", 10);
+        let found = search(
+            &[a.clone(), b.clone(), c],
+            std::iter::empty::<Service>(),
+            "vi",
+            10,
+        );
         let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Viana do Alentejo", "Vila Viçosa"]);
-        assert!(search(&[a, b], std::iter::empty(), "  ", 10).is_empty());
+        assert!(search(&[a, b], std::iter::empty::<Service>(), "  ", 10).is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! closures, computed on a copy of the services. The stored data is never touched.
 use crate::access::{self, GapReport, GapRow, Params, Target};
 use crate::coverage::{self, Indicator};
-use crate::model::{Contact, Precision, Provider, Service};
+use crate::model::{Contact, Facts, Precision, Provider, Service};
 use crate::region::Region;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -92,7 +92,7 @@ pub struct Landing {
 }
 
 /// Runs a scenario over a region's services (all of them, any type).
-pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcome> {
+pub fn run<S: Facts>(region: &Region, services: &[S], s: &Scenario) -> Result<Outcome> {
     let tax = &region.taxonomy;
     for (i, o) in s.open.iter().enumerate() {
         if tax.get(&o.type_code).is_none() {
@@ -106,7 +106,7 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
         }
     }
     for (i, id) in s.close.iter().enumerate() {
-        if !services.iter().any(|x| x.id == *id) {
+        if !services.iter().any(|x| x.id() == id) {
             return Err(Error::param(
                 &format!("close[{i}]"),
                 format!("no service '{id}'"),
@@ -119,8 +119,8 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
         types.extend(
             services
                 .iter()
-                .filter(|x| s.close.contains(&x.id))
-                .map(|x| x.type_code.clone()),
+                .filter(|x| s.close.iter().any(|c| c == x.id()))
+                .map(|x| x.type_code().to_string()),
         );
         types.sort();
         types.dedup();
@@ -139,26 +139,33 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
             ));
         }
     }
-    let mut after: Vec<Service> = services
+    let opened: Vec<Service> = s
+        .open
         .iter()
-        .filter(|x| !s.close.contains(&x.id))
-        .cloned()
+        .enumerate()
+        .map(|(i, o)| hypothetical(region, o, i))
         .collect();
-    let mut openings = Vec::new();
-    for (i, o) in s.open.iter().enumerate() {
-        let h = hypothetical(region, o, i);
-        openings.push(Landing {
+    let openings = opened
+        .iter()
+        .map(|h| Landing {
             id: h.id.clone(),
             r#type: h.type_code.clone(),
             municipality: h.municipality.clone(),
-        });
-        after.push(h);
-    }
+        })
+        .collect();
+    let before: Vec<&dyn Facts> = services.iter().map(|x| x as &dyn Facts).collect();
+    let after: Vec<&dyn Facts> = services
+        .iter()
+        .filter(|x| !s.close.iter().any(|c| c == x.id()))
+        .map(|x| x as &dyn Facts)
+        .chain(opened.iter().map(|h| h as &dyn Facts))
+        .collect();
     let target = Target::for_types(tax, &types);
-    let gaps = |all: &[Service]| -> GapReport {
-        let of_type: Vec<&Service> = all
+    let gaps = |all: &[&dyn Facts]| -> GapReport {
+        let of_type: Vec<&dyn Facts> = all
             .iter()
-            .filter(|x| types.contains(&x.type_code))
+            .copied()
+            .filter(|x| types.iter().any(|t| t == x.type_code()))
             .collect();
         access::compute(
             &region.municipalities,
@@ -169,7 +176,7 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
             &s.params,
         )
     };
-    let (b, a) = (gaps(services), gaps(&after));
+    let (b, a) = (gaps(&before), gaps(&after));
     let changes = b
         .municipalities
         .iter()
@@ -200,7 +207,7 @@ pub fn run(region: &Region, services: &[Service], s: &Scenario) -> Result<Outcom
             Indicator::Elderly => region.targets.elderly,
             Indicator::EarlyChildhood => region.targets.early_childhood,
         };
-        let rb = coverage::compute(ind, &region.municipalities, services, tax, target_rate);
+        let rb = coverage::compute(ind, &region.municipalities, &before, tax, target_rate);
         let ra = coverage::compute(ind, &region.municipalities, &after, tax, target_rate);
         for (x, y) in rb
             .municipalities

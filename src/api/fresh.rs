@@ -7,6 +7,7 @@ use super::params::Params;
 use super::AppState;
 use crate::auth::now;
 use crate::freshness;
+use crate::model::Facts;
 use crate::store::UsageKind;
 use crate::Error;
 use axum::body::Bytes;
@@ -107,9 +108,12 @@ pub async fn contacted(
             .into())
         }
     }
-    let s = app.catalog.get(&id)?;
+    let s = app.catalog.brief(&id).ok_or_else(|| Error::NotFound {
+        what: "service",
+        id: id.clone(),
+    })?;
     app.limits.check(&client.0, super::limit::Route::Contact)?;
-    count(&app, &[s.id], UsageKind::Contact);
+    count(&app, &[s.id().to_string()], UsageKind::Contact);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -3,6 +3,7 @@ use super::error::ApiError;
 use super::features::{collection, municipality_feature};
 use super::AppState;
 use crate::coverage::Indicator;
+use crate::model::Facts;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -27,7 +28,7 @@ pub async fn region(State(app): State<AppState>) -> Result<Json<Value>, ApiError
     let cat = &app.catalog;
     let r = cat.region();
     let (demo, total) =
-        cat.with_services(|it| it.fold((0, 0), |(d, t), s| (d + usize::from(s.demo), t + 1)))?;
+        cat.with_briefs(|it| it.fold((0, 0), |(d, t), s| (d + usize::from(s.demo()), t + 1)));
     // The regions served together (one for a single manifest), for `?region=` on coverage.
     let regions: Vec<Value> = r
         .parts

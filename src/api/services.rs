@@ -4,10 +4,12 @@ use super::features::service_feature;
 use super::params::Params;
 use super::AppState;
 use crate::catalog::{Filter, NearestQuery};
+use crate::model::{Brief, Facts};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map};
+use std::sync::Arc;
 
 const GEOJSON: &str = "application/geo+json";
 
@@ -46,17 +48,20 @@ pub async fn nearest(
         max_km: p.f64("max_km")?,
         filter: filter(&p)?,
     };
-    let hits = app.catalog.nearest(&query)?;
-    let found: Vec<String> = hits.iter().map(|(s, _)| s.id.clone()).collect();
+    let hits = if query.filter.q.is_some() {
+        // Words are matched in the full records, read from the store.
+        let q = query.clone();
+        app.blocking(move |cat| cat.nearest(&q)).await?
+    } else {
+        app.catalog.nearest(&query)?
+    };
+    let found: Vec<String> = hits.iter().map(|(s, _)| s.id().to_string()).collect();
     super::fresh::count(&app, &found, crate::store::UsageKind::Found);
-    let region = app.catalog.region();
     let features: Vec<_> = hits.into_iter().map(|(s, d)| (s, Some(d))).collect();
     let mut extra = Map::new();
     extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group, "subarea": query.filter.subarea}));
     extra.insert("numberReturned".into(), json!(features.len()));
-    Ok(geojson_text(
-        app.features.collection(&features, region, extra),
-    ))
+    Ok(geojson_text(collection(&app, features, extra).await?))
 }
 
 /// A page of services matching filters, ordered by name.
@@ -80,17 +85,41 @@ pub async fn list(
     let f = filter(&p)?;
     let limit = p.usize("limit")?.unwrap_or(50);
     let offset = p.usize("offset")?.unwrap_or(0);
-    let page = app.catalog.list(&f, limit, offset)?;
-    let region = app.catalog.region();
+    let page = if f.q.is_some() {
+        // Words are matched in the full records, read from the store.
+        app.blocking(move |cat| cat.list(&f, limit, offset)).await?
+    } else {
+        app.catalog.list(&f, limit, offset)?
+    };
     let mut extra = Map::new();
     extra.insert("numberMatched".into(), json!(page.total));
     extra.insert("numberReturned".into(), json!(page.services.len()));
     extra.insert("limit".into(), json!(limit));
     extra.insert("offset".into(), json!(offset));
     let features: Vec<_> = page.services.into_iter().map(|s| (s, None)).collect();
-    Ok(geojson_text(
-        app.features.collection(&features, region, extra),
-    ))
+    Ok(geojson_text(collection(&app, features, extra).await?))
+}
+
+/// A FeatureCollection of services from their kept features; those not kept are made from
+/// their records, read from the store off the async workers.
+async fn collection(
+    app: &AppState,
+    items: Vec<(Arc<Brief>, Option<f64>)>,
+    extra: Map<String, serde_json::Value>,
+) -> Result<String, ApiError> {
+    let missing = app.features.missing(&items);
+    let records = if missing.is_empty() {
+        Vec::new()
+    } else {
+        app.blocking(move |cat| {
+            let briefs: Vec<&Brief> = missing.iter().map(|b| &**b).collect();
+            cat.records(&briefs)
+        })
+        .await?
+    };
+    Ok(app
+        .features
+        .collection(&items, &records, app.catalog.region(), extra))
 }
 
 /// One service.
@@ -98,7 +127,7 @@ pub async fn one(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let s = app.catalog.get(&id)?;
+    let s = app.blocking(move |cat| cat.get(&id)).await?;
     super::fresh::count(
         &app,
         std::slice::from_ref(&s.id),

@@ -2,7 +2,7 @@
 //! what-if scenarios.
 use super::Catalog;
 use crate::coverage::{self, CoverageReport, Indicator};
-use crate::model::Service;
+use crate::model::{Brief, Facts};
 use crate::{Error, Result};
 
 /// Checks the distance parameters of the gap indicators.
@@ -57,9 +57,9 @@ impl Catalog {
         }
         let target = crate::access::Target::for_types(&self.region.taxonomy, types);
         let index = self.read()?;
-        let of_type: Vec<&Service> = index
+        let of_type: Vec<&Brief> = index
             .iter()
-            .filter(|s| types.contains(&s.type_code))
+            .filter(|s| types.iter().any(|t| t == s.type_code()))
             .collect();
         let mut report = crate::access::compute(
             &self.region.municipalities,
@@ -76,7 +76,8 @@ impl Catalog {
     /// Runs a what-if scenario on a copy of the services; the store is never touched.
     pub fn scenario(&self, s: &crate::scenario::Scenario) -> Result<crate::scenario::Outcome> {
         check_params(&s.params)?;
-        let all: Vec<Service> = self.read()?.iter().cloned().collect();
+        let index = self.read()?;
+        let all: Vec<&Brief> = index.iter().collect();
         crate::scenario::run(&self.region, &all, s)
     }
 

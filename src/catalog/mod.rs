@@ -5,7 +5,7 @@
 //! the index is an immutable snapshot that a writer copies, changes and publishes whole
 //! (`arc-swap`); a reader keeps the snapshot it started with. Writers take turns.
 use crate::index::ServiceIndex;
-use crate::model::Service;
+use crate::model::{Brief, Facts, Service};
 use crate::region::Region;
 use crate::store::Store;
 use crate::text::fold;
@@ -73,8 +73,8 @@ pub struct NearestQuery {
 pub struct Page {
     /// How many services match in all.
     pub total: usize,
-    /// The services of this page (shared with the index, not copied).
-    pub services: Vec<Arc<Service>>,
+    /// The briefs of this page's services (shared with the index, not copied).
+    pub services: Vec<Arc<Brief>>,
 }
 
 /// A region's services: store, index and region data together.
@@ -127,7 +127,8 @@ impl Catalog {
             store.seed(&part.id, &mine)?;
         }
         region.services = Vec::new();
-        let index = ServiceIndex::new(store.services()?);
+        let (briefs, codes) = store.briefs()?;
+        let index = ServiceIndex::of_briefs(briefs, codes);
         let version = AtomicU64::new(store.version()?);
         Ok(Catalog {
             store,
@@ -284,45 +285,30 @@ impl Catalog {
         Ok(())
     }
 
-    fn matcher<'a>(&'a self, f: &'a Filter) -> impl Fn(&Service) -> bool + 'a {
-        let words: Vec<String> =
-            f.q.as_deref()
-                .map(|q| {
-                    fold(q)
-                        .split(' ')
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
+    /// What a filter asks of a brief: all but its words (`q`), which need the full records
+    /// (see [`Self::with_words`]).
+    fn matcher<'a>(&'a self, f: &'a Filter) -> impl Fn(&Brief) -> bool + 'a {
         let tax = &self.region.taxonomy;
-        move |s: &Service| {
-            let response = tax.get(&s.type_code);
-            f.type_code.as_ref().is_none_or(|t| *t == s.type_code)
+        move |s: &Brief| {
+            let response = tax.get(s.type_code());
+            f.type_code.as_ref().is_none_or(|t| t == s.type_code())
                 && f.group
                     .as_ref()
                     .is_none_or(|g| response.is_some_and(|r| r.group == *g))
                 && f.subarea
                     .as_ref()
                     .is_none_or(|v| response.is_some_and(|r| r.subarea.as_ref() == Some(v)))
-                && f.municipality.as_ref().is_none_or(|m| *m == s.municipality)
-                && f.bbox
-                    .is_none_or(|[a, b, c, d]| (a..=c).contains(&s.lon) && (b..=d).contains(&s.lat))
-                && (words.is_empty() || {
-                    let hay = fold(&format!(
-                        "{} {} {} {}",
-                        s.name,
-                        s.provider.name,
-                        s.locality.as_deref().unwrap_or(""),
-                        s.address.as_deref().unwrap_or("")
-                    ));
-                    words.iter().all(|w| hay.contains(w.as_str()))
+                && f.municipality
+                    .as_ref()
+                    .is_none_or(|m| m == s.municipality())
+                && f.bbox.is_none_or(|[a, b, c, d]| {
+                    (a..=c).contains(&s.lon()) && (b..=d).contains(&s.lat())
                 })
         }
     }
 
     /// The k nearest services by geodesic distance (metres), nearest first.
-    pub fn nearest(&self, q: &NearestQuery) -> Result<Vec<(Arc<Service>, f64)>> {
+    pub fn nearest(&self, q: &NearestQuery) -> Result<Vec<(Arc<Brief>, f64)>> {
         if let Err((name, msg)) = crate::distance::check_lon_lat(q.lon, q.lat) {
             return Err(Error::param(name, msg));
         }
@@ -345,11 +331,67 @@ impl Catalog {
         self.check_filter(&q.filter)?;
         let keep = self.matcher(&q.filter);
         let index = self.read()?;
-        Ok(index
-            .nearest(q.lon, q.lat, q.k, max_m, keep)
+        let words = words(&q.filter);
+        if words.is_empty() {
+            return Ok(index
+                .nearest(q.lon, q.lat, q.k, max_m, keep)
+                .into_iter()
+                .map(|h| (Arc::clone(h.service), h.distance_m))
+                .collect());
+        }
+        // Words are in the full records: every candidate by distance, then their records.
+        let mut all: Vec<(Arc<Brief>, f64)> = index
+            .iter_shared()
+            .filter(|s| keep(s))
+            .map(|s| {
+                let d = crate::distance::geodesic_m((q.lon, q.lat), (s.lon(), s.lat()));
+                (Arc::clone(s), d)
+            })
+            .filter(|(_, d)| *d <= max_m)
+            .collect();
+        all.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id().cmp(b.0.id())));
+        let distance: std::collections::HashMap<String, f64> =
+            all.iter().map(|(s, d)| (s.id().to_string(), *d)).collect();
+        let found = self.with_words(all.into_iter().map(|(s, _)| s), &words, Some(q.k))?;
+        Ok(found
             .into_iter()
-            .map(|h| (Arc::clone(h.service), h.distance_m))
+            .map(|s| {
+                let d = distance.get(s.id()).copied().unwrap_or(f64::INFINITY);
+                (s, d)
+            })
             .collect())
+    }
+
+    /// The candidates (in their order) whose full records hold every word, the first `stop`
+    /// of them when given; records are read from the store a batch at a time.
+    fn with_words(
+        &self,
+        candidates: impl Iterator<Item = Arc<Brief>>,
+        words: &[String],
+        stop: Option<usize>,
+    ) -> Result<Vec<Arc<Brief>>> {
+        const BATCH: usize = 256;
+        let mut out = Vec::new();
+        let mut candidates = candidates.peekable();
+        while candidates.peek().is_some() {
+            let batch: Vec<Arc<Brief>> = candidates.by_ref().take(BATCH).collect();
+            let ids: Vec<&str> = batch.iter().map(|b| b.id()).collect();
+            let records = self.store.services_by_id(&ids)?;
+            let holding: std::collections::HashSet<&str> = records
+                .iter()
+                .filter(|s| has_words(s, words))
+                .map(|s| s.id.as_str())
+                .collect();
+            for b in &batch {
+                if holding.contains(b.id()) {
+                    out.push(Arc::clone(b));
+                    if stop.is_some_and(|k| out.len() >= k) {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// A page of services matching a filter, ordered by name then id.
@@ -363,26 +405,33 @@ impl Catalog {
         self.check_filter(f)?;
         let keep = self.matcher(f);
         let index = self.read()?;
-        let mut all: Vec<(String, &Service)> = match f.bbox {
+        let mut all: Vec<&Arc<Brief>> = match f.bbox {
             Some([a, b, c, d]) => index
                 .in_bbox(a, b, c, d)
                 .filter(|s| keep(s))
-                .map(|s| (fold(&s.name), s))
+                .filter_map(|s| index.shared(s.id()))
                 .collect(),
-            None => index
-                .iter()
-                .filter(|s| keep(s))
-                .map(|s| (fold(&s.name), s))
-                .collect(),
+            None => index.iter_shared().filter(|s| keep(s)).collect(),
         };
-        all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        let words = words(f);
+        let mut all: Vec<(String, Arc<Brief>)> = if words.is_empty() {
+            all.drain(..)
+                .map(|s| (fold(s.name()), Arc::clone(s)))
+                .collect()
+        } else {
+            self.with_words(all.drain(..).cloned(), &words, None)?
+                .into_iter()
+                .map(|s| (fold(s.name()), s))
+                .collect()
+        };
+        all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id().cmp(b.1.id())));
         Ok(Page {
             total: all.len(),
             services: all
                 .into_iter()
                 .skip(offset)
                 .take(limit)
-                .filter_map(|(_, s)| index.shared(&s.id).cloned())
+                .map(|(_, s)| s)
                 .collect(),
         })
     }
@@ -404,23 +453,36 @@ impl Catalog {
         ))
     }
 
-    /// One service by id.
+    /// One service by id, its full record read from the store.
     pub fn get(&self, id: &str) -> Result<Service> {
-        self.read()?
-            .get(id)
-            .cloned()
+        self.store
+            .services_by_id(&[id])?
+            .pop()
             .ok_or_else(|| Error::NotFound {
                 what: "service",
                 id: id.to_string(),
             })
     }
 
-    /// Calls `visit` with the services in a lon/lat box that pass a filter (under one read lock).
+    /// The full records of some services, from the store, in the order given (those no longer
+    /// stored left out).
+    pub fn records(&self, briefs: &[&Brief]) -> Result<Vec<Service>> {
+        let ids: Vec<&str> = briefs.iter().map(|b| b.id()).collect();
+        self.store.services_by_id(&ids)
+    }
+
+    /// The brief of a service by id, as published now.
+    pub fn brief(&self, id: &str) -> Option<Arc<Brief>> {
+        self.index.load().shared(id).cloned()
+    }
+
+    /// Calls `visit` with the services in a lon/lat box that pass a filter (its words aside),
+    /// as published now.
     pub fn with_in_bbox<T>(
         &self,
         filter: &Filter,
         bbox: [f64; 4],
-        visit: impl FnOnce(&mut dyn Iterator<Item = &Service>) -> T,
+        visit: impl FnOnce(&mut dyn Iterator<Item = &Brief>) -> T,
     ) -> Result<T> {
         let keep = self.matcher(filter);
         let index = self.read()?;
@@ -430,24 +492,52 @@ impl Catalog {
         Ok(out)
     }
 
-    /// Calls `f` with every service, shared (kept without copying), as published now.
-    pub fn with_shared<T>(
-        &self,
-        f: impl FnOnce(&mut dyn Iterator<Item = &Arc<Service>>) -> T,
-    ) -> T {
+    /// Calls `f` with every service's brief, shared (kept without copying), as published now.
+    pub fn with_shared<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &Arc<Brief>>) -> T) -> T {
         let index = self.index.load_full();
         let mut it = index.iter_shared();
         f(&mut it)
     }
 
-    /// Calls `f` with every service (under one read lock).
+    /// Calls `f` with every service's brief, as published now.
+    pub fn with_briefs<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &Brief>) -> T) -> T {
+        let index = self.index.load_full();
+        let mut it = index.iter();
+        f(&mut it)
+    }
+
+    /// Calls `f` with every service's full record, read from the store.
     pub fn with_services<T>(
         &self,
         f: impl FnOnce(&mut dyn Iterator<Item = &Service>) -> T,
     ) -> Result<T> {
-        let index = self.read()?;
-        let mut it = index.iter();
-        let out = f(&mut it);
-        Ok(out)
+        let all = self.store.services()?;
+        let mut it = all.iter();
+        Ok(f(&mut it))
     }
+}
+
+/// A filter's words (`q`), folded.
+fn words(f: &Filter) -> Vec<String> {
+    f.q.as_deref()
+        .map(|q| {
+            fold(q)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a record holds every word in its name, provider, locality or address.
+fn has_words(s: &Service, words: &[String]) -> bool {
+    let hay = fold(&format!(
+        "{} {} {} {}",
+        s.name,
+        s.provider.name,
+        s.locality.as_deref().unwrap_or(""),
+        s.address.as_deref().unwrap_or("")
+    ));
+    words.iter().all(|w| hay.contains(w.as_str()))
 }

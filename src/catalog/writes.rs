@@ -1,10 +1,11 @@
 //! Writes: every write goes to the store first, in one transaction, and only then to the
 //! in-memory index, so the index never holds what the store refused.
 use super::Catalog;
-use crate::model::{Provider, Service};
+use crate::index::ServiceIndex;
+use crate::model::{Facts, Provider, Service};
 use crate::store::{EditWrite, Store};
 use crate::{Error, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 impl Catalog {
     /// Inserts or replaces a service: the store first, then the index.
@@ -19,12 +20,13 @@ impl Catalog {
             ));
         }
         let (_turn, index) = self.writing()?;
-        let mut service = service;
-        keep_org_contact(&organisations(index.iter()), &mut service);
+        let written = std::slice::from_ref(&service);
+        let changed = self.providers_changing(written)?;
         self.store.upsert(&service)?;
-        let touched = positions(&index, std::slice::from_ref(&service));
+        let touched = positions(&index, written);
         let mut next = (*index).clone();
-        next.upsert(service);
+        next.upsert(&service);
+        next.refresh(|b| changed.contains(b.provider_id()));
         self.publish(next, touched)
     }
 
@@ -43,11 +45,8 @@ impl Catalog {
         plan: impl FnOnce(&Service) -> Result<(EditWrite, T)>,
     ) -> Result<(T, Vec<i64>)> {
         let (turn, index) = self.writing()?;
-        let current = index.get(id).ok_or_else(|| Error::NotFound {
-            what: "service",
-            id: id.to_string(),
-        })?;
-        let planned = plan(current)?;
+        let current = self.get(id)?;
+        let planned = plan(&current)?;
         self.commit(turn, &index, planned)
     }
 
@@ -56,16 +55,18 @@ impl Catalog {
     fn commit<T>(
         &self,
         turn: std::sync::MutexGuard<'_, ()>,
-        index: &crate::index::ServiceIndex,
+        index: &ServiceIndex,
         (write, out): (EditWrite, T),
     ) -> Result<(T, Vec<i64>)> {
+        let changed = self.providers_changing(&write.services)?;
         let ids = self.store.write_edit(&write)?;
         if !write.services.is_empty() {
             let touched = positions(index, &write.services);
             let mut next = index.clone();
-            for s in write.services {
+            for s in &write.services {
                 next.upsert(s);
             }
+            next.refresh(|b| changed.contains(b.provider_id()));
             self.publish(next, touched)?;
         }
         drop(turn);
@@ -81,11 +82,11 @@ impl Catalog {
         plan: impl FnOnce(&[Service]) -> Result<(EditWrite, T)>,
     ) -> Result<(T, Vec<i64>)> {
         let (turn, index) = self.writing()?;
-        let mut current: Vec<Service> = index
+        let theirs: Vec<&crate::model::Brief> = index
             .iter()
-            .filter(|s| s.provider.id == provider)
-            .cloned()
+            .filter(|s| s.provider_id() == provider)
             .collect();
+        let mut current = self.records(&theirs)?;
         if current.is_empty() {
             return Err(Error::NotFound {
                 what: "provider",
@@ -105,47 +106,39 @@ impl Catalog {
         same: crate::ingest::import::SameService<'_>,
     ) -> Result<crate::ingest::import::Plan> {
         let (_turn, published) = self.writing()?;
-        let stored: Vec<Service> = published.iter().cloned().collect();
+        let stored: Vec<Service> = self.store.services()?;
         let mut plan = crate::ingest::import::plan(&stored, incoming, same);
         let known = organisations(stored.iter());
         for s in &mut plan.writes {
             keep_org_contact(&known, s);
         }
         self.keep_org_edits(&known, &mut plan)?;
+        let changed = changing(&stored, &plan.writes);
         self.store.upsert_many(&plan.writes)?;
         self.hold_for_review(&plan.held)?;
         let mut index = (*published).clone();
         let mut touched = positions(&published, &plan.writes);
-        let mut providers = HashMap::new();
         for s in &plan.writes {
-            providers.insert(s.provider.id.clone(), s.provider.clone());
-            index.upsert(s.clone());
-        }
-        // The store keeps one record per organisation (the last written): every one of its
-        // services shows it, as they will after a restart.
-        let behind: Vec<Service> = index
-            .iter()
-            .filter(|s| {
-                providers
-                    .get(&s.provider.id)
-                    .is_some_and(|p| *p != s.provider)
-            })
-            .cloned()
-            .collect();
-        for mut s in behind {
-            if let Some(p) = providers.get(&s.provider.id) {
-                s.provider = p.clone();
-            }
-            touched.push((s.lon, s.lat));
             index.upsert(s);
         }
+        // The store keeps one record per organisation (the last written): every one of its
+        // services shows it, so their features are made again.
+        touched.extend(index.refresh(|b| changed.contains(b.provider_id())));
         self.publish(index, touched)?;
         Ok(plan)
     }
 
-    /// Every service (a copy).
+    /// Every service's full record, read from the store.
     pub fn all(&self) -> Result<Vec<Service>> {
-        Ok(self.read()?.iter().cloned().collect())
+        self.store.services()
+    }
+
+    /// The providers whose stored record writing `written` changes (read before the write):
+    /// their other services show the new one, so their briefs are renewed and their features
+    /// made again.
+    fn providers_changing(&self, written: &[Service]) -> Result<HashSet<String>> {
+        let ids: Vec<&str> = written.iter().map(|s| s.id.as_str()).collect();
+        Ok(changing(&self.store.services_by_id(&ids)?, written))
     }
 
     /// Deletes a service: the store first, then the index.
@@ -159,7 +152,7 @@ impl Catalog {
         }
         let touched = index
             .get(id)
-            .map(|s| vec![(s.lon, s.lat)])
+            .map(|s| vec![(s.lon(), s.lat())])
             .unwrap_or_default();
         let mut next = (*index).clone();
         next.remove(id);
@@ -167,12 +160,30 @@ impl Catalog {
     }
 }
 
+/// The providers of `written` whose record differs from the one `stored` shows (or that
+/// `stored` does not show).
+fn changing(stored: &[Service], written: &[Service]) -> HashSet<String> {
+    let known: HashMap<&str, &Provider> = stored
+        .iter()
+        .map(|s| (s.provider.id.as_str(), &s.provider))
+        .collect();
+    written
+        .iter()
+        .filter(|s| {
+            known
+                .get(s.provider.id.as_str())
+                .is_none_or(|p| **p != s.provider)
+        })
+        .map(|s| s.provider.id.clone())
+        .collect()
+}
+
 /// Where written services were (in the published index) and will be.
-fn positions(index: &crate::index::ServiceIndex, written: &[Service]) -> Vec<(f64, f64)> {
+fn positions(index: &ServiceIndex, written: &[Service]) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(written.len() * 2);
     for s in written {
         if let Some(old) = index.get(&s.id) {
-            out.push((old.lon, old.lat));
+            out.push((old.lon(), old.lat()));
         }
         out.push((s.lon, s.lat));
     }

@@ -1,7 +1,7 @@
 //! Service features serialised once and kept: a nearest search or a listing is assembled from
 //! their text instead of building and serialising every feature again.
 use super::features::service_feature;
-use crate::model::Service;
+use crate::model::{Brief, Facts, Service};
 use crate::region::Region;
 use lru::LruCache;
 use std::num::NonZeroUsize;
@@ -45,11 +45,13 @@ impl FeatureText {
     }
 }
 
-/// A kept feature: the record it was made from, and its text.
-type Kept = (Arc<Service>, Arc<FeatureText>);
+/// A kept feature: the brief of the record it was made from, and its text.
+type Kept = (Arc<Brief>, Arc<FeatureText>);
 
-/// Features kept by service, each for the record it was made from (a written service is a
-/// new record, so its feature is made again), least recently used out first.
+/// Features kept by service, each for the brief of the record it was made from (a written
+/// service gets a new brief, so its feature is made again), least recently used out first.
+/// The index holds briefs only: a feature not kept is made from the full record, read from
+/// the store by the caller ([`FeatureCache::missing`] says which).
 pub struct FeatureCache {
     entries: Mutex<LruCache<String, Kept>>,
 }
@@ -70,37 +72,64 @@ impl FeatureCache {
         }
     }
 
-    /// The feature of this record of a service: kept, or made and kept.
-    pub fn get(&self, s: &Arc<Service>, region: &Region) -> Arc<FeatureText> {
-        if let Ok(mut entries) = self.entries.lock() {
-            if let Some((record, text)) = entries.get(&s.id) {
-                if Arc::ptr_eq(record, s) {
-                    return text.clone();
-                }
-            }
+    /// The kept feature of this brief's record, if any.
+    fn kept(&self, b: &Arc<Brief>) -> Option<Arc<FeatureText>> {
+        let mut entries = self.entries.lock().ok()?;
+        let (brief, text) = entries.get(b.id())?;
+        Arc::ptr_eq(brief, b).then(|| text.clone())
+    }
+
+    /// The briefs among `items` whose feature is not kept: their records are needed.
+    pub fn missing(&self, items: &[(Arc<Brief>, Option<f64>)]) -> Vec<Arc<Brief>> {
+        items
+            .iter()
+            .filter(|(b, _)| self.kept(b).is_none())
+            .map(|(b, _)| b.clone())
+            .collect()
+    }
+
+    /// The feature of a brief's record: kept, or made from `record` (when given) and kept.
+    pub fn get(
+        &self,
+        b: &Arc<Brief>,
+        record: Option<&Service>,
+        region: &Region,
+    ) -> Option<Arc<FeatureText>> {
+        if let Some(text) = self.kept(b) {
+            return Some(text);
         }
-        let text = Arc::new(FeatureText::new(s, region));
+        let text = Arc::new(FeatureText::new(record?, region));
         if let Ok(mut entries) = self.entries.lock() {
-            entries.put(s.id.clone(), (s.clone(), text.clone()));
+            entries.put(b.id().to_string(), (b.clone(), text.clone()));
         }
-        text
+        Some(text)
     }
 
     /// A FeatureCollection of services (with their distances, for a nearest search) and
-    /// extra top-level members, as text.
+    /// extra top-level members, as text. `records` holds the full records of those
+    /// [`Self::missing`] named; a service with neither a kept feature nor a record (deleted
+    /// meanwhile) is left out.
     pub fn collection(
         &self,
-        services: &[(Arc<Service>, Option<f64>)],
+        items: &[(Arc<Brief>, Option<f64>)],
+        records: &[Service],
         region: &Region,
         extra: serde_json::Map<String, serde_json::Value>,
     ) -> String {
-        let mut out = String::with_capacity(256 + services.len() * 2048);
+        let by_id: std::collections::HashMap<&str, &Service> =
+            records.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut out = String::with_capacity(256 + items.len() * 2048);
         out.push_str("{\"features\":[");
-        for (i, (s, d)) in services.iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        for (b, d) in items {
+            let Some(text) = self.get(b, by_id.get(b.id()).copied(), region) else {
+                continue;
+            };
+            if !first {
                 out.push(',');
             }
-            self.get(s, region).write(&mut out, *d);
+            first = false;
+            text.write(&mut out, *d);
         }
         out.push(']');
         for (k, v) in &extra {
@@ -118,6 +147,7 @@ impl FeatureCache {
 mod tests {
     use super::*;
     use crate::demo::example_service;
+    use crate::model::Codes;
 
     fn region() -> Region {
         let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -142,21 +172,36 @@ mod tests {
     fn a_written_record_is_made_again_and_the_collection_parses() {
         let region = region();
         let cache = FeatureCache::new(10);
-        let a = Arc::new(example_service());
-        let first = cache.get(&a, &region);
-        assert!(Arc::ptr_eq(&first, &cache.get(&a, &region)), "kept");
+        let mut codes = Codes::default();
+        let s = example_service();
+        let a = Arc::new(Brief::of(&s, &mut codes));
+        assert_eq!(cache.missing(&[(a.clone(), None)]).len(), 1);
+        let first = cache.get(&a, Some(&s), &region).unwrap();
+        assert!(cache.missing(&[(a.clone(), None)]).is_empty(), "kept");
+        assert!(Arc::ptr_eq(&first, &cache.get(&a, None, &region).unwrap()));
         let mut changed = example_service();
         changed.name = "Lar Novo".into();
-        let b = Arc::new(changed);
-        let second = cache.get(&b, &region);
-        assert!(!Arc::ptr_eq(&first, &second), "a new record, a new feature");
+        let b = Arc::new(Brief::of(&changed, &mut codes));
+        assert!(
+            cache.get(&b, None, &region).is_none(),
+            "a new brief: not kept"
+        );
+        let mut deleted = example_service();
+        deleted.id = "deleted".into();
+        let gone = Arc::new(Brief::of(&deleted, &mut codes));
         let mut extra = serde_json::Map::new();
         extra.insert("numberReturned".into(), serde_json::json!(2));
-        let text = cache.collection(&[(a, Some(10.0)), (b, None)], &region, extra);
+        let items = [(a, Some(10.0)), (b, None), (gone, None)];
+        let text = cache.collection(&items, &[changed], &region, extra);
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["type"], "FeatureCollection");
         assert_eq!(v["numberReturned"], 2);
         assert_eq!(v["features"][0]["properties"]["distance_m"], 10.0);
         assert_eq!(v["features"][1]["properties"]["name"], "Lar Novo");
+        assert_eq!(
+            v["features"].as_array().unwrap().len(),
+            2,
+            "a brief with no kept feature and no record is left out"
+        );
     }
 }

@@ -13,7 +13,7 @@ mod usage;
 
 use crate::account::{NewUser, User};
 pub use crate::error::StoreError;
-use crate::model::Service;
+use crate::model::{Brief, Codes, Service};
 use crate::quality::Report;
 use crate::Result;
 pub use database::Database;
@@ -104,6 +104,12 @@ pub trait Reports {
 pub trait Store: Accounts + History + Usage + Reports + Send + Sync {
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;
+    /// The stored services with these ids (with their providers), in the order asked; ids not
+    /// stored are left out.
+    fn services_by_id(&self, ids: &[&str]) -> Result<Vec<Service>>;
+    /// The brief of every stored service, in id order, and the codes they share: what the
+    /// index is built from at start-up, without reading whole records.
+    fn briefs(&self) -> Result<(Vec<Brief>, Codes)>;
     /// How many services are stored.
     fn count(&self) -> Result<usize>;
     /// The regions whose services were seeded, in id order (so an emptied store is not seeded

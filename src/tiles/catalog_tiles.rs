@@ -7,6 +7,7 @@ use super::polygons::{project, simplify_for_zoom, WorldShape};
 use super::*;
 use crate::catalog::Catalog;
 use crate::coverage::Indicator;
+use crate::model::Facts;
 use arc_swap::ArcSwapOption;
 use geo::InteriorPoint;
 use serde_json::json;
@@ -365,14 +366,14 @@ impl TileSource for CatalogTiles {
             let bbox = TileId::lon_lat_bounds(world);
             self.catalog.with_in_bbox(filter, bbox, |services| {
                 for s in services {
-                    builder.service(to_world(s.lon, s.lat), s, group_of(&s.type_code));
+                    builder.service(to_world(s.lon(), s.lat()), s, group_of(s.type_code()));
                 }
             })?;
         } else if let Some(clusters) = self.summed.then(|| self.current_clusters()).flatten() {
             let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();
             for d in clusters.in_tile(tile, world, filter, tax, &all) {
                 match d.single {
-                    Some(s) => builder.service((d.x, d.y), s, group_of(&s.type_code)),
+                    Some(s) => builder.service((d.x, d.y), s, group_of(s.type_code())),
                     None => builder.cluster_counts((d.x, d.y), d.count, &d.by_group, &all),
                 }
             }
@@ -384,7 +385,7 @@ impl TileSource for CatalogTiles {
             self.catalog
                 .with_in_bbox(filter, TileId::lon_lat_bounds(grown), |services| {
                     let points = services.map(|s| {
-                        let (x, y) = to_world(s.lon, s.lat);
+                        let (x, y) = to_world(s.lon(), s.lat());
                         (x, y, s)
                     });
                     for c in cluster::grid_cluster(points, cell) {
@@ -394,10 +395,10 @@ impl TileSource for CatalogTiles {
                             continue;
                         }
                         if let [s] = c.members.as_slice() {
-                            builder.service((c.x, c.y), s, group_of(&s.type_code));
+                            builder.service((c.x, c.y), s, group_of(s.type_code()));
                         } else {
                             let groups: Vec<&str> =
-                                c.members.iter().map(|s| group_of(&s.type_code)).collect();
+                                c.members.iter().map(|s| group_of(s.type_code())).collect();
                             builder.cluster((c.x, c.y), &groups, &all);
                         }
                     }
@@ -426,10 +427,9 @@ fn derive(catalog: &Catalog, for_version: u64) -> Result<Derived> {
         let types = vec![code.to_string()];
         gaps.push((key, catalog.gaps(&types, &params)?));
         let target = crate::access::Target::for_types(&region.taxonomy, &types);
-        let services: Vec<crate::model::Service> =
-            catalog.with_services(|it| it.filter(|s| s.type_code == code).cloned().collect())?;
-        let refs: Vec<&crate::model::Service> = services.iter().collect();
-        let acc = crate::access::point_access(&region.surface.points, &refs, target, &params);
+        let services: Vec<crate::model::Brief> =
+            catalog.with_briefs(|it| it.filter(|s| s.type_code() == code).cloned().collect());
+        let acc = crate::access::point_access(&region.surface.points, &services, target, &params);
         for (km, a) in point_km.iter_mut().zip(acc) {
             km.push((key, a.nearest_km));
         }

@@ -5,7 +5,7 @@
 use super::mercator::{to_world, TileId};
 use super::{CLUSTER_BELOW_ZOOM, CLUSTER_CELL_PX};
 use crate::catalog::Filter;
-use crate::model::Service;
+use crate::model::{Brief, Facts};
 use crate::taxonomy::Taxonomy;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -19,7 +19,7 @@ struct TypeSum {
     sum_x: f64,
     sum_y: f64,
     /// A member (the only one when `count` is 1).
-    one: Arc<Service>,
+    one: Arc<Brief>,
 }
 
 /// The clusters of every low zoom, as of one data version.
@@ -40,7 +40,7 @@ pub(super) struct Drawn<'a> {
     pub(super) y: f64,
     pub(super) count: usize,
     pub(super) by_group: Vec<usize>,
-    pub(super) single: Option<&'a Service>,
+    pub(super) single: Option<&'a Brief>,
 }
 
 /// The cell size of a zoom, in world units.
@@ -51,7 +51,7 @@ pub(super) fn cell_of(z: u8) -> f64 {
 impl Clusters {
     /// Sums the services into the cells of every low zoom.
     pub(super) fn build<'a>(
-        services: impl Iterator<Item = &'a Arc<Service>>,
+        services: impl Iterator<Item = &'a Arc<Brief>>,
         for_version: u64,
     ) -> Self {
         let mut types: Vec<String> = Vec::new();
@@ -59,16 +59,16 @@ impl Clusters {
         let mut zooms: Vec<BTreeMap<(i64, i64), Vec<TypeSum>>> =
             (0..CLUSTER_BELOW_ZOOM).map(|_| BTreeMap::new()).collect();
         for s in services {
-            let kind = match kinds.get(&s.type_code) {
+            let kind = match kinds.get(s.type_code()) {
                 Some(&k) => k,
                 None => {
                     let k = u16::try_from(types.len()).unwrap_or(u16::MAX);
-                    types.push(s.type_code.clone());
-                    kinds.insert(s.type_code.clone(), k);
+                    types.push(s.type_code().to_string());
+                    kinds.insert(s.type_code().to_string(), k);
                     k
                 }
             };
-            let (x, y) = to_world(s.lon, s.lat);
+            let (x, y) = to_world(s.lon(), s.lat());
             for (z, cells) in zooms.iter_mut().enumerate() {
                 let cell = cell_of(z as u8);
                 let key = ((x / cell).floor() as i64, (y / cell).floor() as i64);

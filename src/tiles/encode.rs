@@ -2,7 +2,7 @@
 use super::mercator::TileId;
 use super::polygons::TilePolygon;
 use super::{GapPoint, MuniProps, EXTENT};
-use crate::model::{Precision, Service};
+use crate::model::{Facts, Precision};
 use crate::{Error, Result};
 use mvt::{GeomEncoder, GeomType, Layer, Tile};
 
@@ -69,23 +69,23 @@ impl TileBuilder {
     }
 
     /// Adds one service.
-    pub(super) fn service(&mut self, world: (f64, f64), s: &Service, group: &str) {
+    pub(super) fn service(&mut self, world: (f64, f64), s: &impl Facts, group: &str) {
         let geom = self.point(world);
         let (Some(geom), Some(layer)) = (self.keep(geom), self.services.take()) else {
             return;
         };
         let mut f = layer.into_feature(geom);
         f.add_tag_bool("cluster", false);
-        f.add_tag_string("id", &s.id);
-        f.add_tag_string("name", &s.name);
-        f.add_tag_string("type", &s.type_code);
+        f.add_tag_string("id", s.id());
+        f.add_tag_string("name", s.name());
+        f.add_tag_string("type", s.type_code());
         f.add_tag_string("group", group);
-        if let Some(c) = s.capacity {
+        if let Some(c) = s.capacity() {
             f.add_tag_uint("capacity", u64::from(c));
         }
-        f.add_tag_bool("demo", s.demo);
+        f.add_tag_bool("demo", s.demo());
         // The style draws approximate positions (postal code, locality...) as such.
-        f.add_tag_string("precision", precision_name(s.precision));
+        f.add_tag_string("precision", precision_name(s.precision()));
         self.services = Some(f.into_layer());
         self.features += 1;
     }

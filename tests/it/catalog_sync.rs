@@ -1,6 +1,7 @@
 //! The store and the R-tree stay in step; a refused write changes nothing; data survives restarts.
 use crate::common::demo_manifest;
 use bussola::catalog::{Catalog, Filter, NearestQuery};
+use bussola::model::Facts;
 use bussola::region::Region;
 use bussola::store::{SqliteStore, Store};
 
@@ -12,7 +13,7 @@ fn nearest_id(cat: &Catalog, lon: f64, lat: f64) -> String {
         max_km: None,
         filter: Filter::default(),
     };
-    cat.nearest(&q).unwrap()[0].0.id.clone()
+    cat.nearest(&q).unwrap()[0].0.id().to_string()
 }
 
 #[test]

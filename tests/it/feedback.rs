@@ -1,6 +1,7 @@
 //! A citizen reports a wrong record without an account; reports survive a crash.
 use crate::common::{app, send, Server};
 use axum::http::StatusCode;
+use bussola::model::Facts;
 use bussola::store::{Reports, SqliteStore};
 use std::io::{Read, Write};
 
@@ -8,8 +9,8 @@ use std::io::{Read, Write};
 async fn a_report_is_stored_checked_and_limited() {
     let (app, cat) = app();
     let id = cat.list(&Default::default(), 1, 0).unwrap().services[0]
-        .id
-        .clone();
+        .id()
+        .to_string();
     let uri = format!("/api/services/{id}/feedback");
 
     let (status, _, body) = send(

@@ -7,6 +7,7 @@ use bussola::catalog::{Catalog, Filter, NearestQuery};
 use bussola::coverage::Indicator;
 use bussola::load::add;
 use bussola::load::load_all;
+use bussola::model::Facts;
 use bussola::region::add::AddOptions;
 use bussola::region::Region;
 use bussola::store::{SqliteStore, Store};
@@ -209,7 +210,7 @@ fn sub_regions_from_the_shared_files_serve_with_alentejo_central() {
             },
         })
         .unwrap();
-    assert_eq!(hits[0].0.id, s.id);
+    assert_eq!(hits[0].0.id(), s.id);
     let home = &region.municipality(&s.municipality).unwrap().region;
     assert_ne!(home, &region.municipality_at(lon, lat).unwrap().region);
     let brute = bussola::distance::geodesic_m((lon, lat), (s.lon, s.lat));
@@ -392,8 +393,8 @@ fn a_listing_manifest_merges_and_a_region_added_later_is_seeded() {
     let cat = Catalog::open(central, Box::new(SqliteStore::open(&db).unwrap())).unwrap();
     assert_eq!(cat.len().unwrap(), 378);
     let gone = cat.list(&Filter::default(), 1, 0).unwrap().services[0]
-        .id
-        .clone();
+        .id()
+        .to_string();
     cat.delete(&gone).unwrap();
     drop(cat);
     let both = load_all(&[demo_manifest(), baixo.clone()]).unwrap().region;

@@ -26,6 +26,9 @@ impl From<rusqlite::Error> for Error {
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// A second, read-only connection to a file database: records are read through it while
+    /// a write waits on the first (WAL lets them), so reads never wait for writes.
+    reader: Option<Mutex<Connection>>,
     /// The file, or `None` in memory.
     path: Option<std::path::PathBuf>,
 }
@@ -43,7 +46,14 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // Every commit is on disk before the write is answered, power loss included.
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Self::init(conn, Some(path.to_path_buf()))
+        let mut store = Self::init(conn, Some(path.to_path_buf()))?;
+        let reader = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        store.reader = Some(Mutex::new(reader));
+        Ok(store)
     }
 
     /// An in-memory store (tests).
@@ -56,6 +66,7 @@ impl SqliteStore {
         migrate::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            reader: None,
             path,
         })
     }
@@ -119,6 +130,14 @@ impl SqliteStore {
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn.lock().map_err(|_| StoreError::Poisoned.into())
+    }
+
+    /// The connection to read services through: the read-only one when there is one.
+    fn read(&self) -> Result<MutexGuard<'_, Connection>> {
+        match &self.reader {
+            Some(r) => r.lock().map_err(|_| StoreError::Poisoned.into()),
+            None => self.lock(),
+        }
     }
 }
 

@@ -1,14 +1,15 @@
 //! Services and their providers in SQLite (each service's record kept as JSON in one column).
 use super::{bump, put, SqliteStore};
-use crate::model::{Provider, Service};
+use crate::model::{Brief, BriefFields, Codes, Precision, Provider, Service};
 use crate::store::{Store, StoreError};
 use crate::Result;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
 impl Store for SqliteStore {
     fn services(&self) -> Result<Vec<Service>> {
-        let conn = self.lock()?;
+        let conn = self.read()?;
         let mut providers: HashMap<String, Provider> = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name, legal_nature, contact FROM providers")?;
         let rows = stmt.query_map([], |r| {
@@ -21,36 +22,75 @@ impl Store for SqliteStore {
         })?;
         for row in rows {
             let (id, name, nature, contact) = row?;
-            let legal_nature =
-                serde_json::from_value(serde_json::Value::String(nature)).unwrap_or_default();
-            let contact = match contact {
-                Some(c) => serde_json::from_str(&c)
-                    .map_err(|e| StoreError::corrupt(format!("provider {id}: contact"), e))?,
-                None => Default::default(),
-            };
-            providers.insert(
-                id.clone(),
-                Provider {
-                    id,
-                    name,
-                    legal_nature,
-                    contact,
-                },
-            );
+            let p = provider(id, name, nature, contact)?;
+            providers.insert(p.id.clone(), p);
         }
         let mut stmt = conn.prepare("SELECT id, record FROM services ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (id, record) = row?;
-            let mut s: Service = serde_json::from_str(&record)
-                .map_err(|e| StoreError::corrupt(format!("service {id}"), e))?;
+            let mut s = record_of(&id, &record)?;
             if let Some(p) = providers.get(&s.provider.id) {
                 s.provider = p.clone();
             }
             out.push(s);
         }
         Ok(out)
+    }
+
+    fn services_by_id(&self, ids: &[&str]) -> Result<Vec<Service>> {
+        let conn = self.read()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.record, p.id, p.name, p.legal_nature, p.contact
+             FROM services s LEFT JOIN providers p ON p.id = s.provider_id WHERE s.id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut rows = stmt.query([id])?;
+            let Some(r) = rows.next()? else {
+                continue;
+            };
+            let mut s = record_of(id, &r.get::<_, String>(0)?)?;
+            if let Some(pid) = r.get::<_, Option<String>>(1)? {
+                s.provider = provider(pid, r.get(2)?, r.get(3)?, r.get(4)?)?;
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    fn briefs(&self) -> Result<(Vec<Brief>, Codes)> {
+        let conn = self.read()?;
+        let mut stmt = conn.prepare("SELECT id, provider_id, record FROM services ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut codes = Codes::default();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> Result<&str> {
+                Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+            };
+            let (id, provider, record) = (text(0)?, text(1)?, text(2)?);
+            let b: BriefRecord<'_> = serde_json::from_str(record)
+                .map_err(|e| StoreError::corrupt(format!("service {id}"), e))?;
+            out.push(Brief::new(
+                BriefFields {
+                    id: &b.id,
+                    name: &b.name,
+                    type_code: &b.type_code,
+                    municipality: &b.municipality,
+                    provider,
+                    locality: b.locality.as_deref(),
+                    lon: b.lon,
+                    lat: b.lat,
+                    capacity: b.capacity,
+                    precision: b.precision,
+                    demo: b.demo,
+                },
+                &mut codes,
+            ));
+        }
+        Ok((out, codes))
     }
 
     fn count(&self) -> Result<usize> {
@@ -61,7 +101,7 @@ impl Store for SqliteStore {
     }
 
     fn seeded(&self) -> Result<Vec<String>> {
-        let conn = self.lock()?;
+        let conn = self.read()?;
         // `seeded_from` is how databases made before several regions recorded their one seed.
         let mut stmt = conn.prepare(
             "SELECT value FROM meta WHERE key LIKE 'seeded:%' OR key = 'seeded_from' ORDER BY value",
@@ -142,4 +182,50 @@ impl Store for SqliteStore {
     fn describe(&self) -> String {
         self.describe_file()
     }
+}
+
+/// The fields of a stored record a brief needs; the rest of the record is skipped unread
+/// (borrowed where the text has no escapes).
+#[derive(serde::Deserialize)]
+struct BriefRecord<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    type_code: Cow<'a, str>,
+    #[serde(borrow)]
+    municipality: Cow<'a, str>,
+    #[serde(borrow, default)]
+    locality: Option<Cow<'a, str>>,
+    lon: f64,
+    lat: f64,
+    #[serde(default)]
+    capacity: Option<u32>,
+    #[serde(default)]
+    precision: Precision,
+    #[serde(default)]
+    demo: bool,
+}
+
+/// A stored record, parsed.
+fn record_of(id: &str, record: &str) -> Result<Service> {
+    serde_json::from_str(record).map_err(|e| StoreError::corrupt(format!("service {id}"), e).into())
+}
+
+/// A provider from its stored columns.
+fn provider(id: String, name: String, nature: String, contact: Option<String>) -> Result<Provider> {
+    let legal_nature =
+        serde_json::from_value(serde_json::Value::String(nature)).unwrap_or_default();
+    let contact = match contact {
+        Some(c) => serde_json::from_str(&c)
+            .map_err(|e| StoreError::corrupt(format!("provider {id}: contact"), e))?,
+        None => Default::default(),
+    };
+    Ok(Provider {
+        id,
+        name,
+        legal_nature,
+        contact,
+    })
 }
