@@ -41,6 +41,26 @@ pub struct Hit<'a> {
     pub distance_m: f64,
 }
 
+/// One service a write changed: its brief before and after (`None`: not there before, or
+/// gone after).
+#[derive(Debug, Clone)]
+pub struct Touch {
+    /// As it was.
+    pub before: Option<Arc<Brief>>,
+    /// As it is.
+    pub after: Option<Arc<Brief>>,
+}
+
+impl Touch {
+    /// Where it was and is (lon, lat).
+    pub fn positions(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.before
+            .iter()
+            .chain(&self.after)
+            .map(|b| (b.lon(), b.lat()))
+    }
+}
+
 /// Slots by id, keyed by a hash of the id (8 bytes, not a copy of it); ids whose hash another
 /// id already has go to `collided`, keyed by the id itself.
 #[derive(Debug, Clone)]
@@ -112,6 +132,8 @@ pub struct ServiceIndex {
     free: Vec<u32>,
     ids: Ids,
     codes: Codes,
+    /// The data version this index is as of (set by whoever publishes it).
+    version: u64,
 }
 
 impl ServiceIndex {
@@ -155,6 +177,16 @@ impl ServiceIndex {
         idx
     }
 
+    /// The data version this index is as of.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Says which data version this index is as of.
+    pub fn set_version(&mut self, version: u64) {
+        self.version = version;
+    }
+
     /// Number of services.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -186,9 +218,9 @@ impl ServiceIndex {
         self.slots.iter().flatten().map(|s| &**s)
     }
 
-    /// Inserts a service's brief, replacing one with the same id; returns the brief kept.
-    pub fn upsert(&mut self, service: &Service) -> Arc<Brief> {
-        self.remove(&service.id);
+    /// Inserts a service's brief, replacing one with the same id; returns the change.
+    pub fn upsert(&mut self, service: &Service) -> Touch {
+        let before = self.remove(&service.id);
         let brief = Arc::new(Brief::of(service, &mut self.codes));
         let slot = self
             .free
@@ -205,17 +237,24 @@ impl ServiceIndex {
             self.slots[slot as usize] = Some(brief.clone());
         }
         self.tree.insert(entry);
-        brief
+        Touch {
+            before,
+            after: Some(brief),
+        }
     }
 
     /// Renews the briefs that `which` picks (same content, new value), so that what was made
-    /// from the old ones (features kept by record) is made again; returns their positions.
-    pub fn refresh(&mut self, which: impl Fn(&Brief) -> bool) -> Vec<(f64, f64)> {
+    /// from the old ones (features kept by record) is made again; returns the changes.
+    pub fn refresh(&mut self, which: impl Fn(&Brief) -> bool) -> Vec<Touch> {
         let mut out = Vec::new();
         for slot in self.slots.iter_mut().flatten() {
             if which(slot) {
-                out.push((slot.lon(), slot.lat()));
-                *slot = Arc::new((**slot).clone());
+                let after = Arc::new((**slot).clone());
+                let before = std::mem::replace(slot, after.clone());
+                out.push(Touch {
+                    before: Some(before),
+                    after: Some(after),
+                });
             }
         }
         out

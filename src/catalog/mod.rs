@@ -24,6 +24,7 @@ mod refresh;
 mod touched;
 mod writes;
 
+pub use crate::index::Touch;
 pub use refresh::keep_fresh;
 pub use touched::ChangeLog;
 
@@ -90,7 +91,7 @@ pub struct Catalog {
     /// Use counts waiting to be written.
     usage: counts::UsageBuffer,
     /// Where recent writes changed services.
-    touched: Mutex<ChangeLog<(f64, f64)>>,
+    touched: Mutex<ChangeLog<Touch>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -128,8 +129,9 @@ impl Catalog {
         }
         region.services = Vec::new();
         let (briefs, codes) = store.briefs()?;
-        let index = ServiceIndex::of_briefs(briefs, codes);
-        let version = AtomicU64::new(store.version()?);
+        let mut index = ServiceIndex::of_briefs(briefs, codes);
+        index.set_version(store.version()?);
+        let version = AtomicU64::new(index.version());
         Ok(Catalog {
             store,
             index: ArcSwap::from_pointee(index),
@@ -167,11 +169,6 @@ impl Catalog {
         self.version.load(Ordering::Acquire)
     }
 
-    fn wrote(&self) -> Result<()> {
-        self.version.store(self.store.version()?, Ordering::Release);
-        Ok(())
-    }
-
     /// The published index, as of now (a reader keeps it however long it works).
     fn read(&self) -> Result<Arc<ServiceIndex>> {
         Ok(self.index.load_full())
@@ -188,16 +185,25 @@ impl Catalog {
 
     /// Publishes a changed index, then the data version it goes with (so a reader that sees
     /// the new version also sees the new index).
-    /// `touched`: the positions of the services written, before and after.
-    fn publish(&self, next: ServiceIndex, touched: Vec<(f64, f64)>) -> Result<()> {
+    /// `touched`: the services written, before and after.
+    /// What was touched is logged first, so whoever sees the new index finds its changes.
+    fn publish(&self, mut next: ServiceIndex, touched: Vec<Touch>) -> Result<()> {
+        let version = self.store.version()?;
+        next.set_version(version);
+        self.touch(version, Some(touched))?;
         self.index.store(Arc::new(next));
-        self.wrote()?;
-        self.touch(Some(touched))
+        self.version.store(version, Ordering::Release);
+        Ok(())
     }
 
-    /// Records what the publication of the current data version touched (`None`: anything).
-    fn touch(&self, touched: Option<Vec<(f64, f64)>>) -> Result<()> {
-        let version = self.data_version();
+    /// The published index: the briefs as of its [`ServiceIndex::version`], consistent with
+    /// [`Self::changes_between`] up to that version.
+    pub fn snapshot(&self) -> Arc<ServiceIndex> {
+        self.index.load_full()
+    }
+
+    /// Records what the publication of data version `version` touched (`None`: anything).
+    fn touch(&self, version: u64, touched: Option<Vec<Touch>>) -> Result<()> {
         self.touched
             .lock()
             .map_err(|_| Error::Internal("touch log lock poisoned".into()))?
@@ -209,6 +215,13 @@ impl Catalog {
     /// `to`, where they were before and after; `None` when not known (too long ago, or the
     /// index was reloaded whole): then anything may have changed.
     pub fn touched_between(&self, from: u64, to: u64) -> Option<Vec<(f64, f64)>> {
+        let touches = self.changes_between(from, to)?;
+        Some(touches.iter().flat_map(Touch::positions).collect())
+    }
+
+    /// The services written after data version `from` up to `to`, oldest first, before and
+    /// after each write; `None` when not known (as [`Self::touched_between`]).
+    pub fn changes_between(&self, from: u64, to: u64) -> Option<Vec<Touch>> {
         self.touched.lock().ok()?.between(from, to)
     }
 

@@ -20,10 +20,12 @@ impl Catalog {
         if version == self.data_version() {
             return Ok(false);
         }
-        self.index
-            .store(Arc::new(ServiceIndex::new(self.store.services()?)));
+        let (briefs, codes) = self.store.briefs()?;
+        let mut index = ServiceIndex::of_briefs(briefs, codes);
+        index.set_version(version);
+        self.touch(version, None)?;
+        self.index.store(Arc::new(index));
         self.version.store(version, Ordering::Release);
-        self.touch(None)?;
         Ok(true)
     }
 }

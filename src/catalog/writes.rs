@@ -1,7 +1,7 @@
 //! Writes: every write goes to the store first, in one transaction, and only then to the
 //! in-memory index, so the index never holds what the store refused.
 use super::Catalog;
-use crate::index::ServiceIndex;
+use crate::index::{ServiceIndex, Touch};
 use crate::model::{Facts, Provider, Service};
 use crate::store::{EditWrite, Store};
 use crate::{Error, Result};
@@ -23,10 +23,9 @@ impl Catalog {
         let written = std::slice::from_ref(&service);
         let changed = self.providers_changing(written)?;
         self.store.upsert(&service)?;
-        let touched = positions(&index, written);
         let mut next = (*index).clone();
-        next.upsert(&service);
-        next.refresh(|b| changed.contains(b.provider_id()));
+        let mut touched = vec![next.upsert(&service)];
+        touched.extend(next.refresh(|b| changed.contains(b.provider_id())));
         self.publish(next, touched)
     }
 
@@ -61,12 +60,9 @@ impl Catalog {
         let changed = self.providers_changing(&write.services)?;
         let ids = self.store.write_edit(&write)?;
         if !write.services.is_empty() {
-            let touched = positions(index, &write.services);
             let mut next = index.clone();
-            for s in &write.services {
-                next.upsert(s);
-            }
-            next.refresh(|b| changed.contains(b.provider_id()));
+            let mut touched: Vec<Touch> = write.services.iter().map(|s| next.upsert(s)).collect();
+            touched.extend(next.refresh(|b| changed.contains(b.provider_id())));
             self.publish(next, touched)?;
         }
         drop(turn);
@@ -117,10 +113,7 @@ impl Catalog {
         self.store.upsert_many(&plan.writes)?;
         self.hold_for_review(&plan.held)?;
         let mut index = (*published).clone();
-        let mut touched = positions(&published, &plan.writes);
-        for s in &plan.writes {
-            index.upsert(s);
-        }
+        let mut touched: Vec<Touch> = plan.writes.iter().map(|s| index.upsert(s)).collect();
         // The store keeps one record per organisation (the last written): every one of its
         // services shows it, so their features are made again.
         touched.extend(index.refresh(|b| changed.contains(b.provider_id())));
@@ -150,12 +143,15 @@ impl Catalog {
                 id: id.to_string(),
             });
         }
-        let touched = index
-            .get(id)
-            .map(|s| vec![(s.lon(), s.lat())])
-            .unwrap_or_default();
         let mut next = (*index).clone();
-        next.remove(id);
+        let touched = next
+            .remove(id)
+            .map(|before| Touch {
+                before: Some(before),
+                after: None,
+            })
+            .into_iter()
+            .collect();
         self.publish(next, touched)
     }
 }
@@ -176,18 +172,6 @@ fn changing(stored: &[Service], written: &[Service]) -> HashSet<String> {
         })
         .map(|s| s.provider.id.clone())
         .collect()
-}
-
-/// Where written services were (in the published index) and will be.
-fn positions(index: &ServiceIndex, written: &[Service]) -> Vec<(f64, f64)> {
-    let mut out = Vec::with_capacity(written.len() * 2);
-    for s in written {
-        if let Some(old) = index.get(&s.id) {
-            out.push((old.lon(), old.lat()));
-        }
-        out.push((s.lon, s.lat));
-    }
-    out
 }
 
 /// The organisations of stored services by provider id (one with a contact where any has).

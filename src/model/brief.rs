@@ -104,42 +104,6 @@ impl<T: Facts + ?Sized> Facts for &T {
     }
 }
 
-impl<T: Facts + ?Sized> Facts for Arc<T> {
-    fn id(&self) -> &str {
-        (**self).id()
-    }
-    fn name(&self) -> &str {
-        (**self).name()
-    }
-    fn type_code(&self) -> &str {
-        (**self).type_code()
-    }
-    fn municipality(&self) -> &str {
-        (**self).municipality()
-    }
-    fn provider_id(&self) -> &str {
-        (**self).provider_id()
-    }
-    fn locality(&self) -> Option<&str> {
-        (**self).locality()
-    }
-    fn lon(&self) -> f64 {
-        (**self).lon()
-    }
-    fn lat(&self) -> f64 {
-        (**self).lat()
-    }
-    fn capacity(&self) -> Option<u32> {
-        (**self).capacity()
-    }
-    fn precision(&self) -> Precision {
-        (**self).precision()
-    }
-    fn demo(&self) -> bool {
-        (**self).demo()
-    }
-}
-
 /// Codes and place names shared among briefs: a thousand services of one type hold one copy
 /// of its code.
 #[derive(Debug, Default, Clone)]

@@ -5,17 +5,34 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long a recomputation waits for more writes to come.
-const SETTLE: Duration = Duration::from_millis(200);
-/// The shortest time between two recomputations.
-const EVERY: Duration = Duration::from_secs(1);
+/// How often a kind of work is brought up to date.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pace {
+    /// How long a recomputation waits for more writes to come.
+    pub(super) settle: Duration,
+    /// The shortest time between two recomputations.
+    pub(super) every: Duration,
+}
+
+/// Work that costs a whole pass over the data (the indicators): a burst of writes settles.
+pub(super) const SLOW: Pace = Pace {
+    settle: Duration::from_millis(200),
+    every: Duration::from_secs(1),
+};
+
+/// Work that takes in the changes only (the clusters): soon after each write.
+pub(super) const QUICK: Pace = Pace {
+    settle: Duration::from_millis(10),
+    every: Duration::from_millis(50),
+};
 
 /// Starts a thread named `name` unless one with the same `running` flag runs; it calls `step`
-/// (after `SETTLE`, then at most every `EVERY`) until `step` says the work is current (or gave
-/// up), then clears `running`.
+/// (after `pace.settle`, then at most every `pace.every`) until `step` says the work is
+/// current (or gave up), then clears `running`.
 pub(super) fn keep_current(
     name: &str,
     running: &Arc<AtomicBool>,
+    pace: Pace,
     mut step: impl FnMut() -> bool + Send + 'static,
 ) {
     if running.swap(true, Ordering::AcqRel) {
@@ -28,8 +45,8 @@ pub(super) fn keep_current(
             let mut last: Option<Instant> = None;
             loop {
                 std::thread::sleep(match last {
-                    None => SETTLE,
-                    Some(t) => EVERY.saturating_sub(t.elapsed()),
+                    None => pace.settle,
+                    Some(t) => pace.every.saturating_sub(t.elapsed()),
                 });
                 last = Some(Instant::now());
                 if step() {

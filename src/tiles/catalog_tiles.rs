@@ -129,36 +129,59 @@ impl CatalogTiles {
     /// Sums the low zooms' clusters now for the current data version, instead of in the
     /// background on first use (for a warm start, and for benchmarks).
     pub fn prepare_clusters(&self) {
-        let version = self.catalog.data_version();
-        let built = self
-            .catalog
-            .with_shared(|services| Clusters::build(services, version));
+        let snap = self.catalog.snapshot();
+        let built = Clusters::build(snap.iter_shared(), snap.version());
         self.clusters.store(Some(Arc::new(built)));
     }
 
-    /// The low zooms' clusters if they are as of the current data version; otherwise starts
-    /// summing them in the background (once at a time) and says so with `None`.
-    fn current_clusters(&self) -> Option<Arc<Clusters>> {
+    /// The low zooms' clusters a tile whose cells reach `reach` may draw: those of the
+    /// current data version, or older ones when no change since reached the tile. When they
+    /// are not current, brings them up to date in the background (taking in the changes).
+    fn current_clusters(&self, reach: Area) -> Option<Arc<Clusters>> {
         let version = self.catalog.data_version();
         let current = self.clusters.load_full();
-        if let Some(c) = current.filter(|c| c.for_version == version) {
-            return Some(c);
+        if let Some(c) = current.as_ref().filter(|c| c.for_version == version) {
+            return Some(c.clone());
         }
-        let (catalog, clusters) = (self.catalog.clone(), self.clusters.clone());
-        background::keep_current("tile-clusters", &self.clustering, move || {
-            let version = catalog.data_version();
-            if clusters
-                .load()
-                .as_ref()
-                .is_some_and(|c| c.for_version == version)
-            {
-                return true;
-            }
-            let built = catalog.with_shared(|s| Clusters::build(s, version));
-            clusters.store(Some(Arc::new(built)));
-            false
+        self.update_clusters();
+        let c = current?;
+        let touched = self.catalog.touched_between(c.for_version, version)?;
+        let untouched = touched.iter().all(|&(lon, lat)| {
+            let (x, y) = to_world(lon, lat);
+            !(reach[0] <= x && x <= reach[2] && reach[1] <= y && y <= reach[3])
         });
-        None
+        untouched.then_some(c)
+    }
+
+    /// Starts one thread (unless one runs) that brings the clusters up to the published
+    /// index: the changes since taken in when the log still has them, else summed again.
+    fn update_clusters(&self) {
+        let (catalog, clusters) = (self.catalog.clone(), self.clusters.clone());
+        background::keep_current(
+            "tile-clusters",
+            &self.clustering,
+            background::QUICK,
+            move || {
+                let snap = catalog.snapshot();
+                let old = clusters.load_full();
+                if old
+                    .as_ref()
+                    .is_some_and(|c| c.for_version == snap.version())
+                {
+                    return true;
+                }
+                let taken_in = old
+                    .filter(|c| c.for_version < snap.version())
+                    .and_then(|c| {
+                        let changes = catalog.changes_between(c.for_version, snap.version())?;
+                        (changes.len() <= APPLY_AT_MOST).then(|| c.apply(&changes, &snap))
+                    });
+                let built =
+                    taken_in.unwrap_or_else(|| Clusters::build(snap.iter_shared(), snap.version()));
+                clusters.store(Some(Arc::new(built)));
+                false
+            },
+        );
     }
 
     /// Starts one thread (unless one runs) that recomputes the indicators until they are as
@@ -166,30 +189,35 @@ impl CatalogTiles {
     fn refresh_in_background(&self) {
         let (catalog, props) = (self.catalog.clone(), self.props.clone());
         let (changes, bounds) = (self.changes.clone(), self.muni_bounds.clone());
-        background::keep_current("tile-indicators", &self.deriving, move || {
-            let version = catalog.data_version();
-            if props
-                .load()
-                .as_ref()
-                .is_some_and(|d| d.for_version == version)
-            {
-                return true;
-            }
-            match derive(&catalog, version) {
-                Ok(d) => {
-                    // Published first, then the version moves: a tile built under the new
-                    // version never shows the old indicators.
-                    let new = Arc::new(d);
-                    let old = props.swap(Some(new.clone()));
-                    changes.indicators(old.as_deref().unwrap_or(&new), &new, &bounds);
-                    false
+        background::keep_current(
+            "tile-indicators",
+            &self.deriving,
+            background::SLOW,
+            move || {
+                let version = catalog.data_version();
+                if props
+                    .load()
+                    .as_ref()
+                    .is_some_and(|d| d.for_version == version)
+                {
+                    return true;
                 }
-                Err(e) => {
-                    tracing::warn!("tile indicators not recomputed: {e}");
-                    true
+                match derive(&catalog, version) {
+                    Ok(d) => {
+                        // Published first, then the version moves: a tile built under the new
+                        // version never shows the old indicators.
+                        let new = Arc::new(d);
+                        let old = props.swap(Some(new.clone()));
+                        changes.indicators(old.as_deref().unwrap_or(&new), &new, &bounds);
+                        false
+                    }
+                    Err(e) => {
+                        tracing::warn!("tile indicators not recomputed: {e}");
+                        true
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 }
 
@@ -319,16 +347,7 @@ impl TileSource for CatalogTiles {
     /// No change since `built` reached what the tile depends on: its area with the buffer,
     /// and below the clustering zoom the cluster cells around it.
     fn unchanged(&self, tile: TileId, built: u64, now: u64) -> bool {
-        let margin = f64::from(BUFFER) / f64::from(EXTENT);
-        let world = tile.world_bounds(margin);
-        let reach = if tile.z < CLUSTER_BELOW_ZOOM {
-            let cell = CLUSTER_CELL_PX / (256.0 * tile.scale());
-            let g = cluster::expand_to_cells(world, cell);
-            [g[0] - cell, g[1] - cell, g[2] + cell, g[3] + cell]
-        } else {
-            world
-        };
-        self.changes.none_reached(reach, built, now)
+        self.changes.none_reached(reach(tile), built, now)
     }
 
     fn get_tile(&self, tile: TileId, filter: &Filter) -> Result<Option<Vec<u8>>> {
@@ -369,7 +388,11 @@ impl TileSource for CatalogTiles {
                     builder.service(to_world(s.lon(), s.lat()), s, group_of(s.type_code()));
                 }
             })?;
-        } else if let Some(clusters) = self.summed.then(|| self.current_clusters()).flatten() {
+        } else if let Some(clusters) = self
+            .summed
+            .then(|| self.current_clusters(reach(tile)))
+            .flatten()
+        {
             let all: Vec<&str> = tax.groups().iter().map(|g| g.code.as_str()).collect();
             for d in clusters.in_tile(tile, world, filter, tax, &all) {
                 match d.single {
@@ -407,6 +430,23 @@ impl TileSource for CatalogTiles {
         builder.finish()
     }
 }
+
+/// What a tile depends on, in world coordinates: its area with the buffer, and below the
+/// clustering zoom the cluster cells around it.
+fn reach(tile: TileId) -> Area {
+    let margin = f64::from(BUFFER) / f64::from(EXTENT);
+    let world = tile.world_bounds(margin);
+    if tile.z < CLUSTER_BELOW_ZOOM {
+        let cell = CLUSTER_CELL_PX / (256.0 * tile.scale());
+        let g = cluster::expand_to_cells(world, cell);
+        [g[0] - cell, g[1] - cell, g[2] + cell, g[3] + cell]
+    } else {
+        world
+    }
+}
+
+/// The most changes the clusters take in one by one; more, and they are summed again.
+const APPLY_AT_MOST: usize = 50_000;
 
 /// Computes what the tiles show of the indicators (coverage, distances, gap points) as of
 /// the catalog's data now; `for_version` is the data version read before starting.
