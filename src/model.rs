@@ -82,6 +82,37 @@ pub enum Precision {
     Unknown,
 }
 
+impl Precision {
+    /// Every precision, most precise first.
+    pub const ALL: [Precision; 7] = [
+        Precision::Building,
+        Precision::Address,
+        Precision::PostalCode,
+        Precision::Locality,
+        Precision::Parish,
+        Precision::Municipality,
+        Precision::Unknown,
+    ];
+
+    /// Its name in the API, tiles and files (as serde writes it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Building => "building",
+            Precision::Address => "address",
+            Precision::PostalCode => "postal_code",
+            Precision::Locality => "locality",
+            Precision::Parish => "parish",
+            Precision::Municipality => "municipality",
+            Precision::Unknown => "unknown",
+        }
+    }
+
+    /// The precision of a name (as [`Precision::name`] gives it).
+    pub fn from_name(name: &str) -> Option<Precision> {
+        Precision::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
 /// How to contact a service or an organisation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
@@ -225,5 +256,20 @@ pub fn known_natures(stored: &[Service], incoming: &mut [Service]) {
                 s.provider.legal_nature = *n;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod precision_tests {
+    use super::Precision;
+
+    #[test]
+    fn precision_names_are_the_api_names_and_read_back() {
+        for p in Precision::ALL {
+            let api = serde_json::to_value(p).expect("serialises");
+            assert_eq!(api, p.name(), "{p:?}");
+            assert_eq!(Precision::from_name(p.name()), Some(p));
+        }
+        assert_eq!(Precision::from_name("roughly"), None);
     }
 }

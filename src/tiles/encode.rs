@@ -2,23 +2,11 @@
 use super::mercator::TileId;
 use super::polygons::TilePolygon;
 use super::{GapPoint, MuniProps, EXTENT};
-use crate::model::{Facts, Precision};
+use crate::model::Facts;
 use crate::{Error, Result};
 use mvt::{GeomEncoder, GeomType, Layer, Tile};
 
 /// The precision as the API and the style name it (its serde name).
-fn precision_name(p: Precision) -> &'static str {
-    match p {
-        Precision::Building => "building",
-        Precision::Address => "address",
-        Precision::PostalCode => "postal_code",
-        Precision::Locality => "locality",
-        Precision::Parish => "parish",
-        Precision::Municipality => "municipality",
-        Precision::Unknown => "unknown",
-    }
-}
-
 fn tile_err(e: mvt::Error) -> Error {
     Error::Tile(e.to_string())
 }
@@ -85,7 +73,7 @@ impl TileBuilder {
         }
         f.add_tag_bool("demo", s.demo());
         // The style draws approximate positions (postal code, locality...) as such.
-        f.add_tag_string("precision", precision_name(s.precision()));
+        f.add_tag_string("precision", s.precision().name());
         self.services = Some(f.into_layer());
         self.features += 1;
     }
@@ -231,27 +219,5 @@ impl TileBuilder {
             }
         }
         self.mvt.to_bytes().map(Some).map_err(tile_err)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn precision_names_are_the_api_names() {
-        use Precision::*;
-        for p in [
-            Building,
-            Address,
-            PostalCode,
-            Locality,
-            Parish,
-            Municipality,
-            Unknown,
-        ] {
-            let api = serde_json::to_value(p).expect("serialises");
-            assert_eq!(api, precision_name(p), "{p:?}");
-        }
     }
 }

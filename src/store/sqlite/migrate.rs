@@ -124,6 +124,18 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         ALTER TABLE changes ADD COLUMN subject TEXT NOT NULL DEFAULT 'service'
             CHECK (subject IN ('service', 'provider'));",
     ),
+    (
+        "what the index keeps of each service in columns (read at start without the records)",
+        "ALTER TABLE services ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE services ADD COLUMN locality TEXT;
+        ALTER TABLE services ADD COLUMN capacity INTEGER;
+        ALTER TABLE services ADD COLUMN precision TEXT NOT NULL DEFAULT 'unknown';
+        UPDATE services SET
+            name = coalesce(json_extract(record, '$.name'), ''),
+            locality = json_extract(record, '$.locality'),
+            capacity = json_extract(record, '$.capacity'),
+            precision = coalesce(json_extract(record, '$.precision'), 'unknown');",
+    ),
 ];
 
 /// The schema version this build writes.
@@ -183,5 +195,57 @@ mod tests {
             .unwrap();
         let e = migrate(&mut conn).unwrap_err().to_string();
         assert!(e.contains("newer than this build"), "{e}");
+    }
+
+    #[test]
+    fn services_stored_before_the_brief_columns_get_them_from_their_records() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS.len() - 1;
+        for (i, (_, sql)) in MIGRATIONS.iter().take(before).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i + 1).unwrap();
+        }
+        let mut s = crate::demo::example_service();
+        s.name = "Lar \"Sol\"".into();
+        s.locality = Some("Évora".into());
+        s.capacity = Some(25);
+        s.precision = crate::model::Precision::Locality;
+        let record = serde_json::to_string(&s).unwrap();
+        conn.execute(
+            "INSERT INTO providers(id, name, legal_nature) VALUES (?1, 'P', 'ipss')",
+            [&s.provider.id],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO services(id, provider_id, type_code, municipality, lon, lat, demo, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+            rusqlite::params![
+                s.id,
+                s.provider.id,
+                s.type_code,
+                s.municipality,
+                s.lon,
+                s.lat,
+                record
+            ],
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        let got: (String, Option<String>, Option<u32>, String) = conn
+            .query_row(
+                "SELECT name, locality, capacity, precision FROM services",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            got,
+            (
+                "Lar \"Sol\"".into(),
+                Some("Évora".into()),
+                Some(25),
+                "locality".into()
+            )
+        );
     }
 }

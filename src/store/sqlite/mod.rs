@@ -172,11 +172,14 @@ fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
     let record = serde_json::to_string(s)
         .map_err(|e| StoreError::backend(format!("service {}", s.id), e))?;
     tx.execute(
-        "INSERT INTO services(id, provider_id, type_code, municipality, lon, lat, demo, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO services(id, provider_id, type_code, municipality, lon, lat, demo, record,
+           name, locality, capacity, precision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(id) DO UPDATE SET provider_id = excluded.provider_id,
            type_code = excluded.type_code, municipality = excluded.municipality,
-           lon = excluded.lon, lat = excluded.lat, demo = excluded.demo, record = excluded.record",
+           lon = excluded.lon, lat = excluded.lat, demo = excluded.demo, record = excluded.record,
+           name = excluded.name, locality = excluded.locality, capacity = excluded.capacity,
+           precision = excluded.precision",
         params![
             s.id,
             s.provider.id,
@@ -185,7 +188,11 @@ fn put(tx: &Transaction<'_>, s: &Service) -> Result<()> {
             s.lon,
             s.lat,
             s.demo,
-            record
+            record,
+            s.name,
+            s.locality,
+            s.capacity,
+            s.precision.name(),
         ],
     )?;
     Ok(())

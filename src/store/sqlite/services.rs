@@ -3,7 +3,6 @@ use super::{bump, put, SqliteStore};
 use crate::model::{Brief, BriefFields, Codes, Precision, Provider, Service};
 use crate::store::{Store, StoreError};
 use crate::Result;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -62,7 +61,11 @@ impl Store for SqliteStore {
 
     fn briefs(&self) -> Result<(Vec<Brief>, Codes)> {
         let conn = self.read()?;
-        let mut stmt = conn.prepare("SELECT id, provider_id, record FROM services ORDER BY id")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, name, type_code, municipality, provider_id, locality, lon, lat, capacity,
+               precision, demo
+             FROM services ORDER BY id",
+        )?;
         let mut rows = stmt.query([])?;
         let mut codes = Codes::default();
         let mut out = Vec::new();
@@ -70,25 +73,30 @@ impl Store for SqliteStore {
             let text = |i: usize| -> Result<&str> {
                 Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
             };
-            let (id, provider, record) = (text(0)?, text(1)?, text(2)?);
-            let b: BriefRecord<'_> = serde_json::from_str(record)
-                .map_err(|e| StoreError::corrupt(format!("service {id}"), e))?;
-            out.push(Brief::new(
-                BriefFields {
-                    id: &b.id,
-                    name: &b.name,
-                    type_code: &b.type_code,
-                    municipality: &b.municipality,
-                    provider,
-                    locality: b.locality.as_deref(),
-                    lon: b.lon,
-                    lat: b.lat,
-                    capacity: b.capacity,
-                    precision: b.precision,
-                    demo: b.demo,
-                },
-                &mut codes,
-            ));
+            let locality = r
+                .get_ref(5)?
+                .as_str_or_null()
+                .map_err(rusqlite::Error::from)?;
+            let precision = text(9)?;
+            let fields = BriefFields {
+                id: text(0)?,
+                name: text(1)?,
+                type_code: text(2)?,
+                municipality: text(3)?,
+                provider: text(4)?,
+                locality,
+                lon: r.get(6)?,
+                lat: r.get(7)?,
+                capacity: r.get(8)?,
+                precision: Precision::from_name(precision).ok_or_else(|| {
+                    StoreError::corrupt(
+                        format!("service {}: precision", text(0).unwrap_or("?")),
+                        format!("unknown precision '{precision}'"),
+                    )
+                })?,
+                demo: r.get(10)?,
+            };
+            out.push(Brief::new(fields, &mut codes));
         }
         Ok((out, codes))
     }
@@ -182,30 +190,6 @@ impl Store for SqliteStore {
     fn describe(&self) -> String {
         self.describe_file()
     }
-}
-
-/// The fields of a stored record a brief needs; the rest of the record is skipped unread
-/// (borrowed where the text has no escapes).
-#[derive(serde::Deserialize)]
-struct BriefRecord<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(borrow)]
-    type_code: Cow<'a, str>,
-    #[serde(borrow)]
-    municipality: Cow<'a, str>,
-    #[serde(borrow, default)]
-    locality: Option<Cow<'a, str>>,
-    lon: f64,
-    lat: f64,
-    #[serde(default)]
-    capacity: Option<u32>,
-    #[serde(default)]
-    precision: Precision,
-    #[serde(default)]
-    demo: bool,
 }
 
 /// A stored record, parsed.

@@ -53,6 +53,7 @@ macro_rules! conformance {
                 services::an_organisation_keeps_its_contact,
                 services::data_outlives_the_store_value,
                 services::many_services_come_back_whole_and_in_order,
+                services::briefs_and_records_by_id_agree_with_the_records,
                 accounts::accounts_are_unique_by_email_in_any_case,
                 accounts::a_login_link_works_once_and_not_after_expiry,
                 accounts::sessions_end_when_revoked_or_expired,

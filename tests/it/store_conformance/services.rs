@@ -152,3 +152,43 @@ pub fn many_services_come_back_whole_and_in_order(open: &Open, dir: &Path) {
     assert_eq!(got.len(), many.len());
     assert!(got == many, "every record, in id order");
 }
+
+/// Briefs (what the index is built from) say what the records say, after every kind of write,
+/// whatever the text holds; records are read by id in the order asked.
+pub fn briefs_and_records_by_id_agree_with_the_records(open: &Open, dir: &Path) {
+    use bussola::model::{Brief, Codes, Precision};
+    let store = open(dir);
+    let mut a = service("a");
+    a.name = "Lar \"O Sol\" — Évora\\Sé".into();
+    a.locality = Some("São Mamede".into());
+    a.capacity = Some(40);
+    a.precision = Precision::PostalCode;
+    let mut b = service("b");
+    b.locality = None;
+    b.capacity = None;
+    b.demo = true;
+    store.seed("r", &[a.clone(), b.clone()]).unwrap();
+    let mut c = service("c");
+    c.type_code = "CRECHE".into();
+    c.provider.id = "outra".into();
+    store.upsert(&c).unwrap();
+    a.capacity = Some(41);
+    a.lon += 0.5;
+    store.upsert_many(&[a.clone()]).unwrap();
+    store.delete("b").unwrap();
+    let (briefs, _) = store.briefs().unwrap();
+    let mut codes = Codes::default();
+    let want: Vec<Brief> = store
+        .services()
+        .unwrap()
+        .iter()
+        .map(|s| Brief::of(s, &mut codes))
+        .collect();
+    assert_eq!(briefs, want);
+    assert_eq!(briefs.len(), 2);
+    let got = store.services_by_id(&["c", "nope", "a"]).unwrap();
+    let ids: Vec<&str> = got.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["c", "a"], "in the order asked, the unknown left out");
+    assert_eq!(got[1], a);
+    assert_eq!(got[0].provider.id, "outra");
+}
