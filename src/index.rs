@@ -13,21 +13,32 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::sync::Arc;
 
+/// A point of the tree: the unit vector in single precision (16 bytes an entry, not 32; the
+/// order it gives is off by a metre or two at most, which [`F32_SLACK_M`] absorbs) and the slot
+/// of its brief, whose position in double precision gives the distances.
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
-    xyz: [f64; 3],
+    xyz: [f32; 3],
     slot: u32,
 }
 
+/// More than the error single precision puts in the distance between two unit vectors
+/// (each component within 6e-8 of its value, about 0.4 m on the Earth's surface).
+const F32_SLACK_M: f64 = 5.0;
+
+fn unit_vector_f32(lon: f64, lat: f64) -> [f32; 3] {
+    unit_vector(lon, lat).map(|v| v as f32)
+}
+
 impl RTreeObject for Entry {
-    type Envelope = AABB<[f64; 3]>;
+    type Envelope = AABB<[f32; 3]>;
     fn envelope(&self) -> Self::Envelope {
         AABB::from_point(self.xyz)
     }
 }
 
 impl PointDistance for Entry {
-    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+    fn distance_2(&self, p: &[f32; 3]) -> f32 {
         (0..3).map(|i| (self.xyz[i] - p[i]).powi(2)).sum()
     }
 }
@@ -168,7 +179,7 @@ impl ServiceIndex {
             .enumerate()
             .filter_map(|(slot, s)| {
                 s.as_ref().map(|s| Entry {
-                    xyz: unit_vector(s.lon(), s.lat()),
+                    xyz: unit_vector_f32(s.lon(), s.lat()),
                     slot: slot as u32,
                 })
             })
@@ -227,7 +238,7 @@ impl ServiceIndex {
             .pop()
             .unwrap_or(u32::try_from(self.slots.len()).unwrap_or(u32::MAX));
         let entry = Entry {
-            xyz: unit_vector(service.lon, service.lat),
+            xyz: unit_vector_f32(service.lon, service.lat),
             slot,
         };
         self.ids.insert(&service.id, slot);
@@ -266,7 +277,7 @@ impl ServiceIndex {
         let old = self.slots.get_mut(slot as usize)?.take()?;
         self.ids.remove(id, slot);
         self.tree.remove(&Entry {
-            xyz: unit_vector(old.lon(), old.lat()),
+            xyz: unit_vector_f32(old.lon(), old.lat()),
             slot,
         });
         self.free.push(slot);
@@ -298,9 +309,9 @@ impl ServiceIndex {
         if k == 0 {
             return best;
         }
-        let q = unit_vector(lon, lat);
+        let q = unit_vector_f32(lon, lat);
         for (entry, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
-            let lower = chord2_to_sphere_m(d2) * (1.0 - SPHERE_BOUND);
+            let lower = chord2_to_sphere_m(f64::from(d2)) * (1.0 - SPHERE_BOUND) - F32_SLACK_M;
             if lower > max_m {
                 break;
             }
@@ -355,8 +366,9 @@ pub fn hit_order(a: &Hit<'_>, b: &Hit<'_>) -> std::cmp::Ordering {
         .then_with(|| a.service.id().cmp(b.service.id()))
 }
 
-/// A 3-D box that holds every unit vector of a lon/lat box (slightly padded).
-fn sphere_envelope(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> AABB<[f64; 3]> {
+/// A 3-D box that holds every unit vector of a lon/lat box (padded past single precision's
+/// rounding).
+fn sphere_envelope(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> AABB<[f32; 3]> {
     let (lat0, lat1) = (min_lat.to_radians(), max_lat.to_radians());
     let (lon0, lon1) = (min_lon.to_radians(), max_lon.to_radians());
     // x = cos(lat) cos(lon), y = cos(lat) sin(lon), z = sin(lat): each a product of a
@@ -385,8 +397,8 @@ fn sphere_envelope(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> AA
     }
     lo[2] = lat0.sin();
     hi[2] = lat1.sin();
-    let pad = 1e-12;
-    AABB::from_corners(lo.map(|v| v - pad), hi.map(|v| v + pad))
+    let pad = 1e-6;
+    AABB::from_corners(lo.map(|v| (v - pad) as f32), hi.map(|v| (v + pad) as f32))
 }
 
 #[cfg(test)]
@@ -475,5 +487,33 @@ mod tests {
         assert!(idx.get("b").is_none());
         assert_eq!(idx.get("a").map(|s| s.lon()), Some(-7.9));
         assert_eq!(idx.len(), 1);
+    }
+
+    #[test]
+    fn services_metres_apart_come_in_exact_order() {
+        // Closer together than single precision tells apart: the order still comes from the
+        // exact distances.
+        let pts: Vec<Service> = (0..300)
+            .map(|i| {
+                let (a, b) = ((i * 37 % 101) as f64, (i * 53 % 103) as f64);
+                svc(&format!("s{i}"), -7.9 + a * 1e-6, 38.57 + b * 1e-6, "ERPI")
+            })
+            .collect();
+        let idx = ServiceIndex::new(pts.clone());
+        for q in 0..50 {
+            let (lon, lat) = (-7.9 + q as f64 * 2e-6, 38.57 + (q % 7) as f64 * 1.5e-5);
+            let got: Vec<&str> = idx
+                .nearest(lon, lat, 10, f64::INFINITY, |_| true)
+                .iter()
+                .map(|h| h.service.id())
+                .collect();
+            let mut all: Vec<(f64, &str)> = pts
+                .iter()
+                .map(|s| (geodesic_m((lon, lat), (s.lon, s.lat)), s.id.as_str()))
+                .collect();
+            all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+            let want: Vec<&str> = all.iter().take(10).map(|(_, id)| *id).collect();
+            assert_eq!(got, want, "query {q}");
+        }
     }
 }

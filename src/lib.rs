@@ -7,9 +7,9 @@
 //! | [`issue`] | problems found in data (file, place, field) and their severity |
 //! | [`account`] | accounts and roles: what an account may do |
 //! | [`taxonomy`] | the social responses (respostas sociais) after Carta Social's classification, and target groups, loaded from data |
-//! | [`model`] | providers, services, municipalities and their population |
+//! | [`model`] | providers, services, municipalities and their population; the brief the index keeps of a service, and the [`model::Facts`] a brief and a record both answer |
 //! | [`distance`] | geodesic distance and the unit-sphere embedding used by the index |
-//! | [`index`] | the R-tree over services: nearest-k and bounding-box queries |
+//! | [`index`] | the R-tree over services' briefs: nearest-k and bounding-box queries; each write's briefs before and after |
 //! | [`coverage`] | Carta Social's coverage indicators and gap classes by municipality |
 //! | [`surface`] | where people live: weighted population points per municipality |
 //! | [`access`] | distance-based gap indicators and capacity-aware access (2SFCA) |
@@ -25,7 +25,7 @@
 //! | [`mail`] | sending e-mail (invitations): a log-only default or SMTP, behind [`mail::Mailer`] |
 //! | [`edit`] | editing services: field validation, review classes, history and revert |
 //! | [`fields`] | the editable fields of services and organisations: review class, value, validation |
-//! | [`catalog`] | the store and the index kept in step (the index a snapshot readers never wait for); the queries the API serves |
+//! | [`catalog`] | the store and the index kept in step (the index a snapshot readers never wait for; full records read from the store on demand); the queries the API serves |
 //! | [`geocode`] | placing records from postal code, locality, parish or municipality (a gazetteer) |
 //! | [`export`] | the region's data as open files: GeoJSON, CSV, FlatGeobuf, HSDS 3.0; service features serialised once per record for the API |
 //! | [`feedback`] | citizens' reports of wrong records, sent without an account |
@@ -34,7 +34,7 @@
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
-//! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once per data version |
+//! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!

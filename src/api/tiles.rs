@@ -69,13 +69,14 @@ pub async fn tile(
         ..Filter::default()
     };
     app.catalog.check_filter(&filter)?;
-    let gzip = accepts_gzip(&headers);
     let (source, cache) = (app.tiles.clone(), app.tile_cache.clone());
     let encoded = tokio::task::spawn_blocking(move || cache.get(&*source, tile, &filter))
         .await
         .map_err(|e| Error::Tile(e.to_string()))??;
     // The ETag is the content's (and the encoding's): a tile that a write elsewhere left as it
     // was keeps its ETag and answers 304; another filter with other content gets another one.
+    // Gzipped only when the client takes it and it made the tile smaller.
+    let gzip = accepts_gzip(&headers) && encoded.gzip.is_some();
     let etag = format!("\"{}{}\"", encoded.tag, if gzip { "-gz" } else { "" });
     let mut h = HeaderMap::new();
     h.insert(
@@ -89,15 +90,17 @@ pub async fn tile(
     if etag_matches(&headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, h).into_response());
     }
-    let (Some(mvt), Some(gz)) = (&encoded.mvt, &encoded.gzip) else {
+    let Some(mvt) = &encoded.mvt else {
         return Ok((StatusCode::NO_CONTENT, h).into_response());
     };
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
-    if gzip {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        return Ok((h, gz.clone()).into_response());
+    match &encoded.gzip {
+        Some(gz) if gzip => {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            Ok((h, gz.clone()).into_response())
+        }
+        _ => Ok((h, mvt.clone()).into_response()),
     }
-    Ok((h, mvt.clone()).into_response())
 }
 
 /// The TileJSON 3.0.0 document.

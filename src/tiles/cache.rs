@@ -33,7 +33,8 @@ pub struct Encoded {
 }
 
 impl Encoded {
-    /// Encodes a built tile: gzips it and tags its content.
+    /// Encodes a built tile: gzips it (keeping the gzipped bytes only when they are smaller:
+    /// a tile of a few points grows when gzipped) and tags its content.
     pub fn new(mvt: Option<Vec<u8>>) -> Result<Self> {
         let gzip = match &mvt {
             Some(bytes) => {
@@ -41,10 +42,10 @@ impl Encoded {
                     flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
                 enc.write_all(bytes)
                     .map_err(|e| crate::Error::Tile(e.to_string()))?;
-                Some(Bytes::from(
-                    enc.finish()
-                        .map_err(|e| crate::Error::Tile(e.to_string()))?,
-                ))
+                let gz = enc
+                    .finish()
+                    .map_err(|e| crate::Error::Tile(e.to_string()))?;
+                (gz.len() < bytes.len()).then(|| Bytes::from(gz))
             }
             None => None,
         };
@@ -236,6 +237,19 @@ impl TileCache {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+    #[test]
+    fn a_tile_is_kept_gzipped_only_when_that_makes_it_smaller() {
+        let tiny = Encoded::new(Some(vec![1, 2, 3])).unwrap();
+        assert!(
+            tiny.gzip.is_none(),
+            "gzip would add its own header to 3 bytes"
+        );
+        assert_eq!(tiny.mvt.as_deref(), Some(&[1u8, 2, 3][..]));
+        let big = Encoded::new(Some(vec![7; 4096])).unwrap();
+        assert!(big.gzip.as_ref().is_some_and(|g| g.len() < 100));
+        assert!(Encoded::new(None).unwrap().gzip.is_none());
+    }
 
     /// A source whose tiles are `size` bytes of the version number, counting builds; with
     /// `kept`, it says every tile is unchanged across versions.

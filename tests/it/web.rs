@@ -162,3 +162,25 @@ async fn json_is_gzipped_when_the_client_accepts_it() {
     let (_, h, _) = get_with(&app, "/api/municipalities", &[]).await;
     assert!(h.get("content-encoding").is_none());
 }
+
+#[tokio::test]
+async fn answers_are_gzipped_where_it_pays() {
+    let (app, _) = app();
+    let gz = [("accept-encoding", "gzip")];
+    // A few bytes: gzip would save less than it costs.
+    let (status, h, _) = get_with(&app, "/health", &gz).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h.get("content-encoding").is_none(), "{h:?}");
+    // A search answer of some kilobytes shrinks.
+    let uri = "/api/nearest?lon=-7.91&lat=38.57&k=20";
+    let (_, _, plain) = get_with(&app, uri, &[]).await;
+    let (_, hz, zipped) = get_with(&app, uri, &gz).await;
+    assert_eq!(hz["content-encoding"], "gzip");
+    assert!(plain.len() > 1024);
+    assert!(
+        zipped.len() * 3 < plain.len(),
+        "{} -> {}",
+        plain.len(),
+        zipped.len()
+    );
+}
