@@ -105,10 +105,19 @@ impl<T: Facts + ?Sized> Facts for &T {
 }
 
 /// Codes and place names shared among briefs: a thousand services of one type hold one copy
-/// of its code.
+/// of its code, and the services of one type in one locality one copy of the three.
 #[derive(Debug, Default, Clone)]
 pub struct Codes {
     known: HashSet<Arc<str>>,
+    kinds: HashSet<Arc<Kind>>,
+}
+
+/// What many services share: their type, municipality and locality (one pointer a brief).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Kind {
+    type_code: Arc<str>,
+    municipality: Arc<str>,
+    locality: Option<Arc<str>>,
 }
 
 impl Codes {
@@ -121,6 +130,20 @@ impl Codes {
         self.known.insert(new.clone());
         new
     }
+
+    fn kind(&mut self, type_code: &str, municipality: &str, locality: Option<&str>) -> Arc<Kind> {
+        let kind = Kind {
+            type_code: self.intern(type_code),
+            municipality: self.intern(municipality),
+            locality: locality.map(|l| self.intern(l)),
+        };
+        if let Some(known) = self.kinds.get(&kind) {
+            return known.clone();
+        }
+        let new = Arc::new(kind);
+        self.kinds.insert(new.clone());
+        new
+    }
 }
 
 /// A service as the index keeps it: position, type, municipality, capacity and what a tile
@@ -131,10 +154,8 @@ pub struct Brief {
     text: Box<str>,
     /// Where the name starts in `text`.
     split: u32,
-    type_code: Arc<str>,
-    municipality: Arc<str>,
+    kind: Arc<Kind>,
     provider: Arc<str>,
-    locality: Option<Arc<str>>,
     lon: f64,
     lat: f64,
     capacity: Option<u32>,
@@ -182,10 +203,8 @@ impl Brief {
         Brief {
             text: format!("{}{}", f.id, f.name).into_boxed_str(),
             split: u32::try_from(f.id.len()).unwrap_or(u32::MAX),
-            type_code: codes.intern(f.type_code),
-            municipality: codes.intern(f.municipality),
+            kind: codes.kind(f.type_code, f.municipality, f.locality),
             provider: codes.intern(f.provider),
-            locality: f.locality.map(|l| codes.intern(l)),
             lon: f.lon,
             lat: f.lat,
             capacity: f.capacity,
@@ -227,16 +246,16 @@ impl Facts for Brief {
         self.text.get(self.split as usize..).unwrap_or("")
     }
     fn type_code(&self) -> &str {
-        &self.type_code
+        &self.kind.type_code
     }
     fn municipality(&self) -> &str {
-        &self.municipality
+        &self.kind.municipality
     }
     fn provider_id(&self) -> &str {
         &self.provider
     }
     fn locality(&self) -> Option<&str> {
-        self.locality.as_deref()
+        self.kind.locality.as_deref()
     }
     fn lon(&self) -> f64 {
         self.lon
@@ -282,7 +301,22 @@ mod tests {
         let mut codes = Codes::default();
         let s = crate::demo::example_service();
         let (a, b) = (Brief::of(&s, &mut codes), Brief::of(&s, &mut codes));
-        assert!(Arc::ptr_eq(&a.type_code, &b.type_code));
-        assert!(Arc::ptr_eq(&a.municipality, &b.municipality));
+        assert!(Arc::ptr_eq(&a.kind, &b.kind));
+        assert!(Arc::ptr_eq(&a.provider, &b.provider));
+        let mut other = s.clone();
+        other.locality = Some("Outra".into());
+        let c = Brief::of(&other, &mut codes);
+        assert!(!Arc::ptr_eq(&a.kind, &c.kind));
+        assert!(Arc::ptr_eq(&a.kind.type_code, &c.kind.type_code));
+    }
+
+    #[test]
+    fn a_brief_stays_small() {
+        // Tens of bytes a service besides its id and name: what lets a million fit.
+        assert!(
+            std::mem::size_of::<Brief>() <= 72,
+            "{}",
+            std::mem::size_of::<Brief>()
+        );
     }
 }
