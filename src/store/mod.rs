@@ -107,8 +107,8 @@ pub trait Store: Accounts + History + Usage + Reports + Send + Sync {
     /// The stored services with these ids (with their providers), in the order asked; ids not
     /// stored are left out.
     fn services_by_id(&self, ids: &[&str]) -> Result<Vec<Service>>;
-    /// The brief of every stored service, in id order, and the codes they share: what the
-    /// index is built from at start-up, without reading whole records.
+    /// The brief of every stored service (in no particular order) and the codes they share:
+    /// what the index is built from at start-up, without reading whole records.
     fn briefs(&self) -> Result<(Vec<Brief>, Codes)>;
     /// How many services are stored.
     fn count(&self) -> Result<usize>;
