@@ -22,13 +22,17 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+/// How many read-only connections a file database gets.
+const READERS: usize = 2;
+
 /// Services and providers in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
-    /// A second, read-only connection to a file database: records are read through it while
-    /// a write waits on the first (WAL lets them), so reads never wait for writes.
-    reader: Option<Mutex<Connection>>,
+    /// Read-only connections to a file database: records are read through them while a write
+    /// waits on the first (WAL lets them), so reads never wait for writes; two, so that the
+    /// blocking threads of two requests read side by side.
+    readers: Vec<Mutex<Connection>>,
     /// The file, or `None` in memory.
     path: Option<std::path::PathBuf>,
 }
@@ -47,12 +51,15 @@ impl SqliteStore {
         // Every commit is on disk before the write is answered, power loss included.
         conn.pragma_update(None, "synchronous", "FULL")?;
         let mut store = Self::init(conn, Some(path.to_path_buf()))?;
-        let reader = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        reader.busy_timeout(std::time::Duration::from_secs(5))?;
-        store.reader = Some(Mutex::new(reader));
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(5))?;
+            store.readers.push(Mutex::new(reader));
+        }
         Ok(store)
     }
 
@@ -66,7 +73,7 @@ impl SqliteStore {
         migrate::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
-            reader: None,
+            readers: Vec::new(),
             path,
         })
     }
@@ -132,9 +139,15 @@ impl SqliteStore {
         self.conn.lock().map_err(|_| StoreError::Poisoned.into())
     }
 
-    /// The connection to read services through: the read-only one when there is one.
+    /// A connection to read services through: a free read-only one, else the first (the
+    /// writer's when there are none, in memory).
     fn read(&self) -> Result<MutexGuard<'_, Connection>> {
-        match &self.reader {
+        for r in &self.readers {
+            if let Ok(conn) = r.try_lock() {
+                return Ok(conn);
+            }
+        }
+        match self.readers.first() {
             Some(r) => r.lock().map_err(|_| StoreError::Poisoned.into()),
             None => self.lock(),
         }
