@@ -5,6 +5,7 @@ use super::limit::{client, Route};
 use super::AppState;
 use crate::auth::{self, hash, now, Role, User};
 use crate::error::Refusal;
+use crate::model::Brief;
 use crate::Error;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
@@ -168,12 +169,14 @@ pub async fn my_services(
     State(app): State<AppState>,
     auth: Auth,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let mut mine: Vec<_> = app
-        .catalog
-        .all()?
-        .into_iter()
-        .filter(|s| auth.user.may_edit(s))
-        .collect();
+    let user = auth.user.clone();
+    let mut mine = app
+        .blocking(move |cat| {
+            let theirs: Vec<Brief> =
+                cat.with_briefs(|it| it.filter(|s| user.may_edit(*s)).cloned().collect());
+            cat.records(&theirs.iter().collect::<Vec<_>>())
+        })
+        .await?;
     mine.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
     let region = app.catalog.region();
     let features: Vec<_> = mine

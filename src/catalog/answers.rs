@@ -5,6 +5,7 @@ use super::Catalog;
 use crate::account::{Role, User};
 use crate::auth::invite::{check_request, InviteRequest, LoginLink};
 use crate::error::Refusal;
+use crate::model::Facts;
 use crate::survey::{AnswerSet, Audience, NewAnswers};
 use crate::{Error, Result};
 use std::collections::HashSet;
@@ -14,7 +15,8 @@ impl Catalog {
     /// services), refuses an address already registered ([`Refusal::Conflict`]), then creates
     /// the account and its login link; nothing is stored when anything is wrong.
     pub fn invite(&self, req: &InviteRequest, base: &str, now: i64) -> Result<(User, LoginLink)> {
-        let providers: HashSet<String> = self.all()?.into_iter().map(|s| s.provider.id).collect();
+        let providers: HashSet<String> =
+            self.with_briefs(|it| it.map(|s| s.provider_id().to_string()).collect());
         let region = self.region();
         let u = check_request(req, |m| region.municipality(m).is_some(), &|p| {
             providers.contains(p)

@@ -10,7 +10,7 @@ pub mod organisation;
 use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
-use crate::model::Service;
+use crate::model::{Brief, Facts, Service};
 use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange, Subject};
 use crate::{Error, Result};
 pub use fields::{apply, validate, FieldChange, FIELDS};
@@ -323,16 +323,15 @@ pub fn changes(cat: &Catalog, user: &User, status: Option<ChangeStatus>) -> Resu
     if user.role == Role::Admin {
         return Ok(all);
     }
-    let services = cat.all()?;
+    let services: Vec<Brief> = cat.with_briefs(|it| it.cloned().collect());
     let visible = |c: &Change| match c.change.subject {
         Subject::Service => services
             .iter()
-            .any(|s| s.id == c.change.service_id && user.may_edit(s)),
+            .any(|s| s.id() == c.change.service_id && user.may_edit(s)),
         Subject::Provider => {
-            let theirs: Vec<Service> = services
+            let theirs: Vec<&Brief> = services
                 .iter()
-                .filter(|s| s.provider.id == c.change.service_id)
-                .cloned()
+                .filter(|s| s.provider_id() == c.change.service_id)
                 .collect();
             organisation::may_edit(user, &theirs)
         }

@@ -6,7 +6,7 @@ use super::HistoryEntry;
 use crate::account::{Role, User};
 use crate::catalog::Catalog;
 use crate::error::Refusal;
-use crate::model::{Contact, LegalNature, Provider, Service};
+use crate::model::{Brief, Contact, Facts, LegalNature, Provider, Service};
 use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange, Subject};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -69,11 +69,9 @@ fn forbidden(what: &str) -> Error {
 
 /// The organisation of a provider id from its services; not found when no service has it.
 pub fn organisation(cat: &Catalog, id: &str) -> Result<Organisation> {
-    let mut services: Vec<Service> = cat
-        .all()?
-        .into_iter()
-        .filter(|s| s.provider.id == id)
-        .collect();
+    let theirs: Vec<Brief> =
+        cat.with_briefs(|it| it.filter(|s| s.provider_id() == id).cloned().collect());
+    let mut services = cat.records(&theirs.iter().collect::<Vec<_>>())?;
     services.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
     of_services(&services).ok_or_else(|| Error::NotFound {
         what: "provider",
@@ -106,17 +104,17 @@ fn of_services(services: &[Service]) -> Option<Organisation> {
 
 /// Whether an account may edit an organisation: admins; its own provider account; a moderator
 /// when every one of its services is in the moderator's municipalities.
-pub fn may_edit(user: &User, services: &[Service]) -> bool {
+pub fn may_edit(user: &User, services: &[impl Facts]) -> bool {
     match user.role {
         Role::Admin => true,
         Role::Provider => services
             .first()
-            .is_some_and(|s| user.provider.as_deref() == Some(s.provider.id.as_str())),
+            .is_some_and(|s| user.provider.as_deref() == Some(s.provider_id())),
         Role::Moderator => {
             !services.is_empty()
                 && services
                     .iter()
-                    .all(|s| user.municipalities.contains(&s.municipality))
+                    .all(|s| user.municipalities.iter().any(|m| m == s.municipality()))
         }
     }
 }
