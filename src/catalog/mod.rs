@@ -128,9 +128,12 @@ impl Catalog {
             store.seed(&part.id, &mine)?;
         }
         region.services = Vec::new();
+        // The version first: a write by another process meanwhile makes it older than the
+        // briefs, and the next check reloads.
+        let version = store.version()?;
         let (briefs, codes) = store.briefs()?;
         let mut index = ServiceIndex::of_briefs(briefs, codes);
-        index.set_version(store.version()?);
+        index.set_version(version);
         let version = AtomicU64::new(index.version());
         Ok(Catalog {
             store,
