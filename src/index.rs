@@ -9,9 +9,9 @@
 use crate::distance::{chord2_to_sphere_m, geodesic_m, unit_vector, SPHERE_BOUND};
 use crate::model::{Brief, Codes, Facts, Service};
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A point of the tree: the unit vector in single precision (16 bytes an entry, not 32; the
 /// order it gives is off by a metre or two at most, which [`F32_SLACK_M`] absorbs) and the slot
@@ -131,20 +131,182 @@ impl Ids {
     }
 }
 
-/// A spatial index of services by position, with their briefs.
-///
-/// Briefs are shared (`Arc`), so a clone copies the tree and the slots, not the briefs: a
-/// writer clones the published index, changes its copy and publishes it whole (see
-/// [`crate::catalog`]), while readers keep the one they hold.
+/// Briefs in an R-tree, with their slots and ids: the base of an index (shared, never
+/// changed) or the changes made since it was built.
 #[derive(Debug, Default, Clone)]
-pub struct ServiceIndex {
+struct Part {
     tree: RTree<Entry>,
     slots: Vec<Option<Arc<Brief>>>,
     free: Vec<u32>,
     ids: Ids,
-    codes: Codes,
+}
+
+impl Part {
+    /// Bulk-loads briefs (a later one replaces an earlier one with the same id).
+    fn build(briefs: impl Iterator<Item = Arc<Brief>>) -> Part {
+        let mut part = Part::default();
+        for b in briefs {
+            match part.ids.get(b.id(), &part.slots) {
+                Some(old) => part.slots[old as usize] = Some(b),
+                None => {
+                    let slot = u32::try_from(part.slots.len()).unwrap_or(u32::MAX);
+                    part.ids.insert(b.id(), slot);
+                    part.slots.push(Some(b));
+                }
+            }
+        }
+        let entries = part
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, s)| {
+                s.as_ref().map(|s| Entry {
+                    xyz: unit_vector_f32(s.lon(), s.lat()),
+                    slot: slot as u32,
+                })
+            })
+            .collect();
+        part.tree = RTree::bulk_load(entries);
+        part
+    }
+
+    fn slot(&self, id: &str) -> Option<u32> {
+        self.ids.get(id, &self.slots)
+    }
+
+    fn at(&self, slot: u32) -> Option<&Arc<Brief>> {
+        self.slots.get(slot as usize)?.as_ref()
+    }
+
+    fn insert(&mut self, brief: Arc<Brief>) {
+        let slot = self
+            .free
+            .pop()
+            .unwrap_or(u32::try_from(self.slots.len()).unwrap_or(u32::MAX));
+        self.tree.insert(Entry {
+            xyz: unit_vector_f32(brief.lon(), brief.lat()),
+            slot,
+        });
+        self.ids.insert(brief.id(), slot);
+        if slot as usize == self.slots.len() {
+            self.slots.push(Some(brief));
+        } else {
+            self.slots[slot as usize] = Some(brief);
+        }
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Arc<Brief>> {
+        let slot = self.slot(id)?;
+        let old = self.slots.get_mut(slot as usize)?.take()?;
+        self.ids.remove(id, slot);
+        self.tree.remove(&Entry {
+            xyz: unit_vector_f32(old.lon(), old.lat()),
+            slot,
+        });
+        self.free.push(slot);
+        Some(old)
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Adds this part's nearest candidates to `best` (kept sorted, at most `k`), skipping the
+    /// slots `gone` names; stops once no candidate left can enter.
+    #[allow(clippy::too_many_arguments)]
+    fn nearest_into<'a>(
+        &'a self,
+        (lon, lat): (f64, f64),
+        k: usize,
+        max_m: f64,
+        filter: &impl Fn(&Brief) -> bool,
+        gone: &HashSet<u32>,
+        best: &mut Vec<Hit<'a>>,
+    ) {
+        let q = unit_vector_f32(lon, lat);
+        for (entry, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+            let lower = chord2_to_sphere_m(f64::from(d2)) * (1.0 - SPHERE_BOUND) - F32_SLACK_M;
+            if lower > max_m {
+                break;
+            }
+            if best.len() == k && best.last().is_some_and(|h| lower > h.distance_m) {
+                break;
+            }
+            if !gone.is_empty() && gone.contains(&entry.slot) {
+                continue;
+            }
+            let Some(service) = self.at(entry.slot) else {
+                continue;
+            };
+            if !filter(service) {
+                continue;
+            }
+            let distance_m = geodesic_m((lon, lat), (service.lon(), service.lat()));
+            if distance_m > max_m {
+                continue;
+            }
+            let hit = Hit {
+                service,
+                distance_m,
+            };
+            let at = best.partition_point(|h| hit_order(h, &hit).is_lt());
+            if at < k {
+                best.insert(at, hit);
+                best.truncate(k);
+            }
+        }
+    }
+
+    /// The briefs inside a lon/lat box (inclusive) with their slots.
+    fn in_bbox(&self, bbox: [f64; 4]) -> impl Iterator<Item = (u32, &Arc<Brief>)> {
+        let [min_lon, min_lat, max_lon, max_lat] = bbox;
+        let envelope = sphere_envelope(min_lon, min_lat, max_lon, max_lat);
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(move |e| self.at(e.slot).map(|b| (e.slot, b)))
+            .filter(move |(_, s)| {
+                (min_lon..=max_lon).contains(&s.lon()) && (min_lat..=max_lat).contains(&s.lat())
+            })
+    }
+}
+
+/// How many changes an index takes in before its base is built again, by default.
+const MERGE_AT: usize = 4096;
+
+/// A spatial index of services by position, with their briefs.
+///
+/// Made of a *base*, built once and shared by every copy, and the *changes* since: the
+/// services written after (their own small tree) and the base's slots they replaced. A writer
+/// clones the published index — the base is shared, so the copy costs the changes, not the
+/// services — changes its copy and publishes it whole (see [`crate::catalog`]), while readers
+/// keep the one they hold. Once the changes pass a few thousand, the writer builds the base
+/// again with them in.
+#[derive(Debug, Clone)]
+pub struct ServiceIndex {
+    base: Arc<Part>,
+    /// Base slots whose service was removed or written again since the base was built.
+    gone: HashSet<u32>,
+    /// The services written since the base was built.
+    recent: Part,
+    /// Codes shared by every brief of every copy (interning only adds).
+    codes: Arc<Mutex<Codes>>,
     /// The data version this index is as of (set by whoever publishes it).
     version: u64,
+    /// How many changes are taken in before the base is built again.
+    merge_at: usize,
+}
+
+impl Default for ServiceIndex {
+    fn default() -> Self {
+        ServiceIndex {
+            base: Arc::default(),
+            gone: HashSet::new(),
+            recent: Part::default(),
+            codes: Arc::default(),
+            version: 0,
+            merge_at: MERGE_AT,
+        }
+    }
 }
 
 impl ServiceIndex {
@@ -158,34 +320,11 @@ impl ServiceIndex {
     /// Builds an index of briefs with bulk loading; `codes` are those they share (later
     /// writes share them too). A later brief replaces an earlier one with the same id.
     pub fn of_briefs(briefs: Vec<Brief>, codes: Codes) -> Self {
-        let mut idx = ServiceIndex {
-            codes,
+        ServiceIndex {
+            base: Arc::new(Part::build(briefs.into_iter().map(Arc::new))),
+            codes: Arc::new(Mutex::new(codes)),
             ..Default::default()
-        };
-        idx.slots.reserve(briefs.len());
-        for b in briefs {
-            match idx.ids.get(b.id(), &idx.slots) {
-                Some(old) => idx.slots[old as usize] = Some(Arc::new(b)),
-                None => {
-                    let slot = u32::try_from(idx.slots.len()).unwrap_or(u32::MAX);
-                    idx.ids.insert(b.id(), slot);
-                    idx.slots.push(Some(Arc::new(b)));
-                }
-            }
         }
-        let entries = idx
-            .slots
-            .iter()
-            .enumerate()
-            .filter_map(|(slot, s)| {
-                s.as_ref().map(|s| Entry {
-                    xyz: unit_vector_f32(s.lon(), s.lat()),
-                    slot: slot as u32,
-                })
-            })
-            .collect();
-        idx.tree = RTree::bulk_load(entries);
-        idx
     }
 
     /// The data version this index is as of.
@@ -200,7 +339,7 @@ impl ServiceIndex {
 
     /// Number of services.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.base.len() - self.gone.len() + self.recent.len()
     }
 
     /// Whether there is no service.
@@ -215,39 +354,40 @@ impl ServiceIndex {
 
     /// The brief of the service with this id, shared (kept without copying it).
     pub fn shared(&self, id: &str) -> Option<&Arc<Brief>> {
-        let slot = self.ids.get(id, &self.slots)?;
-        self.slots.get(slot as usize)?.as_ref()
+        if let Some(slot) = self.recent.slot(id) {
+            return self.recent.at(slot);
+        }
+        let slot = self.base.slot(id).filter(|s| !self.gone.contains(s))?;
+        self.base.at(slot)
     }
 
     /// All briefs, shared, in no particular order.
     pub fn iter_shared(&self) -> impl Iterator<Item = &Arc<Brief>> {
-        self.slots.iter().flatten()
+        let gone = &self.gone;
+        self.base
+            .slots
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| gone.is_empty() || !gone.contains(&(*i as u32)))
+            .filter_map(|(_, b)| b.as_ref())
+            .chain(self.recent.slots.iter().flatten())
     }
 
     /// All briefs, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &Brief> {
-        self.slots.iter().flatten().map(|s| &**s)
+        self.iter_shared().map(|b| &**b)
     }
 
     /// Inserts a service's brief, replacing one with the same id; returns the change.
     pub fn upsert(&mut self, service: &Service) -> Touch {
         let before = self.remove(&service.id);
-        let brief = Arc::new(Brief::of(service, &mut self.codes));
-        let slot = self
-            .free
-            .pop()
-            .unwrap_or(u32::try_from(self.slots.len()).unwrap_or(u32::MAX));
-        let entry = Entry {
-            xyz: unit_vector_f32(service.lon, service.lat),
-            slot,
+        let brief = match self.codes.lock() {
+            Ok(mut codes) => Brief::of(service, &mut codes),
+            Err(_) => Brief::of(service, &mut Codes::default()),
         };
-        self.ids.insert(&service.id, slot);
-        if slot as usize == self.slots.len() {
-            self.slots.push(Some(brief.clone()));
-        } else {
-            self.slots[slot as usize] = Some(brief.clone());
-        }
-        self.tree.insert(entry);
+        let brief = Arc::new(brief);
+        self.recent.insert(brief.clone());
+        self.merge_if_due();
         Touch {
             before,
             after: Some(brief),
@@ -257,31 +397,41 @@ impl ServiceIndex {
     /// Renews the briefs that `which` picks (same content, new value), so that what was made
     /// from the old ones (features kept by record) is made again; returns the changes.
     pub fn refresh(&mut self, which: impl Fn(&Brief) -> bool) -> Vec<Touch> {
-        let mut out = Vec::new();
-        for slot in self.slots.iter_mut().flatten() {
-            if which(slot) {
-                let after = Arc::new((**slot).clone());
-                let before = std::mem::replace(slot, after.clone());
-                out.push(Touch {
-                    before: Some(before),
-                    after: Some(after),
-                });
-            }
+        let picked: Vec<Arc<Brief>> = self.iter_shared().filter(|b| which(b)).cloned().collect();
+        let mut out = Vec::with_capacity(picked.len());
+        for before in picked {
+            self.remove(before.id());
+            let after = Arc::new((*before).clone());
+            self.recent.insert(after.clone());
+            out.push(Touch {
+                before: Some(before),
+                after: Some(after),
+            });
         }
+        self.merge_if_due();
         out
     }
 
     /// Removes a service; returns its brief if it was there.
     pub fn remove(&mut self, id: &str) -> Option<Arc<Brief>> {
-        let slot = self.ids.get(id, &self.slots)?;
-        let old = self.slots.get_mut(slot as usize)?.take()?;
-        self.ids.remove(id, slot);
-        self.tree.remove(&Entry {
-            xyz: unit_vector_f32(old.lon(), old.lat()),
-            slot,
-        });
-        self.free.push(slot);
-        Some(old)
+        if let Some(old) = self.recent.remove(id) {
+            return Some(old);
+        }
+        let slot = self.base.slot(id).filter(|s| !self.gone.contains(s))?;
+        self.gone.insert(slot);
+        self.base.at(slot).cloned()
+    }
+
+    /// Builds the base again with the changes in, once they are many (the writer pays it,
+    /// every few thousand writes; readers keep the index they hold).
+    fn merge_if_due(&mut self) {
+        if self.recent.len() + self.gone.len() < self.merge_at {
+            return;
+        }
+        let all: Vec<Arc<Brief>> = self.iter_shared().cloned().collect();
+        self.base = Arc::new(Part::build(all.into_iter()));
+        self.gone = HashSet::new();
+        self.recent = Part::default();
     }
 
     /// The `k` services nearest to (lon, lat) that pass `filter` and lie within `max_m`
@@ -309,35 +459,11 @@ impl ServiceIndex {
         if k == 0 {
             return best;
         }
-        let q = unit_vector_f32(lon, lat);
-        for (entry, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
-            let lower = chord2_to_sphere_m(f64::from(d2)) * (1.0 - SPHERE_BOUND) - F32_SLACK_M;
-            if lower > max_m {
-                break;
-            }
-            if best.len() == k && best.last().is_some_and(|h| lower > h.distance_m) {
-                break;
-            }
-            let Some(service) = self.slots.get(entry.slot as usize).and_then(Option::as_ref) else {
-                continue;
-            };
-            if !filter(service) {
-                continue;
-            }
-            let distance_m = geodesic_m((lon, lat), (service.lon(), service.lat()));
-            if distance_m > max_m {
-                continue;
-            }
-            let hit = Hit {
-                service,
-                distance_m,
-            };
-            let at = best.partition_point(|h| hit_order(h, &hit).is_lt());
-            if at < k {
-                best.insert(at, hit);
-                best.truncate(k);
-            }
-        }
+        let none = HashSet::new();
+        self.recent
+            .nearest_into((lon, lat), k, max_m, &filter, &none, &mut best);
+        self.base
+            .nearest_into((lon, lat), k, max_m, &filter, &self.gone, &mut best);
         best
     }
 
@@ -349,13 +475,13 @@ impl ServiceIndex {
         max_lon: f64,
         max_lat: f64,
     ) -> impl Iterator<Item = &Brief> {
-        let envelope = sphere_envelope(min_lon, min_lat, max_lon, max_lat);
-        self.tree
-            .locate_in_envelope_intersecting(&envelope)
-            .filter_map(move |e| self.slots.get(e.slot as usize).and_then(|s| s.as_deref()))
-            .filter(move |s| {
-                (min_lon..=max_lon).contains(&s.lon()) && (min_lat..=max_lat).contains(&s.lat())
-            })
+        let bbox = [min_lon, min_lat, max_lon, max_lat];
+        let gone = &self.gone;
+        self.base
+            .in_bbox(bbox)
+            .filter(move |(slot, _)| gone.is_empty() || !gone.contains(slot))
+            .chain(self.recent.in_bbox(bbox))
+            .map(|(_, b)| &**b)
     }
 }
 
@@ -477,7 +603,7 @@ mod tests {
     fn ids_whose_hashes_collide_are_still_told_apart() {
         // Every id hashes alike here.
         let mut idx = ServiceIndex::default();
-        idx.ids.hash = |_| 7;
+        idx.recent.ids.hash = |_| 7;
         idx.upsert(&svc("a", -7.9, 38.57, "ERPI"));
         idx.upsert(&svc("b", -7.0, 38.0, "ERPI"));
         assert_eq!(idx.len(), 2);
@@ -515,5 +641,75 @@ mod tests {
             let want: Vec<&str> = all.iter().take(10).map(|(_, id)| *id).collect();
             assert_eq!(got, want, "query {q}");
         }
+    }
+
+    #[test]
+    fn writes_on_a_shared_base_answer_as_a_fresh_index_would() {
+        let mut all: Vec<Service> = (0..400)
+            .map(|i| {
+                let lon = -9.0 + (i % 20) as f64 * 0.15;
+                let lat = 37.0 + (i / 20) as f64 * 0.15;
+                svc(
+                    &format!("s{i}"),
+                    lon,
+                    lat,
+                    if i % 3 == 0 { "CRECHE" } else { "ERPI" },
+                )
+            })
+            .collect();
+        let mut idx = ServiceIndex::new(all.clone());
+        idx.merge_at = 50;
+        let published = idx.clone();
+        for step in 0..180usize {
+            let i = (step * 37) % all.len();
+            match step % 4 {
+                // Moved, retyped, removed and added again, or removed for good.
+                0 => all[i].lon += 0.07,
+                1 => all[i].type_code = "CRECHE".into(),
+                2 => {
+                    idx.remove(&all[i].id.clone());
+                }
+                _ => {
+                    idx.remove(&all[i].id.clone());
+                    all.remove(i);
+                    continue;
+                }
+            }
+            idx.upsert(&all[i]);
+            if step % 45 == 44 {
+                let fresh = ServiceIndex::new(all.clone());
+                assert_eq!(idx.len(), all.len(), "step {step}");
+                for q in 0..20 {
+                    let (lon, lat) = (-9.1 + q as f64 * 0.16, 37.1 + (q % 9) as f64 * 0.3);
+                    let ids = |x: &ServiceIndex| -> Vec<String> {
+                        x.nearest(lon, lat, 7, 60_000.0, |s| s.type_code() == "CRECHE")
+                            .iter()
+                            .map(|h| h.service.id().to_string())
+                            .collect()
+                    };
+                    assert_eq!(ids(&idx), ids(&fresh), "step {step}, query {q}");
+                    let boxed = |x: &ServiceIndex| -> Vec<String> {
+                        let mut v: Vec<String> = x
+                            .in_bbox(lon - 0.4, lat - 0.4, lon + 0.4, lat + 0.4)
+                            .map(|s| s.id().to_string())
+                            .collect();
+                        v.sort();
+                        v
+                    };
+                    assert_eq!(boxed(&idx), boxed(&fresh), "step {step}, box {q}");
+                }
+                let mut a: Vec<String> = idx.iter().map(|s| s.id().to_string()).collect();
+                let mut b: Vec<String> = fresh.iter().map(|s| s.id().to_string()).collect();
+                a.sort();
+                b.sort();
+                assert_eq!(a, b);
+                assert_eq!(idx.get(&all[0].id).map(|s| s.lon()), Some(all[0].lon));
+            }
+        }
+        assert_eq!(
+            published.len(),
+            400,
+            "a published copy does not see later writes"
+        );
     }
 }
