@@ -52,7 +52,18 @@ fn restart(db: &Path, n: usize) {
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(catalog.len().unwrap(), n);
     let per = (rss().saturating_sub(before)) as f64 / n as f64;
-    println!("{open} {secs} {per_open} {per}");
+    // A write at this size: 21 capacity changes, the median (store and index).
+    let mut took: Vec<f64> = (0..21u32)
+        .map(|i| {
+            let mut s = catalog.get(&format!("s{}", i * 7 + 1)).unwrap();
+            s.capacity = Some(10 + i);
+            let t = Instant::now();
+            catalog.upsert(s).unwrap();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    took.sort_by(f64::total_cmp);
+    println!("{open} {secs} {per_open} {per} {}", took[10]);
 }
 
 fn main() {
@@ -84,8 +95,8 @@ fn main() {
         );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     };
-    println!("| services | restart to serving (index) | ratio | with low-zoom clusters | resident memory per service (index / with clusters) |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("| services | restart to serving (index) | ratio | with low-zoom clusters | resident memory per service (index / with clusters) | one write (median) |");
+    println!("|---|---:|---:|---:|---:|---:|");
     let mut base = None;
     for n in [10_000usize, 100_000, 1_000_000]
         .into_iter()
@@ -97,9 +108,10 @@ fn main() {
         let mut it = line.split(' ').map(|v| v.parse::<f64>().unwrap());
         let (open, secs) = (it.next().unwrap(), it.next().unwrap());
         let (per_open, per) = (it.next().unwrap(), it.next().unwrap());
+        let write = it.next().unwrap();
         let base = *base.get_or_insert(open);
         println!(
-            "| {n} | {open:.2} s | {:.1}x | {secs:.2} s | {per_open:.0} / {per:.0} bytes |",
+            "| {n} | {open:.2} s | {:.1}x | {secs:.2} s | {per_open:.0} / {per:.0} bytes | {write:.1} ms |",
             open / base
         );
     }
