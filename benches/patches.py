@@ -20,7 +20,7 @@ token = json.load(urllib.request.urlopen(login))["token"]
 one = json.load(urllib.request.urlopen(
     f"http://127.0.0.1:{port}/api/services?type=ERPI&limit=1"))["features"][0]["properties"]
 svc, cap = one["id"], max(one["capacity"] or 0, one["users"] or 0, 10)
-start, n, failed, why = time.monotonic(), 0, 0, {}
+start, n, failed, why, took = time.monotonic(), 0, 0, {}, []
 while time.monotonic() - start < secs:
     body = json.dumps({"capacity": cap + n % 2}).encode()
     # One address may write 1/s after a burst of 30; the writes come as from 250 addresses
@@ -28,11 +28,15 @@ while time.monotonic() - start < secs:
     req = urllib.request.Request(f"http://127.0.0.1:{port}/api/services/{svc}", data=body, method="PATCH",
                                  headers={"authorization": f"Bearer {token}", "content-type": "application/json",
                                           "x-forwarded-for": f"10.0.0.{n % 250}"})
+    t0 = time.monotonic()
     try:
         urllib.request.urlopen(req).read()
     except urllib.error.HTTPError as e:
         failed += 1
         why.setdefault(e.code, e.read().decode()[:120])
+    took.append(time.monotonic() - t0)
     n += 1
     time.sleep(max(0.0, start + n / 20 - time.monotonic()))
-print(f"{n} writes ({n / (time.monotonic() - start):.1f}/s), {failed} refused: {why}")
+took.sort()
+print(f"{n} writes ({n / (time.monotonic() - start):.1f}/s; one at a time, median {took[len(took) // 2] * 1000:.0f} ms), "
+      f"{failed} refused: {why}")

@@ -393,7 +393,7 @@ def table(d, n):
     if "writes-off" in r and "writes-on" in r:
         print(f"| tiles (all lists, cache on) without / with 20 PATCH/s | {r['writes-off'][0]:,.0f} | "
               f"{r['writes-on'][0]:,.0f} | {ratio(r['writes-on'][0], r['writes-off'][0])} kept |")
-    for k in ("bussola_start_s", "martin_start_s", "bussola_rss_mb", "martin_rss_mb", "postgres_rss_mb", "writes"):
+    for k in ("bussola_start_s", "martin_start_s", "bussola_rss_mb", "martin_rss_mb", "postgres_rss_mb", "writes", "shared"):
         if k in extra:
             print(f"\n{k}: {extra[k]}", end="")
     print()

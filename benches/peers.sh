@@ -74,13 +74,14 @@ rm -rf "$out" && mkdir -p "$out"
 
 work=$(mktemp -d)
 chmod 755 "$work"
-bussola= martinpid= writer=
+bussola= martinpid= writer= sampler=
 stop_servers() {
   for p in $bussola $martinpid; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   bussola= martinpid=
 }
 cleanup() {
   [ -n "$writer" ] && kill "$writer" 2>/dev/null || true
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
   stop_servers
   [ -d "$work/pg" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -99,6 +100,10 @@ demo=tests/data/demo-alentejo-central/region.toml
 python3 benches/peers.py rows "$work/s.csv" "$work/pg.csv"
 python3 benches/peers.py tiles "$work/s.csv" "$out"
 echo "$(($(wc -l <"$work/pg.csv"))) services in both"
+
+# Whether other work shared the machine while measuring: a compiler seen every 2 s.
+(while sleep 2; do echo "$(pgrep -cx "rustc|clippy-driver|cc1|cc1plus|ld" || true) $(cut -d' ' -f1 /proc/loadavg)"; done) >"$out/machine.txt" &
+sampler=$!
 
 # Bússola, serving that database: caches off, then on.
 # Both start_ functions leave the seconds to /health in $started.
@@ -244,7 +249,7 @@ json.dump({"n": $n, "secs": $secs, "conns": $conns,
            "bussola_start_s": "$bussola_start (first start), $bussola_restart (restart)",
            "martin_start_s": "$martin_start", "bussola_rss_mb": $b_rss, "martin_rss_mb": $m_rss,
            "postgres_rss_mb": $pg_rss, "writes": open("$out/writes.out").read().strip(),
-           "load": "$(uptime | sed 's/.*load average: //')", "wall_s": $(($(date +%s) - t_start))},
+           "shared": "$(awk '$1 > 0 {c++} END {printf "a compiler ran in %d of %d samples", c, NR}' "$out/machine.txt")", "wall_s": $(($(date +%s) - t_start))},
           open(sys.argv[1], "w"), indent=1)
 PY
 python3 benches/peers.py table "$out" "$n" | tee "$out/table.md"
