@@ -101,8 +101,9 @@ python3 benches/peers.py rows "$work/s.csv" "$work/pg.csv"
 python3 benches/peers.py tiles "$work/s.csv" "$out"
 echo "$(($(wc -l <"$work/pg.csv"))) services in both"
 
-# Whether other work shared the machine while measuring: a compiler seen every 2 s.
-(while sleep 2; do echo "$(pgrep -cx "rustc|clippy-driver|cc1|cc1plus|ld" || true) $(cut -d' ' -f1 /proc/loadavg)"; done) >"$out/machine.txt" &
+# Whether other work shared the machine while measuring: the cores used by processes that
+# are not this script's (nor PostgreSQL's), every 2 s.
+python3 benches/peers.py others $$ "$out/others.txt" &
 sampler=$!
 
 # Bússola, serving that database: caches off, then on.
@@ -249,7 +250,7 @@ json.dump({"n": $n, "secs": $secs, "conns": $conns,
            "bussola_start_s": "$bussola_start (first start), $bussola_restart (restart)",
            "martin_start_s": "$martin_start", "bussola_rss_mb": $b_rss, "martin_rss_mb": $m_rss,
            "postgres_rss_mb": $pg_rss, "writes": open("$out/writes.out").read().strip(),
-           "shared": "$(awk '$1 > 0 {c++} END {printf "a compiler ran in %d of %d samples", c, NR}' "$out/machine.txt")", "wall_s": $(($(date +%s) - t_start))},
+           "wall_s": $(($(date +%s) - t_start))},
           open(sys.argv[1], "w"), indent=1)
 PY
 python3 benches/peers.py table "$out" "$n" | tee "$out/table.md"
