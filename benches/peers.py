@@ -467,7 +467,8 @@ def table(d, n):
 
 
 def curve(dirs):
-    rs = [(json.load(open(os.path.join(d, "extra.json")))["n"], results(d)) for d in dirs]
+    extras = [json.load(open(os.path.join(d, "extra.json"))) for d in dirs]
+    rs = [(e["n"], results(d)) for e, d in zip(extras, dirs)]
     print("\n| services | " + " | ".join(f"{n:,}" for n, _ in rs) + " |")
     print("|---|" + "---:|" * len(rs))
     for mode in ("uncached", "repeated"):
@@ -487,6 +488,14 @@ def curve(dirs):
         a, w = r.get("writes-off"), r.get("writes-on")
         cells.append(f"{w[0]:,.0f} / {a[0]:,.0f} = {ratio(w[0], a[0])}" if a and w else "-")
     print("| tiles under 20 PATCH/s / without | " + " | ".join(cells) + " |")
+    print("| the writes sent | " + " | ".join(
+        re.sub(r"\(([\d.]+/s); one at a time, median (\d+ ms)\).*", r"(\1, \2 each)", e["writes"])
+        for e in extras) + " |")
+    print("| resident memory: Bússola / Martin / PostgreSQL | " + " | ".join(
+        f"{e['bussola_rss_mb']:,} / {e['martin_rss_mb']} / {e['postgres_rss_mb']} MB" for e in extras) + " |")
+    print("| start to /health: Bússola (first, restart) / Martin | " + " | ".join(
+        f"{e['bussola_start_s'].replace(' (first start)', '').replace(' (restart)', '')} / {e['martin_start_s']} s"
+        for e in extras) + " |")
 
 
 if __name__ == "__main__":

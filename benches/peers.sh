@@ -226,8 +226,10 @@ open(sys.argv[1], "w").write("".join(
 PY
 PATH_LIST="$work/near.txt" run "${secs}s" "http://127.0.0.1:$port" >"$out/near.wrk"
 
-# Memory, before the writes: Bússola, Martin, and PostgreSQL's processes together.
-pg_rss=$(ps -u postgres -o rss= | awk '{s += $1} END {printf "%.0f", s / 1024}')
+# Memory, before the writes: Bússola, Martin, and PostgreSQL's processes together (their
+# proportional set sizes: the shared buffers counted once, not once per process).
+pg_rss=$(for p in $(pgrep -u postgres); do grep -s '^Pss:' "/proc/$p/smaps_rollup" || true; done |
+  awk '{s += $2} END {printf "%.0f", s / 1024}')
 b_rss=$(rss_mb "$bussola")
 m_rss=$(rss_mb "$martinpid")
 
