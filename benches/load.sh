@@ -63,34 +63,11 @@ open(sys.argv[1], "w").write("\n".join(f"/api/nearest?lon={x:.5f}&lat={y:.5f}&k=
 PY
 PATH_LIST="$work/near.txt" run -s benches/paths.lua "http://127.0.0.1:$port" >"$work/near.out"
 
-# The write stream: an admin account (login link from the CLI, on the server's database), a
-# session, and 20 PATCH/s alternating one service's capacity for as long as wrk runs.
+# The write stream: an admin account (login link from the CLI, on the server's database) and
+# 20 PATCH/s alternating one service's capacity for as long as wrk runs (benches/patches.py).
 link=$(./target/release/bussola user add --email load@example.org --role admin \
   --data-dir "$work/data" --host "127.0.0.1:$port" | grep -o 'token=[^ ]*' | cut -d= -f2)
-session=$(curl -fs -X POST "http://127.0.0.1:$port/api/login" -H 'content-type: application/json' \
-  -d "{\"token\": \"$link\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-python3 - "$port" "$session" "$secs" >"$work/writes.out" <<'PY' &
-import json, sys, time, urllib.error, urllib.request
-port, token, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
-one = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/services?type=ERPI&limit=1"))["features"][0]["properties"]
-svc, cap = one["id"], max(one["capacity"] or 0, one["users"] or 0, 10)
-start, n, failed, why = time.monotonic(), 0, 0, {}
-while time.monotonic() - start < secs:
-    body = json.dumps({"capacity": cap + n % 2}).encode()
-    # One address may write 1/s after a burst of 30; the writes come as from 250 addresses
-    # behind a local proxy (X-Forwarded-For is read from loopback peers only).
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/services/{svc}", data=body, method="PATCH",
-                                 headers={"authorization": f"Bearer {token}", "content-type": "application/json",
-                                          "x-forwarded-for": f"10.0.0.{n % 250}"})
-    try:
-        urllib.request.urlopen(req).read()
-    except urllib.error.HTTPError as e:
-        failed += 1
-        why.setdefault(e.code, e.read().decode()[:120])
-    n += 1
-    time.sleep(max(0.0, start + n / 20 - time.monotonic()))
-print(f"{n} writes ({n / (time.monotonic() - start):.1f}/s), {failed} refused: {why}")
-PY
+python3 benches/patches.py "$port" "$link" "$secs" >"$work/writes.out" &
 writer=$!
 PATH_LIST="$work/tiles.txt" run -s benches/paths.lua "http://127.0.0.1:$port" >"$work/tiles-writes.out"
 wait $writer

@@ -5,6 +5,10 @@
 //! low-zoom clusters summed (the server does that in the background), and the resident memory
 //! each added per service. Ratios are against 10k in the same run.
 //! Run with `cargo bench --bench scale`; `BUSSOLA_BENCH_MAX=100000` skips 1M.
+//!
+//! `cargo bench --bench scale -- seed DB N [PLACES.csv]` only seeds a database (for
+//! `benches/peers.sh`): spread evenly over mainland Portugal's box without a places file, or by
+//! population with one (see [`spread_by_population`]).
 use bussola::catalog::Catalog;
 use bussola::region::Region;
 use bussola::store::SqliteStore;
@@ -25,12 +29,69 @@ fn rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// In a child: seeds a database with `n` synthetic services.
-fn seed(db: &Path, n: usize) {
+/// Seeds a database with `n` synthetic services (seed 42): spread evenly over mainland
+/// Portugal's box, or by population over the places of `places` when given.
+fn seed(db: &Path, n: usize, places: Option<&Path>) {
     let mut region = Region::load(&manifest()).unwrap().region;
     region.services = bussola::demo::synthetic_services(n, 42);
+    if let Some(places) = places {
+        spread_by_population(&mut region.services, &read_places(places), 42);
+    }
     let store = SqliteStore::open(db).unwrap();
     Catalog::open(region, Box::new(store)).unwrap();
+}
+
+/// One place: lon, lat, population.
+type Place = (f64, f64, f64);
+
+/// Reads a places file: CSV with a header and the columns `lon,lat,population` (for
+/// `benches/peers.sh`, GeoNames' mainland Portuguese places of 1,000 people or more).
+fn read_places(path: &Path) -> Vec<Place> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let places: Vec<Place> = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: Vec<f64> = l.split(',').map(|c| c.trim().parse().unwrap()).collect();
+            (v[0], v[1], v[2])
+        })
+        .collect();
+    assert!(!places.is_empty(), "no places in {}", path.display());
+    places
+}
+
+/// Moves each service to a place drawn in proportion to its population, jittered around it
+/// (normal, a standard deviation of 1 km plus 0.5 km per square root of a thousand people, at
+/// most 10 km: a town's services stay near it, a city's spread over it). Seeded: the same
+/// services land in the same places on every run.
+fn spread_by_population(services: &mut [bussola::model::Service], places: &[Place], seed: u64) {
+    // Not the generator synthetic_services used with the same seed (its draws would repeat).
+    let mut rng = bussola::demo::Rng::new(seed.wrapping_mul(0x9E37_79B9).wrapping_add(1));
+    let mut cumulative = Vec::with_capacity(places.len());
+    let mut total = 0.0;
+    for p in places {
+        total += p.2.max(0.0);
+        cumulative.push(total);
+    }
+    for s in services {
+        let pick = rng.unit() * total;
+        let i = cumulative
+            .partition_point(|&c| c <= pick)
+            .min(places.len() - 1);
+        let (lon, lat, pop) = places[i];
+        let sd_km = (1.0 + 0.5 * (pop / 1000.0).sqrt()).min(10.0);
+        let (dx, dy) = (normal(&mut rng), normal(&mut rng));
+        s.lat = lat + dy * sd_km / 111.2;
+        s.lon = lon + dx * sd_km / (111.2 * lat.to_radians().cos());
+    }
+}
+
+/// A standard normal draw (Box-Muller).
+fn normal(rng: &mut bussola::demo::Rng) -> f64 {
+    // 1 - unit() is in (0, 1]: the logarithm is finite.
+    let (u, v) = (1.0 - rng.unit(), rng.unit());
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// In a child: a restart on the seeded database; prints seconds and bytes per service.
@@ -68,10 +129,12 @@ fn restart(db: &Path, n: usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let [_, what, db, n, ..] = args.as_slice() {
+    if let [_, what, db, n, rest @ ..] = args.as_slice() {
         let n: usize = n.parse().unwrap();
+        // cargo bench adds its own flags (`--bench`) after ours.
+        let places = rest.first().filter(|a| !a.starts_with("--")).map(Path::new);
         match what.as_str() {
-            "seed" => return seed(Path::new(db), n),
+            "seed" => return seed(Path::new(db), n, places),
             "restart" => return restart(Path::new(db), n),
             _ => {} // cargo bench's own arguments
         }

@@ -92,6 +92,9 @@ pub struct Options {
     pub feedback_per_minute: usize,
     /// Problem reports one client may send in a day.
     pub feedback_per_day: usize,
+    /// Bytes of encoded tiles kept in memory; 0 keeps none (every tile is built on every
+    /// request, for benchmarks).
+    pub tile_cache_bytes: usize,
 }
 
 impl Default for Options {
@@ -100,6 +103,7 @@ impl Default for Options {
         Options {
             feedback_per_minute: 5,
             feedback_per_day: 30,
+            tile_cache_bytes: crate::tiles::cache::DEFAULT_BUDGET,
         }
     }
 }
@@ -125,7 +129,7 @@ pub fn router_with_mailer(
         mailer,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         tile_cache: Arc::new(crate::tiles::cache::TileCache::new(
-            crate::tiles::cache::DEFAULT_BUDGET,
+            options.tile_cache_bytes,
         )),
         features: Arc::new(crate::export::feature_text::FeatureCache::new(
             crate::export::feature_text::DEFAULT_FEATURES,

@@ -39,6 +39,10 @@ pub(crate) struct ServeArgs {
     /// Problem reports one client may send in a day.
     #[arg(long, default_value_t = 30)]
     pub(crate) feedback_per_day: usize,
+    /// Megabytes of encoded tiles kept in memory; 0 turns the tile cache off (every tile is
+    /// built on every request: for benchmarks).
+    #[arg(long, default_value_t = bussola::tiles::cache::DEFAULT_BUDGET / (1024 * 1024))]
+    pub(crate) tile_cache_mb: usize,
     #[command(flatten)]
     pub(crate) mail: MailArgs,
 }
@@ -316,5 +320,22 @@ impl DbArgs {
             Some(spec) => Ok(Database::parse(spec)?),
             None => Ok(Database::default_in(&self.data_dir, region_id)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn the_tile_cache_budget_is_in_megabytes_and_zero_turns_it_off() {
+        let default = ServeArgs::parse_from(["serve"]);
+        assert_eq!(
+            default.tile_cache_mb * 1024 * 1024,
+            bussola::tiles::cache::DEFAULT_BUDGET
+        );
+        let off = ServeArgs::parse_from(["serve", "--tile-cache-mb", "0"]);
+        assert_eq!(off.tile_cache_mb, 0);
     }
 }

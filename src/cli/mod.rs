@@ -39,6 +39,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             let options = bussola::api::Options {
                 feedback_per_minute: a.feedback_per_minute,
                 feedback_per_day: a.feedback_per_day,
+                tile_cache_bytes: a.tile_cache_mb.saturating_mul(1024 * 1024),
             };
             let mailer = a.mail.mailer()?;
             serve(a.addr, &regions, &a.db, assets, options, mailer).await

@@ -370,6 +370,18 @@ mod tests {
     }
 
     #[test]
+    fn a_budget_of_nothing_keeps_no_tile() {
+        // `serve --tile-cache-mb 0`: every request builds its tile (uncached benchmarks).
+        let s = source(100);
+        let cache = TileCache::new(0);
+        let t = TileId::new(5, 3, 4).unwrap();
+        let a = cache.get(&s, t, &Filter::default()).unwrap();
+        let b = cache.get(&s, t, &Filter::default()).unwrap();
+        assert_eq!(s.builds.load(Ordering::SeqCst), 2, "built each time");
+        assert_eq!(a.tag, b.tag, "the same tile");
+    }
+
+    #[test]
     fn a_tile_wanted_by_many_at_once_is_built_once() {
         /// A source that takes its time, so the requests overlap.
         struct Slow(AtomicU32);

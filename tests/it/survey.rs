@@ -183,6 +183,7 @@ async fn answers_are_rate_limited_like_problem_reports() {
     let opts = bussola::api::Options {
         feedback_per_minute: 2,
         feedback_per_day: 30,
+        ..Default::default()
     };
     let app = bussola::api::router_with(
         cat,
