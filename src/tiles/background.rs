@@ -12,19 +12,34 @@ pub(super) struct Pace {
     pub(super) settle: Duration,
     /// The shortest time between two recomputations.
     pub(super) every: Duration,
+    /// The most of one core the work may take under a stream of writes: after a
+    /// recomputation that took `t`, the next waits at least `t × (1 / share − 1)`.
+    pub(super) share: f64,
 }
 
 /// Work that costs a whole pass over the data (the indicators): a burst of writes settles.
 pub(super) const SLOW: Pace = Pace {
     settle: Duration::from_millis(200),
     every: Duration::from_secs(1),
+    // At a million services the indicators take seconds: a fifth of a core at most, so that
+    // tiles and searches keep the rest while writes stream in.
+    share: 0.2,
 };
 
 /// Work that takes in the changes only (the clusters): soon after each write.
 pub(super) const QUICK: Pace = Pace {
     settle: Duration::from_millis(10),
     every: Duration::from_millis(50),
+    share: 0.5,
 };
+
+impl Pace {
+    /// How long to wait before the next recomputation, the last having taken `took`.
+    pub(super) fn wait_after(&self, took: Duration) -> Duration {
+        let share = self.share.clamp(0.01, 1.0);
+        self.every.max(took.mul_f64(1.0 / share - 1.0))
+    }
+}
 
 /// Starts a thread named `name` unless one with the same `running` flag runs; it calls `step`
 /// (after `pace.settle`, then at most every `pace.every`) until `step` says the work is
@@ -42,14 +57,18 @@ pub(super) fn keep_current(
     let spawned = std::thread::Builder::new()
         .name(name.into())
         .spawn(move || {
-            let mut last: Option<Instant> = None;
+            let mut last: Option<(Instant, Duration)> = None;
             loop {
                 std::thread::sleep(match last {
                     None => pace.settle,
-                    Some(t) => pace.every.saturating_sub(t.elapsed()),
+                    Some((started, took)) => {
+                        pace.wait_after(took).saturating_sub(started.elapsed())
+                    }
                 });
-                last = Some(Instant::now());
-                if step() {
+                let started = Instant::now();
+                let done = step();
+                last = Some((started, started.elapsed()));
+                if done {
                     break;
                 }
             }
@@ -57,5 +76,24 @@ pub(super) fn keep_current(
         });
     if spawned.is_err() {
         running.store(false, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_work_waits_in_proportion_to_what_it_took() {
+        assert_eq!(SLOW.wait_after(Duration::from_millis(10)), SLOW.every);
+        // Two seconds of work at a fifth of a core: eight seconds of rest.
+        assert_eq!(
+            SLOW.wait_after(Duration::from_secs(2)),
+            Duration::from_secs(8)
+        );
+        assert_eq!(
+            QUICK.wait_after(Duration::from_millis(80)),
+            Duration::from_millis(80)
+        );
     }
 }
