@@ -25,7 +25,7 @@ impl Catalog {
         self.store.upsert(&service)?;
         let mut next = (*index).clone();
         let mut touched = vec![next.upsert(&service)];
-        touched.extend(next.refresh(|b| changed.contains(b.provider_id())));
+        touched.extend(renew(&mut next, &changed));
         self.publish(next, touched)
     }
 
@@ -62,7 +62,7 @@ impl Catalog {
         if !write.services.is_empty() {
             let mut next = index.clone();
             let mut touched: Vec<Touch> = write.services.iter().map(|s| next.upsert(s)).collect();
-            touched.extend(next.refresh(|b| changed.contains(b.provider_id())));
+            touched.extend(renew(&mut next, &changed));
             self.publish(next, touched)?;
         }
         drop(turn);
@@ -116,7 +116,7 @@ impl Catalog {
         let mut touched: Vec<Touch> = plan.writes.iter().map(|s| index.upsert(s)).collect();
         // The store keeps one record per organisation (the last written): every one of its
         // services shows it, so their features are made again.
-        touched.extend(index.refresh(|b| changed.contains(b.provider_id())));
+        touched.extend(renew(&mut index, &changed));
         self.publish(index, touched)?;
         Ok(plan)
     }
@@ -154,6 +154,15 @@ impl Catalog {
             .collect();
         self.publish(next, touched)
     }
+}
+
+/// Renews the briefs of the services of providers whose record changed (none: no pass over
+/// the index, which at a million services would cost every write milliseconds).
+fn renew(index: &mut ServiceIndex, changed: &HashSet<String>) -> Vec<Touch> {
+    if changed.is_empty() {
+        return Vec::new();
+    }
+    index.refresh(|b| changed.contains(b.provider_id()))
 }
 
 /// The providers of `written` whose record differs from the one `stored` shows (or that
