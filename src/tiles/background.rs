@@ -15,6 +15,9 @@ pub(super) struct Pace {
     /// The most of one core the work may take under a stream of writes: after a
     /// recomputation that took `t`, the next waits at least `t × (1 / share − 1)`.
     pub(super) share: f64,
+    /// How long the thread keeps watching once the work is current (a stream of writes keeps
+    /// it going instead of starting it again for each).
+    pub(super) linger: Duration,
 }
 
 /// Work that costs a whole pass over the data (the indicators): a burst of writes settles.
@@ -24,6 +27,7 @@ pub(super) const SLOW: Pace = Pace {
     // At a million services the indicators take seconds: a fifth of a core at most, so that
     // tiles and searches keep the rest while writes stream in.
     share: 0.2,
+    linger: Duration::ZERO,
 };
 
 /// Work that takes in the changes only (the clusters): soon after each write.
@@ -31,6 +35,7 @@ pub(super) const QUICK: Pace = Pace {
     settle: Duration::from_millis(10),
     every: Duration::from_millis(50),
     share: 0.5,
+    linger: Duration::from_secs(2),
 };
 
 impl Pace {
@@ -43,7 +48,7 @@ impl Pace {
 
 /// Starts a thread named `name` unless one with the same `running` flag runs; it calls `step`
 /// (after `pace.settle`, then at most every `pace.every`) until `step` says the work is
-/// current (or gave up), then clears `running`.
+/// current (or gave up) and has stayed so for `pace.linger`, then clears `running`.
 pub(super) fn keep_current(
     name: &str,
     running: &Arc<AtomicBool>,
@@ -58,6 +63,7 @@ pub(super) fn keep_current(
         .name(name.into())
         .spawn(move || {
             let mut last: Option<(Instant, Duration)> = None;
+            let mut current_since: Option<Instant> = None;
             loop {
                 std::thread::sleep(match last {
                     None => pace.settle,
@@ -66,9 +72,14 @@ pub(super) fn keep_current(
                     }
                 });
                 let started = Instant::now();
-                let done = step();
+                let current = step();
                 last = Some((started, started.elapsed()));
-                if done {
+                if !current {
+                    current_since = None;
+                    continue;
+                }
+                let since = *current_since.get_or_insert(started);
+                if since.elapsed() >= pace.linger {
                     break;
                 }
             }

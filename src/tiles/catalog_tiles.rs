@@ -135,16 +135,22 @@ impl CatalogTiles {
     }
 
     /// The low zooms' clusters a tile whose cells reach `reach` may draw: those of the
-    /// current data version, or older ones when no change since reached the tile. When they
-    /// are not current, brings them up to date in the background (taking in the changes).
+    /// current data version; older ones while an update is under way (writes are streaming
+    /// in: the tiles drawn from them are built again once it is done) or when no change since
+    /// reached the tile. When they are not current, brings them up to date in the background
+    /// (taking in the changes).
     fn current_clusters(&self, reach: Area) -> Option<Arc<Clusters>> {
         let version = self.catalog.data_version();
         let current = self.clusters.load_full();
         if let Some(c) = current.as_ref().filter(|c| c.for_version == version) {
             return Some(c.clone());
         }
+        let under_way = self.clustering.load(std::sync::atomic::Ordering::Acquire);
         self.update_clusters();
         let c = current?;
+        if under_way {
+            return Some(c);
+        }
         let touched = self.catalog.touched_between(c.for_version, version)?;
         let untouched = touched.iter().all(|&(lon, lat)| {
             let (x, y) = to_world(lon, lat);
@@ -157,6 +163,7 @@ impl CatalogTiles {
     /// index: the changes since taken in when the log still has them, else summed again.
     fn update_clusters(&self) {
         let (catalog, clusters) = (self.catalog.clone(), self.clusters.clone());
+        let changes = self.changes.clone();
         background::keep_current(
             "tile-clusters",
             &self.clustering,
@@ -170,6 +177,7 @@ impl CatalogTiles {
                 {
                     return true;
                 }
+                let since = old.as_ref().map(|c| c.for_version);
                 let taken_in = old
                     .filter(|c| c.for_version < snap.version())
                     .and_then(|c| {
@@ -179,6 +187,8 @@ impl CatalogTiles {
                 let built =
                     taken_in.unwrap_or_else(|| Clusters::build(snap.iter_shared(), snap.version()));
                 clusters.store(Some(Arc::new(built)));
+                let touched = since.and_then(|v| catalog.touched_between(v, snap.version()));
+                changes.clusters(touched);
                 false
             },
         );

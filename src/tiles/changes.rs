@@ -96,6 +96,24 @@ impl Changes {
         }
     }
 
+    /// Takes in clusters brought up to date: their area is where the services written since
+    /// the last ones were and are (`None`: anywhere). Tiles drawn from the older clusters
+    /// meanwhile are built again.
+    pub(super) fn clusters(&self, touched: Option<Vec<(f64, f64)>>) {
+        let areas = touched.map(|points| {
+            points
+                .into_iter()
+                .map(|(lon, lat)| {
+                    let (x, y) = to_world(lon, lat);
+                    [x, y, x, y]
+                })
+                .collect()
+        });
+        if let Ok(mut log) = self.log.lock() {
+            self.bump(&mut log, areas);
+        }
+    }
+
     fn bump(&self, log: &mut Log, areas: Option<Vec<Area>>) {
         log.seq += 1;
         let seq = log.seq;

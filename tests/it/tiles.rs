@@ -578,3 +578,41 @@ fn summed_clusters_draw_what_clustering_on_the_fly_draws() {
     }
     assert!(compared > 100, "{compared}");
 }
+
+#[tokio::test]
+async fn low_zoom_clusters_follow_writes_within_a_second() {
+    let (app, cat) = app();
+    let (wx, wy) = to_world(-7.9, 38.57);
+    let uri = format!(
+        "/tiles/8/{}/{}.mvt",
+        (wx * 256.0) as u32,
+        (wy * 256.0) as u32
+    );
+    let count = |bytes: &[u8]| -> u64 {
+        decode(bytes)["services"]
+            .iter()
+            .map(|f| f.props["count"].as_u64().unwrap_or(1))
+            .sum()
+    };
+    let (_, _, before) = get_with(&app, &uri, &[]).await;
+    let before = count(&before);
+    // A stream of writes: each adds a service in Évora, and the tile is asked for right
+    // after it (its cached bytes due again), before the clusters take the write in.
+    for i in 0..5 {
+        tokio::time::sleep(bussola::tiles::cache::MAX_STALE * 2).await;
+        let mut s = cat.get("demo-0705-erpi-1").unwrap();
+        s.id = format!("stream-{i}");
+        cat.upsert(s).unwrap();
+        let _ = get_with(&app, &uri, &[]).await;
+    }
+    let mut shown = before;
+    for _ in 0..30 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, _, bytes) = get_with(&app, &uri, &[]).await;
+        shown = count(&bytes);
+        if shown == before + 5 {
+            break;
+        }
+    }
+    assert_eq!(shown, before + 5, "the tile counts every service written");
+}
