@@ -168,29 +168,7 @@ impl CatalogTiles {
             "tile-clusters",
             &self.clustering,
             background::QUICK,
-            move || {
-                let snap = catalog.snapshot();
-                let old = clusters.load_full();
-                if old
-                    .as_ref()
-                    .is_some_and(|c| c.for_version == snap.version())
-                {
-                    return true;
-                }
-                let since = old.as_ref().map(|c| c.for_version);
-                let taken_in = old
-                    .filter(|c| c.for_version < snap.version())
-                    .and_then(|c| {
-                        let changes = catalog.changes_between(c.for_version, snap.version())?;
-                        (changes.len() <= APPLY_AT_MOST).then(|| c.apply(&changes, &snap))
-                    });
-                let built =
-                    taken_in.unwrap_or_else(|| Clusters::build(snap.iter_shared(), snap.version()));
-                clusters.store(Some(Arc::new(built)));
-                let touched = since.and_then(|v| catalog.touched_between(v, snap.version()));
-                changes.clusters(touched);
-                false
-            },
+            move || catch_up(&catalog, &clusters, &changes),
         );
     }
 
@@ -441,6 +419,32 @@ impl TileSource for CatalogTiles {
     }
 }
 
+/// Brings the clusters up to the published index (the changes since taken in when the log
+/// still has them, else summed again), then marks where those changes were so that tiles
+/// drawn from the older clusters are built again; says whether they were current already.
+fn catch_up(catalog: &Catalog, clusters: &ArcSwapOption<Clusters>, changes: &Changes) -> bool {
+    let snap = catalog.snapshot();
+    let old = clusters.load_full();
+    if old
+        .as_ref()
+        .is_some_and(|c| c.for_version == snap.version())
+    {
+        return true;
+    }
+    let since = old.as_ref().map(|c| c.for_version);
+    let taken_in = old
+        .filter(|c| c.for_version < snap.version())
+        .and_then(|c| {
+            let changes = catalog.changes_between(c.for_version, snap.version())?;
+            (changes.len() <= APPLY_AT_MOST).then(|| c.apply(&changes, &snap))
+        });
+    let built = taken_in.unwrap_or_else(|| Clusters::build(snap.iter_shared(), snap.version()));
+    clusters.store(Some(Arc::new(built)));
+    let touched = since.and_then(|v| catalog.touched_between(v, snap.version()));
+    changes.clusters(touched);
+    false
+}
+
 /// What a tile depends on, in world coordinates: its area with the buffer, and below the
 /// clustering zoom the cluster cells around it.
 fn reach(tile: TileId) -> Area {
@@ -537,4 +541,49 @@ fn derive(catalog: &Catalog, for_version: u64) -> Result<Derived> {
         points,
         for_version,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tiles::cache::{TileCache, DEFAULT_BUDGET, MAX_STALE};
+
+    #[test]
+    fn tiles_drawn_while_an_update_was_under_way_are_built_again_once_it_lands() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/demo-alentejo-central/region.toml");
+        let region = crate::region::Region::load(&manifest).unwrap().region;
+        let store = crate::store::SqliteStore::in_memory().unwrap();
+        let catalog = Arc::new(Catalog::open(region, Box::new(store)).unwrap());
+        let tiles = CatalogTiles::new(catalog.clone());
+        tiles.prepare_clusters();
+        // An update under way (its thread is this test).
+        tiles
+            .clustering
+            .store(true, std::sync::atomic::Ordering::Release);
+        let cache = TileCache::new(DEFAULT_BUDGET);
+        let (x, y) = to_world(-7.9, 38.57);
+        let tile = TileId::new(8, (x * 256.0) as u32, (y * 256.0) as u32).unwrap();
+        let filter = Filter::default();
+        let before = cache.get(&tiles, tile, &filter).unwrap();
+
+        let mut s = catalog.get("demo-0705-erpi-1").unwrap();
+        s.id = "one-more".into();
+        catalog.upsert(s).unwrap();
+        std::thread::sleep(MAX_STALE);
+        let meanwhile = cache.get(&tiles, tile, &filter).unwrap();
+        assert_eq!(
+            meanwhile.mvt, before.mvt,
+            "drawn from the clusters as they were"
+        );
+
+        assert!(!catch_up(&catalog, &tiles.clusters, &tiles.changes));
+        std::thread::sleep(MAX_STALE);
+        let after = cache.get(&tiles, tile, &filter).unwrap();
+        assert_ne!(after.mvt, before.mvt, "built again with the write in");
+        assert!(
+            catch_up(&catalog, &tiles.clusters, &tiles.changes),
+            "current now"
+        );
+    }
 }
