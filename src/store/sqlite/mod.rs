@@ -136,7 +136,7 @@ impl SqliteStore {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn.lock().map_err(|_| StoreError::Poisoned.into())
+        lock(&self.conn)
     }
 
     /// A connection to read services through: a free read-only one, else the first (the
@@ -148,10 +148,15 @@ impl SqliteStore {
             }
         }
         match self.readers.first() {
-            Some(r) => r.lock().map_err(|_| StoreError::Poisoned.into()),
+            Some(r) => lock(r),
             None => self.lock(),
         }
     }
+}
+
+/// Takes a connection.
+fn lock(conn: &Mutex<Connection>) -> Result<MutexGuard<'_, Connection>> {
+    conn.lock().map_err(|_| StoreError::Poisoned.into())
 }
 
 fn bump(tx: &Transaction<'_>) -> Result<()> {
