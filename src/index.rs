@@ -213,7 +213,6 @@ impl Part {
 
     /// Adds this part's nearest candidates to `best` (kept sorted, at most `k`), skipping the
     /// slots `gone` names; stops once no candidate left can enter.
-    #[allow(clippy::too_many_arguments)]
     fn nearest_into<'a>(
         &'a self,
         (lon, lat): (f64, f64),
@@ -467,21 +466,21 @@ impl ServiceIndex {
         best
     }
 
-    /// The services inside a lon/lat box (inclusive), in no particular order.
+    /// The services inside a lon/lat box (inclusive), shared, in no particular order.
     pub fn in_bbox(
         &self,
         min_lon: f64,
         min_lat: f64,
         max_lon: f64,
         max_lat: f64,
-    ) -> impl Iterator<Item = &Brief> {
+    ) -> impl Iterator<Item = &Arc<Brief>> {
         let bbox = [min_lon, min_lat, max_lon, max_lat];
         let gone = &self.gone;
         self.base
             .in_bbox(bbox)
             .filter(move |(slot, _)| gone.is_empty() || !gone.contains(slot))
             .chain(self.recent.in_bbox(bbox))
-            .map(|(_, b)| &**b)
+            .map(|(_, b)| b)
     }
 }
 

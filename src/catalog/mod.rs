@@ -128,12 +128,7 @@ impl Catalog {
             store.seed(&part.id, &mine)?;
         }
         region.services = Vec::new();
-        // The version first: a write by another process meanwhile makes it older than the
-        // briefs, and the next check reloads.
-        let version = store.version()?;
-        let (briefs, codes) = store.briefs()?;
-        let mut index = ServiceIndex::of_briefs(briefs, codes);
-        index.set_version(version);
+        let index = load_index(&*store, store.version()?)?;
         let version = AtomicU64::new(index.version());
         Ok(Catalog {
             store,
@@ -174,7 +169,7 @@ impl Catalog {
 
     /// The published index, as of now (a reader keeps it however long it works).
     fn read(&self) -> Result<Arc<ServiceIndex>> {
-        Ok(self.index.load_full())
+        Ok(self.snapshot())
     }
 
     /// The writer's turn and the index as published when it began.
@@ -366,41 +361,33 @@ impl Catalog {
             .filter(|(_, d)| *d <= max_m)
             .collect();
         all.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id().cmp(b.0.id())));
-        let distance: std::collections::HashMap<String, f64> =
-            all.iter().map(|(s, d)| (s.id().to_string(), *d)).collect();
-        let found = self.with_words(all.into_iter().map(|(s, _)| s), &words, Some(q.k))?;
-        Ok(found
-            .into_iter()
-            .map(|s| {
-                let d = distance.get(s.id()).copied().unwrap_or(f64::INFINITY);
-                (s, d)
-            })
-            .collect())
+        self.with_words(all.into_iter(), &words, Some(q.k))
     }
 
-    /// The candidates (in their order) whose full records hold every word, the first `stop`
-    /// of them when given; records are read from the store a batch at a time.
-    fn with_words(
+    /// The candidates (in their order, each with what goes with it) whose full records hold
+    /// every word, the first `stop` of them when given; records are read from the store a
+    /// batch at a time.
+    fn with_words<T>(
         &self,
-        candidates: impl Iterator<Item = Arc<Brief>>,
+        candidates: impl Iterator<Item = (Arc<Brief>, T)>,
         words: &[String],
         stop: Option<usize>,
-    ) -> Result<Vec<Arc<Brief>>> {
+    ) -> Result<Vec<(Arc<Brief>, T)>> {
         const BATCH: usize = 256;
         let mut out = Vec::new();
         let mut candidates = candidates.peekable();
         while candidates.peek().is_some() {
-            let batch: Vec<Arc<Brief>> = candidates.by_ref().take(BATCH).collect();
-            let ids: Vec<&str> = batch.iter().map(|b| b.id()).collect();
+            let batch: Vec<(Arc<Brief>, T)> = candidates.by_ref().take(BATCH).collect();
+            let ids: Vec<&str> = batch.iter().map(|(b, _)| b.id()).collect();
             let records = self.store.services_by_id(&ids)?;
             let holding: std::collections::HashSet<&str> = records
                 .iter()
                 .filter(|s| has_words(s, words))
                 .map(|s| s.id.as_str())
                 .collect();
-            for b in &batch {
+            for (b, t) in batch {
                 if holding.contains(b.id()) {
-                    out.push(Arc::clone(b));
+                    out.push((b, t));
                     if stop.is_some_and(|k| out.len() >= k) {
                         return Ok(out);
                     }
@@ -421,25 +408,25 @@ impl Catalog {
         self.check_filter(f)?;
         let keep = self.matcher(f);
         let index = self.read()?;
-        let mut all: Vec<&Arc<Brief>> = match f.bbox {
+        let kept: Vec<Arc<Brief>> = match f.bbox {
             Some([a, b, c, d]) => index
                 .in_bbox(a, b, c, d)
                 .filter(|s| keep(s))
-                .filter_map(|s| index.shared(s.id()))
+                .cloned()
                 .collect(),
-            None => index.iter_shared().filter(|s| keep(s)).collect(),
+            None => index.iter_shared().filter(|s| keep(s)).cloned().collect(),
         };
         let words = words(f);
-        let mut all: Vec<(String, Arc<Brief>)> = if words.is_empty() {
-            all.drain(..)
-                .map(|s| (fold(s.name()), Arc::clone(s)))
-                .collect()
+        let kept = if words.is_empty() {
+            kept
         } else {
-            self.with_words(all.drain(..).cloned(), &words, None)?
+            self.with_words(kept.into_iter().map(|s| (s, ())), &words, None)?
                 .into_iter()
-                .map(|s| (fold(s.name()), s))
+                .map(|(s, ())| s)
                 .collect()
         };
+        let mut all: Vec<(String, Arc<Brief>)> =
+            kept.into_iter().map(|s| (fold(s.name()), s)).collect();
         all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id().cmp(b.1.id())));
         Ok(Page {
             total: all.len(),
@@ -503,21 +490,14 @@ impl Catalog {
         let keep = self.matcher(filter);
         let index = self.read()?;
         let [a, b, c, d] = bbox;
-        let mut it = index.in_bbox(a, b, c, d).filter(|s| keep(s));
+        let mut it = index.in_bbox(a, b, c, d).map(|s| &**s).filter(|s| keep(s));
         let out = visit(&mut it);
         Ok(out)
     }
 
-    /// Calls `f` with every service's brief, shared (kept without copying), as published now.
-    pub fn with_shared<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &Arc<Brief>>) -> T) -> T {
-        let index = self.index.load_full();
-        let mut it = index.iter_shared();
-        f(&mut it)
-    }
-
     /// Calls `f` with every service's brief, as published now.
     pub fn with_briefs<T>(&self, f: impl FnOnce(&mut dyn Iterator<Item = &Brief>) -> T) -> T {
-        let index = self.index.load_full();
+        let index = self.snapshot();
         let mut it = index.iter();
         f(&mut it)
     }
@@ -527,10 +507,19 @@ impl Catalog {
         &self,
         f: impl FnOnce(&mut dyn Iterator<Item = &Service>) -> T,
     ) -> Result<T> {
-        let all = self.store.services()?;
+        let all = self.all()?;
         let mut it = all.iter();
         Ok(f(&mut it))
     }
+}
+
+/// The index of the store's services, said to be as of `version` (read before the briefs: a
+/// write by another process meanwhile leaves it older than them, and the next check reloads).
+fn load_index(store: &dyn Store, version: u64) -> Result<ServiceIndex> {
+    let (briefs, codes) = store.briefs()?;
+    let mut index = ServiceIndex::of_briefs(briefs, codes);
+    index.set_version(version);
+    Ok(index)
 }
 
 /// A filter's words (`q`), folded.

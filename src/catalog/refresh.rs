@@ -1,7 +1,6 @@
 //! Picking up writes made by another process on the same store (a CLI import or restore while
 //! the server runs): the store's data version says when the index is out of date.
 use super::Catalog;
-use crate::index::ServiceIndex;
 use crate::Result;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -20,9 +19,7 @@ impl Catalog {
         if version == self.data_version() {
             return Ok(false);
         }
-        let (briefs, codes) = self.store.briefs()?;
-        let mut index = ServiceIndex::of_briefs(briefs, codes);
-        index.set_version(version);
+        let index = super::load_index(&*self.store, version)?;
         self.touch(version, None)?;
         self.index.store(Arc::new(index));
         self.version.store(version, Ordering::Release);

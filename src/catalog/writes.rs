@@ -46,18 +46,19 @@ impl Catalog {
         let (turn, index) = self.writing()?;
         let current = self.get(id)?;
         let planned = plan(&current)?;
-        self.commit(turn, &index, planned)
+        self.commit(turn, &index, std::slice::from_ref(&current), planned)
     }
 
     /// Writes a planned edit to the store, then publishes the index with it (in the writer's
-    /// turn, which ends here).
+    /// turn, which ends here). `stored`: the records the plan saw (read once, in the turn).
     fn commit<T>(
         &self,
         turn: std::sync::MutexGuard<'_, ()>,
         index: &ServiceIndex,
+        stored: &[Service],
         (write, out): (EditWrite, T),
     ) -> Result<(T, Vec<i64>)> {
-        let changed = self.providers_changing(&write.services)?;
+        let changed = changing(stored, &write.services);
         let ids = self.store.write_edit(&write)?;
         if !write.services.is_empty() {
             let mut next = index.clone();
@@ -91,7 +92,7 @@ impl Catalog {
         }
         current.sort_by(|a, b| a.id.cmp(&b.id));
         let planned = plan(&current)?;
-        self.commit(turn, &index, planned)
+        self.commit(turn, &index, &current, planned)
     }
 
     /// Imports converted records: plans against what is stored (idempotent, merging likely

@@ -55,15 +55,7 @@ impl Changes {
             let areas = (data > log.data_seen)
                 .then(|| catalog.touched_between(log.data_seen, data))
                 .flatten()
-                .map(|points| {
-                    points
-                        .into_iter()
-                        .map(|(lon, lat)| {
-                            let (x, y) = to_world(lon, lat);
-                            [x, y, x, y]
-                        })
-                        .collect()
-                });
+                .map(point_areas);
             log.data_seen = data;
             self.bump(&mut log, areas);
             self.data_seen.store(data, Ordering::Release);
@@ -100,17 +92,8 @@ impl Changes {
     /// the last ones were and are (`None`: anywhere). Tiles drawn from the older clusters
     /// meanwhile are built again.
     pub(super) fn clusters(&self, touched: Option<Vec<(f64, f64)>>) {
-        let areas = touched.map(|points| {
-            points
-                .into_iter()
-                .map(|(lon, lat)| {
-                    let (x, y) = to_world(lon, lat);
-                    [x, y, x, y]
-                })
-                .collect()
-        });
         if let Ok(mut log) = self.log.lock() {
-            self.bump(&mut log, areas);
+            self.bump(&mut log, touched.map(point_areas));
         }
     }
 
@@ -131,6 +114,17 @@ impl Changes {
             None => false,
         }
     }
+}
+
+/// Positions (lon, lat) as the areas (points) they reach.
+fn point_areas(points: Vec<(f64, f64)>) -> Vec<Area> {
+    points
+        .into_iter()
+        .map(|(lon, lat)| {
+            let (x, y) = to_world(lon, lat);
+            [x, y, x, y]
+        })
+        .collect()
 }
 
 fn overlaps(a: &Area, b: &Area) -> bool {

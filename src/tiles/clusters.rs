@@ -71,7 +71,7 @@ fn member_in_cell(index: &ServiceIndex, z: u8, key: (i64, i64), code: &str) -> O
             cell_key(z, x, y) == key
         })
         .min_by(|a, b| a.id().cmp(b.id()))
-        .and_then(|b| index.shared(b.id()).cloned())
+        .cloned()
 }
 
 impl Clusters {
