@@ -20,7 +20,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 # and population only (the services come from the database).
 start() {
   local t0; t0=$(date +%s.%N)
-  ./target/release/bussola serve --addr "127.0.0.1:$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+  ./target/release/bussola serve --addr "127.0.0.1:$port" --data-dir "$work/data" --trusted-proxy 127.0.0.1 >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.05; done
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$t0" "$(date +%s.%N)"

@@ -24,7 +24,7 @@ start, n, failed, why, took = time.monotonic(), 0, 0, {}, []
 while time.monotonic() - start < secs:
     body = json.dumps({"capacity": cap + n % 2}).encode()
     # One address may write 1/s after a burst of 30; the writes come as from 250 addresses
-    # behind a local proxy (X-Forwarded-For is read from loopback peers only).
+    # behind a local proxy (the server runs with --trusted-proxy 127.0.0.1).
     req = urllib.request.Request(f"http://127.0.0.1:{port}/api/services/{svc}", data=body, method="PATCH",
                                  headers={"authorization": f"Bearer {token}", "content-type": "application/json",
                                           "x-forwarded-for": f"10.0.0.{n % 250}"})

@@ -111,7 +111,7 @@ sampler=$!
 start_bussola() {
   local t0; t0=$(now)
   ./target/release/bussola serve --addr "127.0.0.1:$port" --region "$demo" \
-    --database "$work/b.sqlite" "$@" >>"$work/bussola.log" 2>&1 &
+    --database "$work/b.sqlite" --trusted-proxy 127.0.0.1 "$@" >>"$work/bussola.log" 2>&1 &
   bussola=$!
   wait_for "http://127.0.0.1:$port/health"
   started=$(since "$t0")

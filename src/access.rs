@@ -341,12 +341,8 @@ pub fn to_csv(r: &GapReport) -> String {
     for row in r.municipalities.iter().chain(std::iter::once(&r.region)) {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            row.code,
-            if row.name.contains(',') {
-                format!("\"{}\"", row.name)
-            } else {
-                row.name.clone()
-            },
+            crate::text::csv_field(&row.code),
+            crate::text::csv_field(&row.name),
             r.types.join(" "),
             target,
             opt(row.population, 0),
@@ -360,4 +356,50 @@ pub fn to_csv(r: &GapReport) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, name: &str) -> GapRow {
+        GapRow {
+            code: code.into(),
+            name: name.into(),
+            population: Some(1200.0),
+            services: 1,
+            capacity: 30,
+            mean_km: Some(4.25),
+            p90_km: Some(9.5),
+            people_beyond: Some(100.0),
+            share_beyond: Some(0.0833),
+            access_per_1000: Some(25.0),
+        }
+    }
+
+    /// A municipality's name comes from region files: a spreadsheet shows it, never runs it,
+    /// and a comma stays inside its cell.
+    #[test]
+    fn csv_rows_quote_and_neutralise_names() {
+        let r = GapReport {
+            types: vec!["ERPI".into()],
+            target: Target::Age65Plus,
+            params: Params::default(),
+            surface: "test".into(),
+            region: row("region", "Região"),
+            municipalities: vec![row("0701", "=1+1"), row("0702", "Reguengos, \"M\"")],
+        };
+        let csv = to_csv(&r);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[1],
+            "0701,'=1+1,ERPI,age_65_plus,1200,1,30,4.25,9.50,100,0.0833,25.0"
+        );
+        assert!(
+            lines[2].starts_with("0702,\"Reguengos, \"\"M\"\"\",ERPI,"),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[3].starts_with("region,Região,"));
+    }
 }

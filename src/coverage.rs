@@ -350,14 +350,10 @@ pub fn to_csv(report: &CoverageReport) -> String {
         .iter()
         .chain(std::iter::once(&report.region))
     {
-        let name = if r.name.contains([',', '"']) {
-            format!("\"{}\"", r.name.replace('"', "\"\""))
-        } else {
-            r.name.clone()
-        };
+        let name = crate::text::csv_field(&r.name);
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",
-            r.code,
+            crate::text::csv_field(&r.code),
             name,
             report.indicator.key(),
             enum_str(&r.basis),

@@ -118,6 +118,24 @@ fn csv_has_a_row_per_municipality_and_the_region() {
     assert!(lines[2].starts_with("region,"));
 }
 
+/// Names come from region files anyone may publish: a spreadsheet opening the CSV must show
+/// them, never run them.
+#[test]
+fn csv_names_never_start_a_formula() {
+    let tax = Taxonomy::default_taxonomy().unwrap();
+    let mut r = compute(
+        Indicator::Elderly,
+        &[muni("A", 400, None)],
+        &[svc("A", "ERPI", Some(30))],
+        &tax,
+        10.0,
+    );
+    r.municipalities[0].name = "=cmd|' /C calc'!A0".into();
+    let csv = to_csv(&r);
+    let line = csv.lines().nth(1).unwrap();
+    assert!(line.starts_with("A,'=cmd|' /C calc'!A0,elderly,"), "{line}");
+}
+
 /// OpenStreetMap publishes no capacity: creches there are "no data", not "no places", and
 /// they do not pull the regional rate down.
 #[test]

@@ -118,6 +118,7 @@ impl NewFeedback {
             .map(str::trim)
             .filter(|n| !n.is_empty());
         if let Some(n) = note {
+            crate::text::no_control(n, true).map_err(|m| Error::param("note", m))?;
             let len = n.chars().count();
             if len > MAX_NOTE {
                 return Err(Error::param(

@@ -61,12 +61,25 @@ pub fn value_of(s: &Service, field: &str) -> Value {
     }
 }
 
-/// A text value: trimmed, `None` when empty or null; too long or not text is refused.
+/// A one-line text value: trimmed, `None` when empty or null; too long, not text or holding a
+/// control character (a line break included) is refused.
 pub(crate) fn text(v: &Value, max: usize) -> std::result::Result<Option<String>, String> {
+    checked_text(v, max, false)
+}
+
+/// [`text`] that may hold line breaks and tabs (opening hours).
+pub(crate) fn lines(v: &Value, max: usize) -> std::result::Result<Option<String>, String> {
+    checked_text(v, max, true)
+}
+
+fn checked_text(v: &Value, max: usize, lines: bool) -> std::result::Result<Option<String>, String> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.chars().count() > max => Err(format!("longer than {max} characters")),
-        Value::String(s) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        Value::String(s) => {
+            crate::text::no_control(s.trim(), lines)?;
+            Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty()))
+        }
         _ => Err("must be text or null".into()),
     }
 }
@@ -238,7 +251,7 @@ fn set(s: &mut Service, field: &str, v: &Value) -> std::result::Result<(), Strin
                 },
             }
         }
-        "opening_hours" => s.opening_hours = text(v, 500)?,
+        "opening_hours" => s.opening_hours = lines(v, 500)?,
         "capacity" => s.capacity = count(v, "capacity")?,
         "users" => s.users = count(v, "users")?,
         "vacancies" => s.vacancies = count(v, "vacancies")?,

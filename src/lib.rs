@@ -35,7 +35,7 @@
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
-//! | [`text`] | accent- and case-insensitive matching of Portuguese names |
+//! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!
 //! ## Layers

@@ -126,6 +126,9 @@ impl Question {
                     return bad(format!("a text, got {value}"));
                 };
                 let s = s.trim();
+                if let Err(m) = crate::text::no_control(s, true) {
+                    return bad(m);
+                }
                 let len = s.chars().count();
                 if len > MAX_TEXT {
                     return bad(format!("at most {MAX_TEXT} characters, got {len}"));

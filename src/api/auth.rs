@@ -114,12 +114,9 @@ fn with_cookies(mut res: Response, cookies: [String; 2]) -> Response {
     res
 }
 
-fn https(headers: &HeaderMap) -> bool {
-    super::base_url(headers).starts_with("https:")
-}
-
 /// `POST /api/login` with `{"token": "<single-use token>"}`: a session, as JSON and as cookies.
 pub async fn login(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     parts: Parts,
     body: Bytes,
@@ -133,7 +130,7 @@ pub async fn login(
         .blocking(move |cat| auth::login(cat.store(), &token, now()))
         .await?;
     let age = s.expires - now();
-    let secure = https(&parts.headers);
+    let secure = super::origin::origin_of(&parts).https();
     let cookies = [
         set_cookie(SESSION_COOKIE, &s.token, age, true, secure),
         set_cookie(CSRF_COOKIE, &s.csrf, age, false, secure),
@@ -143,14 +140,15 @@ pub async fn login(
 
 /// `POST /api/logout`: revokes the session used and clears the cookies.
 pub async fn logout(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    origin: super::origin::Origin,
 ) -> Result<Response, ApiError> {
     let session = auth.session;
     app.blocking(move |cat| cat.store().revoke_token(session, now()))
         .await?;
-    let secure = https(&headers);
+    let secure = origin.https();
     let cookies = [
         set_cookie(SESSION_COOKIE, "", 0, true, secure),
         set_cookie(CSRF_COOKIE, "", 0, false, secure),
@@ -160,12 +158,13 @@ pub async fn logout(
 }
 
 /// `GET /api/me`: the signed-in account and its session id.
-pub async fn me(auth: Auth) -> Json<serde_json::Value> {
+pub async fn me(_: super::params::NoParams, auth: Auth) -> Json<serde_json::Value> {
     Json(json!({"user": auth.user, "session": auth.session}))
 }
 
 /// `GET /api/me/services`: the services the signed-in account may edit, by name.
 pub async fn my_services(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -190,6 +189,7 @@ pub async fn my_services(
 
 /// `DELETE /api/tokens/{id}`: revokes one of the caller's sessions (an admin: anyone's).
 pub async fn revoke(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,

@@ -10,12 +10,11 @@ use crate::edit;
 use crate::store::ChangeStatus;
 use crate::Error;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 fn pairs(list: &[(i64, String)]) -> Value {
     list.iter()
@@ -54,6 +53,7 @@ fn change_id(id: &str) -> Result<i64, ApiError> {
 /// `PATCH /api/services/{id}`: 200 when every change is live, 202 when some wait for review,
 /// 422 naming each bad field (nothing stored).
 pub async fn patch(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -69,6 +69,7 @@ pub async fn patch(
 
 /// `GET /api/services/{id}/history`: the applied changes, public (roles, no accounts).
 pub async fn history(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -81,9 +82,10 @@ pub async fn history(
 pub async fn list(
     State(app): State<AppState>,
     auth: Auth,
-    Query(q): Query<HashMap<String, String>>,
+    RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let status = match q.get("status").map(String::as_str).unwrap_or("pending") {
+    let q = super::params::Params::parse(q.as_deref(), &["status"])?;
+    let status = match q.text("status").as_deref().unwrap_or("pending") {
         "all" => None,
         s => Some(
             ChangeStatus::parse(s)
@@ -99,6 +101,7 @@ pub async fn list(
 
 /// `POST /api/changes/{id}/approve`: applies a pending change (moderator of the area, admin).
 pub async fn approve(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -117,6 +120,7 @@ pub async fn approve(
 
 /// `POST /api/changes/{id}/reject`: refuses a pending change (moderator of the area, admin).
 pub async fn reject(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -129,6 +133,7 @@ pub async fn reject(
 
 /// `POST /api/changes/{id}/revert`: puts an applied change's old value back (admins).
 pub async fn revert(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,

@@ -33,6 +33,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 /// Stores the report: 201 with it, 400 naming a bad field, 404 for an unknown service, 429
 /// when one client sends too many.
 pub async fn report(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     Path(id): Path<String>,
     client: Client,
@@ -60,9 +61,18 @@ pub async fn report(
 pub async fn list(
     State(app): State<AppState>,
     auth: super::auth::Auth,
-    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let all = q.get("status").is_some_and(|s| s == "all");
+    let q = super::params::Params::parse(q.as_deref(), &["status"])?;
+    let all = match q.text("status").as_deref() {
+        None | Some("open") => false,
+        Some("all") => true,
+        Some(other) => {
+            return Err(
+                crate::Error::param("status", format!("'{other}': one of open, all")).into(),
+            )
+        }
+    };
     let user = auth.user;
     let list = app
         .blocking(move |cat| cat.feedback_for(&user, all))
@@ -72,6 +82,7 @@ pub async fn list(
 
 /// Marks a report resolved (the service's provider, a moderator of its area, an admin).
 pub async fn resolve(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: super::auth::Auth,
     client: Client,

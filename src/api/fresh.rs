@@ -37,6 +37,7 @@ pub fn count(app: &AppState, ids: &[String], kind: UsageKind) {
 
 /// `POST /api/services/{id}/confirm`: the record is current (its provider, area moderator, admin).
 pub async fn confirm_one(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -49,7 +50,11 @@ pub async fn confirm_one(
 }
 
 /// `POST /api/confirm`: every service the account may edit is current.
-pub async fn confirm_all(State(app): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
+pub async fn confirm_all(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Value>, ApiError> {
     let user = auth.user;
     let ids = app
         .blocking(move |cat| freshness::confirm(cat, &user, None, now()))
@@ -90,6 +95,7 @@ pub async fn staleness(
 /// more contact counted (no account, nothing about the person kept); 429 past
 /// [`super::limit::Route::Contact`]'s limit.
 pub async fn contacted(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     Path(id): Path<String>,
     client: super::feedback::Client,
@@ -120,6 +126,7 @@ pub async fn contacted(
 /// `GET /api/providers/{id}/stats`: views, searches and contacts per service over 30 and 365
 /// days, and the coverage of its municipalities.
 pub async fn stats(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,

@@ -92,7 +92,11 @@ struct ScenarioBody {
 }
 
 /// Indicators before and after hypothetical openings and closures; stores nothing.
-pub async fn scenario(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn scenario(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(&body);
     let b: ScenarioBody = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

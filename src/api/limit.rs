@@ -1,10 +1,8 @@
 //! In-process rate limits: a token bucket per client address and route class.
 use crate::error::Refusal;
 use crate::Error;
-use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -94,24 +92,8 @@ impl RateLimits {
     }
 }
 
-/// The client's address: the peer, or, when the peer is a local reverse proxy (or unknown),
-/// the address the proxy appended last to `X-Forwarded-For`.
+/// The client's address: the peer, or, behind a trusted proxy, the address it forwarded (see
+/// [`super::origin`]).
 pub fn client(parts: &Parts) -> String {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let forwarded = || {
-        parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(|v| v.trim().to_string())
-    };
-    match peer {
-        Some(ip) if !ip.is_loopback() => ip.to_string(),
-        Some(ip) => forwarded().unwrap_or_else(|| ip.to_string()),
-        None => forwarded().unwrap_or_else(|| "unknown".into()),
-    }
+    super::origin::origin_of(parts).client
 }

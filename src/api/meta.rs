@@ -12,7 +12,10 @@ use serde_json::{json, Map, Value};
 
 /// Liveness and a summary; the data version is the store's own (so a probe sees the store
 /// answer).
-pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn health(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
     let version = app.blocking(|cat| cat.version()).await?;
     let cat = &app.catalog;
     Ok(Json(json!({
@@ -24,7 +27,10 @@ pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, ApiError
 }
 
 /// The region: name, bounds, attribution, and whether its data is demonstration data.
-pub async fn region(State(app): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn region(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
     let cat = &app.catalog;
     let r = cat.region();
     let (demo, total) =
@@ -67,7 +73,7 @@ pub async fn places(
 
 /// The taxonomy: groups, Carta Social's areas and subareas (each with the groups it sits
 /// under) and the responses with their official codes, in Portuguese and English.
-pub async fn taxonomy(State(app): State<AppState>) -> Json<Value> {
+pub async fn taxonomy(_: super::params::NoParams, State(app): State<AppState>) -> Json<Value> {
     let cat = &app.catalog;
     let t = &cat.region().taxonomy;
     let subareas: Vec<Value> = t
@@ -87,7 +93,10 @@ pub async fn taxonomy(State(app): State<AppState>) -> Json<Value> {
 }
 
 /// The municipalities with population and coverage, as GeoJSON.
-pub async fn municipalities(State(app): State<AppState>) -> Result<Response, ApiError> {
+pub async fn municipalities(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+) -> Result<Response, ApiError> {
     let cat = &app.catalog;
     let reports = Indicator::ALL
         .iter()

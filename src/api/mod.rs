@@ -29,8 +29,10 @@ pub use crate::export::features;
 pub mod feedback;
 pub mod fresh;
 pub mod gaps;
+pub mod guard;
 pub mod limit;
 pub mod meta;
+pub mod origin;
 pub mod params;
 pub mod providers;
 pub mod quality;
@@ -43,7 +45,6 @@ pub mod web;
 use crate::catalog::Catalog;
 use crate::mail::{LogOnly, Mailer};
 use crate::tiles::{CatalogTiles, TileSource};
-use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use axum::Router;
 use std::sync::Arc;
@@ -86,7 +87,7 @@ impl AppState {
 }
 
 /// Settings of the service that are not data.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Problem reports one client may send in a minute.
     pub feedback_per_minute: usize,
@@ -95,6 +96,8 @@ pub struct Options {
     /// Bytes of encoded tiles kept in memory; 0 keeps none (every tile is built on every
     /// request, for benchmarks).
     pub tile_cache_bytes: usize,
+    /// Which proxies' `X-Forwarded-*` headers are believed, and the public URL of links.
+    pub forwarding: origin::Forwarding,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             feedback_per_minute: 5,
             feedback_per_day: 30,
             tile_cache_bytes: crate::tiles::cache::DEFAULT_BUDGET,
+            forwarding: origin::Forwarding::default(),
         }
     }
 }
@@ -194,8 +198,17 @@ pub fn router_with_mailer(
         .route("/{*path}", get(web::page_file))
         .fallback(error::not_found)
         .with_state(state)
-        // JSON, the page and MapLibre shrink to a quarter for slow connections; tiles are
-        // gzipped by their handler (with their own ETag) and pass through untouched.
+        // Innermost first: JSON bodies checked before any handler reads one; every error in
+        // JSON; the origin resolved for handlers; security headers on every answer. JSON, the
+        // page and MapLibre shrink to a quarter for slow connections; tiles are gzipped by
+        // their handler (with their own ETag) and pass through untouched.
+        .layer(axum::middleware::from_fn(guard::json_bodies))
+        .layer(axum::middleware::map_response(error::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(options.forwarding),
+            origin::resolve,
+        ))
+        .layer(axum::middleware::map_response(guard::security_headers))
         .layer(compression())
 }
 
@@ -213,19 +226,4 @@ fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
                 .and(NotForContentType::IMAGES)
                 .and(NotForContentType::SSE),
         )
-}
-
-/// The scheme and host the client used (`http://host:port`), for absolute URLs.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(axum::http::header::HOST))
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let proto = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|p| *p == "https")
-        .unwrap_or("http");
-    format!("{proto}://{host}")
 }

@@ -86,3 +86,20 @@ impl Params {
         }
     }
 }
+
+/// Refuses any query parameter, for routes that take none: the API refuses what it does not
+/// know rather than ignore a typo.
+#[derive(Debug, Clone, Copy)]
+pub struct NoParams;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for NoParams {
+    type Rejection = super::error::ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        Params::parse(parts.uri.query(), &[])?;
+        Ok(NoParams)
+    }
+}

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 /// `GET /api/providers/{id}`: the organisation, its own contact and its services (public).
 pub async fn one(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<organisation::Organisation>, ApiError> {
@@ -27,6 +28,7 @@ pub async fn one(
 /// `website`: 200 when every change is live, 202 when some wait for review, 422 naming each
 /// bad field (nothing stored).
 pub async fn patch(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
@@ -49,6 +51,7 @@ pub async fn patch(
 
 /// `GET /api/providers/{id}/history`: the organisation's applied changes (public; roles only).
 pub async fn history(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {

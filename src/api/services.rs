@@ -124,6 +124,7 @@ async fn collection(
 
 /// One service.
 pub async fn one(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -4,23 +4,24 @@ use super::auth::Auth;
 use super::error::ApiError;
 use super::feedback::Client;
 use super::limit::Route;
+use super::params::Params;
 use super::AppState;
 use crate::auth::Role;
 use crate::error::Refusal;
 use crate::survey::{Audience, NewAnswers};
 use crate::Error;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use std::collections::HashMap;
 
 /// The questions asked of an audience (`public` by default, or `provider`).
 pub async fn questions(
     State(app): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
+    RawQuery(q): RawQuery,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let audience = Audience::parse_answering(q.get("audience").map_or("public", String::as_str))?;
+    let q = Params::parse(q.as_deref(), &["audience"])?;
+    let audience = Audience::parse_answering(q.text("audience").as_deref().unwrap_or("public"))?;
     let list = app.catalog.region().survey.for_audience(audience);
     Ok(Json(
         serde_json::json!({ "audience": audience.code(), "questions": list }),
@@ -67,14 +68,15 @@ pub async fn answer(
 pub async fn results(
     State(app): State<AppState>,
     auth: Auth,
-    Query(q): Query<HashMap<String, String>>,
+    RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
+    let q = Params::parse(q.as_deref(), &["format"])?;
     if auth.user.role != Role::Admin {
         return Err(Error::refused(Refusal::Forbidden, "survey results are for admins").into());
     }
     let survey = &app.catalog.region().survey;
     let sets = app.blocking(|cat| cat.store().survey_answers()).await?;
-    match q.get("format").map(String::as_str) {
+    match q.text("format").as_deref() {
         None | Some("json") => Ok(Json(survey.results(&sets)).into_response()),
         Some("csv") => Ok((
             [

@@ -4,8 +4,9 @@
 //! show), carry a strong ETag of their content (and encoding), answer 304 to a matching
 //! `If-None-Match`, 204 when empty, and are gzipped when the client accepts it.
 use super::error::ApiError;
+use super::origin::Origin;
 use super::params::Params;
-use super::{base_url, AppState};
+use super::AppState;
 use crate::catalog::Filter;
 use crate::tiles::mercator::TileId;
 use crate::Error;
@@ -19,9 +20,14 @@ pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// How long clients may reuse a tile before revalidating (data changes when providers edit).
 pub const CACHE_CONTROL: &str = "public, max-age=60, must-revalidate";
 
+/// A coordinate in canonical form only (`0`, `12`; not `+1`, `00` or `012`): one tile has one
+/// URL, so caches and the tile cache never hold it twice.
 fn parse_u32(name: &str, s: &str) -> Result<u32, Error> {
+    let canonical = s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     s.parse::<u32>()
-        .map_err(|_| Error::param(name, format!("'{s}' is not a tile coordinate")))
+        .ok()
+        .filter(|_| canonical)
+        .ok_or_else(|| Error::param(name, format!("'{s}' is not a tile coordinate")))
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -104,7 +110,15 @@ pub async fn tile(
 }
 
 /// The TileJSON 3.0.0 document.
-pub async fn tilejson(State(app): State<AppState>, headers: HeaderMap) -> Json<serde_json::Value> {
-    let url = format!("{}/tiles/{{z}}/{{x}}/{{y}}.mvt", base_url(&headers));
-    Json(app.tiles.tilejson(&url))
+pub async fn tilejson(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+    origin: Origin,
+) -> Response {
+    let url = format!("{}/tiles/{{z}}/{{x}}/{{y}}.mvt", origin.base);
+    (
+        [(header::VARY, super::origin::VARY)],
+        Json(app.tiles.tilejson(&url)),
+    )
+        .into_response()
 }

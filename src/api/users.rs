@@ -9,7 +9,7 @@ use crate::error::Refusal;
 use crate::Error;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -57,14 +57,15 @@ async fn hand_over(
 /// `POST /api/invitations` with `{"email", "role", "provider", "municipalities"}`: a new
 /// account and its single-use login link, e-mailed when SMTP is set up (201).
 pub async fn invite(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
-    headers: HeaderMap,
+    origin: super::origin::Origin,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     admin(&auth)?;
     let req = InviteRequest::from_json(&body)?;
-    let base = super::base_url(&headers);
+    let base = origin.base;
     let (user, link) = app
         .blocking(move |cat| cat.invite(&req, &base, now()))
         .await?;
@@ -73,17 +74,18 @@ pub async fn invite(
 
 /// `POST /api/users/{id}/link`: a new single-use login link for an existing account (201).
 pub async fn link(
+    _: super::params::NoParams,
     State(app): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    origin: super::origin::Origin,
 ) -> Result<(StatusCode, Json<Invitation>), ApiError> {
     admin(&auth)?;
     let id: i64 = id.parse().map_err(|_| Error::NotFound {
         what: "account",
         id: id.clone(),
     })?;
-    let base = super::base_url(&headers);
+    let base = origin.base;
     let (user, link) = app
         .blocking(move |cat| cat.relink(id, &base, now()))
         .await?;
@@ -91,7 +93,11 @@ pub async fn link(
 }
 
 /// `GET /api/users`: every account, by e-mail address.
-pub async fn list(State(app): State<AppState>, auth: Auth) -> Result<Json<Value>, ApiError> {
+pub async fn list(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Value>, ApiError> {
     admin(&auth)?;
     let users = app.blocking(|cat| cat.store().users()).await?;
     Ok(Json(json!({"users": users})))

@@ -1,6 +1,7 @@
 //! The map page (`web/`), MapLibre (from `web/node_modules`) and the styles (`styles/`).
 use super::error::ApiError;
-use super::{base_url, AppState};
+use super::origin::Origin;
+use super::AppState;
 use crate::Error;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -159,7 +160,7 @@ pub async fn maplibre(
 pub async fn style(
     State(app): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    origin: Origin,
 ) -> Result<Response, ApiError> {
     let not_found = || Error::NotFound {
         what: "style",
@@ -178,7 +179,7 @@ pub async fn style(
         .map_err(|_| not_found())?;
     let mut style: Value =
         serde_json::from_str(&text).map_err(|e| Error::Tile(format!("style {stem}: {e}")))?;
-    let base = base_url(&headers);
+    let base = origin.base;
     if let Some(sources) = style.get_mut("sources").and_then(Value::as_object_mut) {
         for src in sources.values_mut() {
             if let Some(url) = src.get_mut("url") {
@@ -194,6 +195,7 @@ pub async fn style(
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-cache"),
+            (header::VARY, super::origin::VARY),
         ],
         style.to_string(),
     )

@@ -43,8 +43,30 @@ pub(crate) struct ServeArgs {
     /// built on every request: for benchmarks).
     #[arg(long, default_value_t = bussola::tiles::cache::DEFAULT_BUDGET / (1024 * 1024))]
     pub(crate) tile_cache_mb: usize,
+    /// A reverse proxy (address or network, e.g. `127.0.0.1` or `10.0.0.0/8`) whose
+    /// `X-Forwarded-For`, `-Host` and `-Proto` are believed; repeat for several. Without it
+    /// these headers are ignored.
+    #[arg(long = "trusted-proxy", value_name = "ADDR[/PREFIX]")]
+    pub(crate) trusted_proxy: Vec<bussola::api::origin::Net>,
+    /// The address the public reaches the service at (`https://bussola.example.pt`): the base
+    /// of login links in e-mails and of the tile URLs in styles, whatever a request says.
+    #[arg(long, value_name = "URL", value_parser = public_url)]
+    pub(crate) public_url: Option<String>,
     #[command(flatten)]
     pub(crate) mail: MailArgs,
+}
+
+fn public_url(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{s}' must start with https:// or http://"))?;
+    if rest.is_empty() || rest.contains(['?', '#', ' ', '"']) {
+        return Err(format!(
+            "'{s}' must be a scheme and host, e.g. https://bussola.example.pt"
+        ));
+    }
+    Ok(s.trim_end_matches('/').to_string())
 }
 
 /// Where login links are e-mailed; without a URL they are only logged (or printed).

@@ -40,6 +40,10 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                 feedback_per_minute: a.feedback_per_minute,
                 feedback_per_day: a.feedback_per_day,
                 tile_cache_bytes: a.tile_cache_mb.saturating_mul(1024 * 1024),
+                forwarding: bussola::api::origin::Forwarding {
+                    trusted: a.trusted_proxy.clone(),
+                    public_url: a.public_url.clone(),
+                },
             };
             let mailer = a.mail.mailer()?;
             serve(a.addr, &regions, &a.db, assets, options, mailer).await

@@ -84,6 +84,8 @@ pub enum Refusal {
     Conflict,
     /// Too many requests from one address (HTTP 429).
     TooMany,
+    /// A body in a form the route does not read, e.g. not declared JSON (HTTP 415).
+    MediaType,
 }
 
 impl Error {

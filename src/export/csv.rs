@@ -7,6 +7,17 @@ fn csv_err(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("csv: {e}"))
 }
 
+/// Writes one row with every cell made safe for spreadsheets ([`crate::text::csv_safe`]): the
+/// files are public, and their text comes from providers and imports.
+fn row<S: AsRef<str>>(w: &mut ::csv::Writer<Vec<u8>>, cells: &[S]) -> Result<()> {
+    let safe: Vec<_> = cells
+        .iter()
+        .map(|c| crate::text::csv_safe(c.as_ref()))
+        .collect();
+    w.write_record(safe.iter().map(|c| c.as_bytes()))
+        .map_err(csv_err)
+}
+
 /// The services layer.
 pub(crate) fn services(d: &Data) -> Result<Vec<u8>> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
@@ -44,38 +55,40 @@ pub(crate) fn services(d: &Data) -> Result<Vec<u8>> {
     let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
     for s in &d.services {
         let r = d.region.taxonomy.get(&s.type_code);
-        w.write_record([
-            s.id.clone(),
-            s.name.clone(),
-            s.type_code.clone(),
-            r.map(|r| r.pt.clone()).unwrap_or_default(),
-            r.map(|r| r.group.clone()).unwrap_or_default(),
-            s.provider.id.clone(),
-            s.provider.name.clone(),
-            word(json!(s.provider.legal_nature)),
-            num(s.capacity),
-            num(s.users),
-            num(s.vacancies),
-            opt(&s.opening_hours),
-            opt(&s.contact.phone),
-            opt(&s.contact.email),
-            opt(&s.contact.website),
-            opt(&s.address),
-            opt(&s.postal_code),
-            opt(&s.locality),
-            s.municipality.clone(),
-            d.region
-                .municipality(&s.municipality)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
-            s.lon.to_string(),
-            s.lat.to_string(),
-            word(json!(s.precision)),
-            s.source.clone(),
-            opt(&s.updated),
-            s.demo.to_string(),
-        ])
-        .map_err(csv_err)?;
+        row(
+            &mut w,
+            &[
+                s.id.clone(),
+                s.name.clone(),
+                s.type_code.clone(),
+                r.map(|r| r.pt.clone()).unwrap_or_default(),
+                r.map(|r| r.group.clone()).unwrap_or_default(),
+                s.provider.id.clone(),
+                s.provider.name.clone(),
+                word(json!(s.provider.legal_nature)),
+                num(s.capacity),
+                num(s.users),
+                num(s.vacancies),
+                opt(&s.opening_hours),
+                opt(&s.contact.phone),
+                opt(&s.contact.email),
+                opt(&s.contact.website),
+                opt(&s.address),
+                opt(&s.postal_code),
+                opt(&s.locality),
+                s.municipality.clone(),
+                d.region
+                    .municipality(&s.municipality)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                s.lon.to_string(),
+                s.lat.to_string(),
+                word(json!(s.precision)),
+                s.source.clone(),
+                opt(&s.updated),
+                s.demo.to_string(),
+            ],
+        )?;
     }
     w.into_inner().map_err(csv_err)
 }
@@ -135,7 +148,7 @@ pub(crate) fn municipalities(d: &Data) -> Result<Vec<u8>> {
             rec.push(row.map(|x| word(json!(x.basis))).unwrap_or_default());
             rec.push(row.map(|x| word(json!(x.gap_class))).unwrap_or_default());
         }
-        w.write_record(&rec).map_err(csv_err)?;
+        row(&mut w, &rec)?;
     }
     w.into_inner().map_err(csv_err)
 }

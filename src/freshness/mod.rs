@@ -193,27 +193,19 @@ pub fn staleness(cat: &Catalog, user: &User, today: i64) -> Result<Staleness> {
     })
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The providers to contact as CSV (header line first).
 pub fn providers_csv(list: &[ToContact]) -> String {
     let mut out =
         String::from("provider,name,services,unconfirmed,oldest_confirmation,phone,email\n");
     for p in list {
         let row = [
-            csv_field(&p.provider),
-            csv_field(&p.name),
+            crate::text::csv_field(&p.provider),
+            crate::text::csv_field(&p.name),
             p.services.to_string(),
             p.unconfirmed.to_string(),
-            csv_field(p.oldest_confirmation.as_deref().unwrap_or("")),
-            csv_field(p.phone.as_deref().unwrap_or("")),
-            csv_field(p.email.as_deref().unwrap_or("")),
+            crate::text::csv_field(p.oldest_confirmation.as_deref().unwrap_or("")),
+            crate::text::csv_field(p.phone.as_deref().unwrap_or("")),
+            crate::text::csv_field(p.email.as_deref().unwrap_or("")),
         ];
         out.push_str(&row.join(","));
         out.push('\n');

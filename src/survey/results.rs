@@ -124,7 +124,9 @@ impl Survey {
                 Some(v) => v.to_string(),
                 None => String::new(),
             }));
-            w.write_record(&row).map_err(err)?;
+            // Answers are free text from anyone: never a formula in the admin's spreadsheet.
+            w.write_record(row.iter().map(|c| crate::text::csv_safe(c).into_owned()))
+                .map_err(err)?;
         }
         let bytes = w
             .into_inner()

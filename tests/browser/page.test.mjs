@@ -98,7 +98,11 @@ describe('the map page', () => {
     assert.ok(paths.some((p) => /^\/tiles\/\d+\/\d+\/\d+\.mvt$/.test(p)), 'tiles were requested');
     const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.deepEqual(resources.filter((u) => /^https?:/.test(u) && new URL(u).origin !== ORIGIN), []);
-    assert.deepEqual(errors, [], 'no errors in the page');
+    assert.deepEqual(errors, [], 'no errors in the page (a blocked script, worker or image is one)');
+    // All of the above ran under the server's content security policy.
+    const csp = (await fetch(BASE + '/')).headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self';/, 'the page is served with its policy');
+    assert.match(csp, /frame-ancestors 'none'/);
     await context.close();
   });
 

@@ -25,6 +25,7 @@ mod formats;
 mod freshness;
 mod gaps_api;
 mod geocode;
+mod hardening;
 mod import;
 mod import_safety;
 mod importers;

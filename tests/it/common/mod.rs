@@ -49,10 +49,30 @@ pub fn catalog(manifest: &Path) -> Arc<Catalog> {
 /// The router over the test fixture region (`tests/data/demo-alentejo-central`).
 pub fn app() -> (Router, Arc<Catalog>) {
     let cat = catalog(&demo_manifest());
-    (
-        bussola::api::router(cat.clone(), bussola::api::Assets::under(&root())),
-        cat,
-    )
+    (behind_proxy(cat.clone()), cat)
+}
+
+/// The router as served behind a reverse proxy on this machine (`--trusted-proxy 127.0.0.1`),
+/// every request arriving from it: `X-Forwarded-*` set by a test are believed, as a proxy's
+/// would be.
+pub fn behind_proxy(cat: Arc<Catalog>) -> Router {
+    let options = bussola::api::Options {
+        forwarding: bussola::api::origin::Forwarding {
+            trusted: vec!["127.0.0.1".parse().expect("address")],
+            public_url: None,
+        },
+        ..Default::default()
+    };
+    bussola::api::router_with(cat, bussola::api::Assets::under(&root()), options)
+        .layer(axum::Extension(peer("127.0.0.1")))
+}
+
+/// The connection's peer address, as `serve` gives it to handlers.
+pub fn peer(ip: &str) -> axum::extract::ConnectInfo<std::net::SocketAddr> {
+    axum::extract::ConnectInfo(std::net::SocketAddr::new(
+        ip.parse().expect("address"),
+        40000,
+    ))
 }
 
 /// GETs a URI; returns status, content type and body text.
