@@ -23,6 +23,7 @@ mod export;
 mod feedback;
 mod formats;
 mod freshness;
+mod fuzz;
 mod gaps_api;
 mod geocode;
 mod hardening;
