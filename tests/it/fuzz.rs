@@ -109,7 +109,7 @@ async fn check(
         }
         if method != "HEAD" {
             let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            if !v["error"].as_str().is_some_and(|e| !e.is_empty()) {
+            if v["error"].as_str().is_none_or(str::is_empty) {
                 return Err(format!("no error message: {what}"));
             }
         }
