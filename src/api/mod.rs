@@ -17,6 +17,7 @@
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
+//! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod auth;
 pub mod coverage;
@@ -32,6 +33,7 @@ pub mod gaps;
 pub mod guard;
 pub mod limit;
 pub mod meta;
+pub mod openapi;
 pub mod origin;
 pub mod params;
 pub mod providers;
@@ -192,6 +194,10 @@ pub fn router_with_mailer(
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))
+        .route("/openapi.json", get(openapi::json))
+        .route("/openapi.yaml", get(openapi::yaml))
+        .route("/api-docs", get(openapi::page))
+        .route("/vendor/swagger-ui/{*path}", get(web::swagger_ui))
         .route("/", get(web::index))
         .route("/login", get(web::provider))
         .route("/provider", get(web::provider))

@@ -31,6 +31,11 @@ impl Assets {
     pub fn maplibre(&self) -> PathBuf {
         self.web.join("node_modules/maplibre-gl/dist")
     }
+
+    /// Swagger UI's files (the API reference page, `/api-docs`), installed by npm like MapLibre.
+    pub fn swagger_ui(&self) -> PathBuf {
+        self.web.join("node_modules/swagger-ui-dist")
+    }
 }
 
 fn content_type(path: &std::path::Path) -> &'static str {
@@ -154,6 +159,29 @@ pub async fn maplibre(
         &headers,
     )
     .await
+}
+
+/// A Swagger UI file (for the API reference page).
+pub async fn swagger_ui(
+    State(app): State<AppState>,
+    Path(rel): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let rel = safe(&rel).ok_or_else(|| Error::NotFound {
+        what: "file",
+        id: rel.clone(),
+    })?;
+    file(
+        app.assets.swagger_ui().join(rel),
+        "public, max-age=86400",
+        &headers,
+    )
+    .await
+}
+
+/// The API reference page (`web/api-docs.html`).
+pub(super) async fn api_docs(app: &AppState, headers: &HeaderMap) -> Result<Response, ApiError> {
+    file(app.assets.web.join("api-docs.html"), "no-cache", headers).await
 }
 
 /// A style, with root-relative source URLs made absolute on the request's host.

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Installs MapLibre from npm (the page's only dependency) when it is missing.
+/// Installs the page's npm packages (MapLibre; Swagger UI for `/api-docs`) when one is missing.
 fn ensure_maplibre(assets: &bussola::api::Assets) {
-    if assets.maplibre().join("maplibre-gl.css").exists()
-        || !assets.web.join("package.json").exists()
-    {
+    let installed = assets.maplibre().join("maplibre-gl.css").exists()
+        && assets.swagger_ui().join("swagger-ui-bundle.js").exists();
+    if installed || !assets.web.join("package.json").exists() {
         return;
     }
     tracing::info!(

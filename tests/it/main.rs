@@ -34,6 +34,7 @@ mod invitations;
 mod invitations_served;
 mod locales;
 mod official_listing;
+mod openapi;
 mod organisations;
 mod provider_area;
 mod quality;

@@ -186,6 +186,7 @@ export default {
   'report.thanks': 'Thank you! Your report was sent to whoever runs this service.',
   'report.later': 'You have sent several reports. Please try later.',
   'report.error': 'It could not be sent. Please try again.',
+  'footer.api': 'API: OpenAPI reference',
   'footer.quality': 'Data quality: what is wrong or missing',
   'footer.privacy': 'Privacy: what Bússola keeps',
   'survey.open': 'Tell us whether Bússola was useful to you',

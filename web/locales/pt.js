@@ -186,6 +186,7 @@ export default {
   'report.thanks': 'Obrigado! O seu aviso foi enviado a quem gere este serviço.',
   'report.later': 'Já enviou vários avisos. Tente mais tarde.',
   'report.error': 'Não foi possível enviar. Tente outra vez.',
+  'footer.api': 'API: referência OpenAPI',
   'footer.quality': 'Qualidade dos dados: o que está errado ou em falta',
   'footer.privacy': 'Privacidade: o que o Bússola guarda',
   'survey.open': 'Diga-nos se o Bússola lhe foi útil',
