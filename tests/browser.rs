@@ -25,6 +25,10 @@ fn the_map_page_works_in_chromium() {
             "MapLibre (npm ci --prefix web)",
         ),
         (
+            "web/node_modules/swagger-ui-dist",
+            "Swagger UI, for /api-docs (npm ci --prefix web)",
+        ),
+        (
             "tests/browser/node_modules/playwright-core",
             "playwright-core (npm ci --prefix tests/browser)",
         ),
