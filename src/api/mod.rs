@@ -20,6 +20,7 @@
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod auth;
 pub mod coverage;
+pub mod download;
 pub mod edit;
 pub mod error;
 pub mod export;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// Encoded tiles kept in memory (per version of what they show).
     pub tile_cache: Arc<crate::tiles::cache::TileCache>,
+    /// The last export made (a client reading by ranges asks for the same file again).
+    pub exports: Arc<download::ExportCache>,
     /// Service features kept as text (per record).
     pub features: Arc<crate::export::feature_text::FeatureCache>,
     /// The page's files.
@@ -138,6 +141,7 @@ pub fn router_with_mailer(
         features: Arc::new(crate::export::feature_text::FeatureCache::new(
             crate::export::feature_text::DEFAULT_FEATURES,
         )),
+        exports: Arc::default(),
         catalog,
         assets: Arc::new(assets),
         limits: Arc::new(limit::RateLimits::with_feedback(
@@ -224,6 +228,12 @@ fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
             SizeAbove::new(1024)
                 .and(NotForContentType::GRPC)
                 .and(NotForContentType::IMAGES)
-                .and(NotForContentType::SSE),
+                .and(NotForContentType::SSE)
+                // Byte ranges count the file's own bytes: downloads that take them go as they are.
+                .and(
+                    |_, _, h: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+                        !h.contains_key(axum::http::header::ACCEPT_RANGES)
+                    },
+                ),
         )
 }
