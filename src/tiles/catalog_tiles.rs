@@ -546,6 +546,30 @@ fn derive(catalog: &Catalog, for_version: u64) -> Result<Derived> {
     })
 }
 
+/// A TileJSON vector layer: `fields` with the bare type words GDAL and QGIS read (`Number`,
+/// `String`, `Boolean`), the descriptions written beside them as `Type: what it is`, under
+/// `field_descriptions`.
+fn layer(id: &str, description: &str, fields: serde_json::Map<String, Value>) -> Value {
+    let mut types = serde_json::Map::new();
+    let mut described = serde_json::Map::new();
+    for (name, v) in fields {
+        let text = v.as_str().unwrap_or("String");
+        let (kind, what) = text.split_once(": ").unwrap_or((text, ""));
+        types.insert(name.clone(), json!(kind));
+        if !what.is_empty() {
+            described.insert(name, json!(what));
+        }
+    }
+    json!({
+        "id": id,
+        "description": description,
+        "fields": types,
+        "field_descriptions": described,
+        "minzoom": 0,
+        "maxzoom": TILEJSON_MAXZOOM,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,28 +613,4 @@ mod tests {
             "current now"
         );
     }
-}
-
-/// A TileJSON vector layer: `fields` with the bare type words GDAL and QGIS read (`Number`,
-/// `String`, `Boolean`), the descriptions written beside them as `Type: what it is`, under
-/// `field_descriptions`.
-fn layer(id: &str, description: &str, fields: serde_json::Map<String, Value>) -> Value {
-    let mut types = serde_json::Map::new();
-    let mut described = serde_json::Map::new();
-    for (name, v) in fields {
-        let text = v.as_str().unwrap_or("String");
-        let (kind, what) = text.split_once(": ").unwrap_or((text, ""));
-        types.insert(name.clone(), json!(kind));
-        if !what.is_empty() {
-            described.insert(name, json!(what));
-        }
-    }
-    json!({
-        "id": id,
-        "description": description,
-        "fields": types,
-        "field_descriptions": described,
-        "minzoom": 0,
-        "maxzoom": TILEJSON_MAXZOOM,
-    })
 }
