@@ -8,7 +8,7 @@ use axum::response::Response;
 
 pub use crate::export::{export, Export};
 
-/// The export as a download: `layer=services|municipalities`, `format=geojson|csv|fgb|hsds`;
+/// The export as a download: `layer=services|municipalities`, `format=geojson|csv|csvt|fgb|hsds`;
 /// whole or by byte ranges (see [`super::download`]).
 pub async fn download(
     State(app): State<AppState>,

@@ -385,3 +385,46 @@ async fn downloads_answer_byte_ranges_of_one_file() {
             .unwrap()
     );
 }
+
+/// GDAL and QGIS turned `0701` into 701 when codes were bare: codes are quoted text, numbers
+/// are not, and a `.csvt` sidecar gives each column's type.
+#[tokio::test]
+async fn csv_codes_stay_text_with_a_csvt_beside() {
+    let (app, _) = app();
+    for (layer, code_col, number_col) in [
+        ("services", "municipality", "capacity"),
+        ("municipalities", "code", "population"),
+    ] {
+        let (st, _, csv) =
+            get_with(&app, &format!("/api/export?layer={layer}&format=csv"), &[]).await;
+        assert_eq!(st, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        let (st, h, csvt) =
+            get_with(&app, &format!("/api/export?layer={layer}&format=csvt"), &[]).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(&format!("-{layer}.csvt\"")));
+        let csvt = String::from_utf8(csvt).unwrap();
+        let types: Vec<&str> = csvt
+            .trim()
+            .split(',')
+            .map(|t| t.trim_matches('"'))
+            .collect();
+        let mut lines = csv.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(types.len(), head.len(), "{layer}: a type per column");
+        let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+        assert_eq!(types[col(code_col)], "String");
+        assert_eq!(types[col(number_col)], "Integer");
+        // Raw text: the code quoted with its leading zero; the number bare.
+        let first = lines.next().unwrap();
+        assert!(first.contains("\"07"), "{layer}: {first}");
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            assert!(rec[col(code_col)].starts_with("07"), "{layer}: {rec:?}");
+        }
+    }
+}
