@@ -25,6 +25,7 @@ mod formats;
 mod freshness;
 mod fuzz;
 mod gaps_api;
+mod gdal_reads;
 mod geocode;
 mod hardening;
 mod import;
