@@ -17,7 +17,7 @@
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
-//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod auth;
 pub mod coverage;
 pub mod download;
@@ -195,6 +195,7 @@ pub fn router_with_mailer(
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))
+        .route("/styles/sprites/{file}", get(web::sprite))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))
         .route("/", get(web::index))
         .route("/login", get(web::provider))

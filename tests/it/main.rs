@@ -37,6 +37,7 @@ mod locales;
 mod official_listing;
 mod organisations;
 mod provider_area;
+mod qgis_styles;
 mod quality;
 mod reads_during_writes;
 mod real_data;
