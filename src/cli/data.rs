@@ -193,8 +193,10 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
     if a.dry_run {
         println!("dry run: nothing was written");
     } else {
-        for (o, r) in outcomes.iter().zip(&reports) {
-            catalog.put_report(&o.source, r)?;
+        // What `/quality` shows names no path of this machine's.
+        let public = super::manifest_dirs(&a.region);
+        for (o, r) in outcomes.iter().zip(reports) {
+            catalog.put_report(&o.source, &r.with_public_paths(&public))?;
         }
     }
     Ok(())
