@@ -145,6 +145,31 @@ fn reimporting_changes_nothing_a_newer_file_updates_and_quality_shows_the_report
 }
 
 #[test]
+fn a_duplicate_id_is_counted_as_rejected_in_the_summary_line() {
+    let dir = tempdir("duplicate");
+    let data = dir.join("data");
+    let sample =
+        std::fs::read_to_string(root().join("tests/data/carta-social-sample.csv")).unwrap();
+    // The last row again: the same entity, equipment and response, so the same id.
+    let last = sample.lines().last().unwrap();
+    let file = dir.join("respostas.csv");
+    std::fs::write(&file, format!("{}\n{last}\n", sample.trim_end())).unwrap();
+
+    let out = import(&data, &["--source", "carta-social", file.to_str().unwrap()]);
+    // The report lists three errors: the sample's two and the duplicate.
+    let errors = out.lines().filter(|l| l.starts_with("error: ")).count();
+    assert_eq!(errors, 3, "{out}");
+    assert!(out.contains("duplicate id"), "{out}");
+    // The summary line counts the nine rows and the three rejected, as listed.
+    assert!(
+        out.contains("respostas.csv (carta-social): 9 records, 6 accepted"),
+        "{out}"
+    );
+    assert_eq!(counts(&out), (6, 0, 0, 0, 3), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn public_quality_reports_name_no_server_path() {
     let dir = tempdir("public-paths");
     let region = dir.join("region");
