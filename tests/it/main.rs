@@ -34,6 +34,8 @@ mod invitations;
 mod invitations_served;
 mod locales;
 mod official_listing;
+mod ogc;
+mod ogc_clients;
 mod organisations;
 mod provider_area;
 mod quality;
