@@ -5,6 +5,7 @@
 #   python3-qgis   QGIS's Python bindings (the OAPIF provider), run headless
 #   proj-bin       cs2cs, the PROJ reference for EPSG:3763
 #   python3-venv   for the OWSLib venv
+#   python3-yaml   reads the OpenAPI fragment (tests/ogc/qgis_client.py)
 # and OWSLib from PyPI in a venv (target/ogc-venv, beside the build; --system-site-packages so
 # the same interpreter also sees the apt-installed packages).
 # Idempotent: installs only what is missing. About 400 MB of packages the first time (QGIS);
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gdal-bin python3-qgis proj-bin python3-venv)
+packages=(gdal-bin python3-qgis proj-bin python3-venv python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

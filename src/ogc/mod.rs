@@ -734,7 +734,6 @@ pub fn queryables(cat: &Catalog, c: &CollectionId, base: &str) -> Value {
                 "demo".into(),
                 json!({"type": "boolean", "title": "Invented demonstration data"}),
             );
-            props.insert("updated".into(), json!({"type": "string", "format": "date", "title": "When the source last updated the record (filter with datetime)"}));
         }
         Layer::Municipalities => {
             props.insert("code".into(), text("Municipality code (DICO)", munis));

@@ -252,3 +252,54 @@ async fn the_plain_listing_links_its_next_page_and_takes_f_json() {
         (StatusCode::BAD_REQUEST, Some("f"))
     );
 }
+
+#[tokio::test]
+async fn the_shipped_default_serves_each_region_s_own_collections() {
+    let cat = crate::common::catalog(&crate::common::shipped_manifest());
+    let app = crate::common::behind_proxy(cat.clone());
+    let (_, all) = get(&app, "/ogc/collections").await;
+    let ids: Vec<&str> = all["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2 + 2 * cat.region().parts.len(), "{ids:?}");
+    assert!(
+        ids.contains(&"services-alentejo-central")
+            && ids.contains(&"municipalities-baixo-alentejo")
+    );
+    let (mut services, mut municipalities) = (0, 0);
+    for part in &cat.region().parts {
+        let (_, s) = get(
+            &app,
+            &format!("/ogc/collections/services-{}/items?limit=1", part.id),
+        )
+        .await;
+        let (_, m) = get(
+            &app,
+            &format!("/ogc/collections/municipalities-{}/items?limit=1", part.id),
+        )
+        .await;
+        let (_, by_param) = get(
+            &app,
+            &format!("/ogc/collections/services/items?limit=1&region={}", part.id),
+        )
+        .await;
+        assert_eq!(s["numberMatched"], by_param["numberMatched"], "{}", part.id);
+        services += s["numberMatched"].as_u64().unwrap();
+        municipalities += m["numberMatched"].as_u64().unwrap();
+    }
+    assert_eq!(
+        services as usize,
+        cat.len().unwrap(),
+        "the regions' services add up"
+    );
+    assert_eq!(municipalities, 58);
+    let (st, _) = get(
+        &app,
+        "/ogc/collections/services-alentejo-central/items/nope",
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}

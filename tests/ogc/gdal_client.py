@@ -14,12 +14,15 @@ TM06 = "http://www.opengis.net/def/crs/EPSG/0/3763"
 
 
 def ogr2ogr(out, layer, *extra):
-    cmd = ["ogr2ogr", "-f", "GeoJSON", out, f"OAPIF:{base()}/ogc", layer, *extra]
+    """Copies a layer to GeoJSON; its features, and the URLs GDAL fetched (from --debug)."""
+    cmd = ["ogr2ogr", "--debug", "on", "-f", "GeoJSON", out, f"OAPIF:{base()}/ogc", layer, *extra]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed: {done.stderr}")
+    fetched = [l.split("Fetch(", 1)[1].rstrip(")") for l in done.stderr.splitlines()
+               if "HTTP: Fetch(" in l]
     with open(out, encoding="utf-8") as f:
-        return json.load(f)["features"]
+        return json.load(f)["features"], fetched
 
 
 def ogrinfo_layers():
@@ -45,10 +48,11 @@ def main():
     work = sys.argv[2]
     result = {"layers": ogrinfo_layers(), "counts": {}}
     for layer in result["layers"]:
-        feats = ogr2ogr(os.path.join(work, f"{layer}.geojson"), layer)
+        feats, _ = ogr2ogr(os.path.join(work, f"{layer}.geojson"), layer)
         result["counts"][layer] = len(feats)
         result.setdefault("ids", {})[layer] = len({f["properties"].get("id") or f["properties"].get("code") for f in feats})
-    spat = ogr2ogr(os.path.join(work, "bbox.geojson"), "services", "-spat", *map(str, BBOX))
+    spat, fetched = ogr2ogr(os.path.join(work, "bbox.geojson"), "services", "-spat", *map(str, BBOX))
+    result["bbox_forwarded"] = any("/items?" in u and "bbox=" in u for u in fetched)
     result["bbox_gdal"] = sorted(f["properties"]["id"] for f in spat)
     result["bbox_listing"] = sorted(listing_ids(BBOX))
     # TM06: the server's coordinates against PROJ's for the same services.
