@@ -396,11 +396,11 @@ fn walk_coords(g: &mut Geometry<f64>, f: &mut CoordFn<'_>) -> Result<(), Reproje
 /// inverse of [`ToWgs84`]), for answers in a CRS a client asks for.
 pub trait FromWgs84: Send + Sync {
     /// Converts one (lon, lat) in degrees to (x, y) in the target CRS, in GIS order.
-    fn from_wgs84(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError>;
+    fn project(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError>;
 }
 
 impl FromWgs84 for Identity {
-    fn from_wgs84(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
+    fn project(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
         Ok((lon, lat))
     }
 }
@@ -418,7 +418,7 @@ struct Proj4rsInverse {
 }
 
 impl FromWgs84 for Proj4rsInverse {
-    fn from_wgs84(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
+    fn project(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
         let err = |reason: String| ReprojectError::Transform {
             crs: self.crs,
             x: lon,

@@ -283,7 +283,7 @@ const UTM29_EVORA: (f64, f64) = (595187.4895, 4269848.6770);
 #[test]
 fn from_wgs84_gives_tm06_coordinates_and_inverts_to_wgs84() {
     let f = from_wgs84(Crs::Epsg(3763)).expect("3763");
-    let (x, y) = f.from_wgs84(EVORA.0, EVORA.1).expect("evora");
+    let (x, y) = f.project(EVORA.0, EVORA.1).expect("evora");
     assert!(
         (x - TM06_EVORA.0).abs() < 1.0 && (y - TM06_EVORA.1).abs() < 1.0,
         "({x}, {y})"
@@ -294,7 +294,7 @@ fn from_wgs84_gives_tm06_coordinates_and_inverts_to_wgs84() {
         .expect("back");
     assert!(metres_between(back, EVORA) < 1e-3, "{back:?}");
     let same = from_wgs84(Crs::Wgs84).expect("identity");
-    assert_eq!(same.from_wgs84(-7.9, 38.5).expect("id"), (-7.9, 38.5));
-    assert!(f.from_wgs84(f64::NAN, 38.0).is_err());
-    assert!(f.from_wgs84(-7.9, 91.0).is_err());
+    assert_eq!(same.project(-7.9, 38.5).expect("id"), (-7.9, 38.5));
+    assert!(f.project(f64::NAN, 38.0).is_err());
+    assert!(f.project(-7.9, 91.0).is_err());
 }

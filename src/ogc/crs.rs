@@ -96,12 +96,12 @@ impl Converter {
 
     /// WGS84 (lon, lat) to the CRS's (first, second) axis; projected coordinates rounded to
     /// the millimetre.
-    pub fn from_lon_lat(&self, lon: f64, lat: f64) -> Result<[f64; 2]> {
+    pub fn forward(&self, lon: f64, lat: f64) -> Result<[f64; 2]> {
         Ok(match self {
             Converter::Identity => [lon, lat],
             Converter::Swap => [lat, lon],
             Converter::Projected { to, .. } => {
-                let (x, y) = to.from_wgs84(lon, lat)?;
+                let (x, y) = to.project(lon, lat)?;
                 [(x * 1000.0).round() / 1000.0, (y * 1000.0).round() / 1000.0]
             }
         })
@@ -140,7 +140,7 @@ impl Converter {
         };
         match position {
             Some((lon, lat)) => {
-                let [x, y] = self.from_lon_lat(lon, lat)?;
+                let [x, y] = self.forward(lon, lat)?;
                 items[0] = serde_json::json!(x);
                 items[1] = serde_json::json!(y);
                 Ok(())
@@ -174,7 +174,7 @@ mod tests {
             .unwrap();
         assert_eq!(g["coordinates"][0][1], json!([38.6, -7.8]));
         let tm06 = OgcCrs::Epsg3763.converter().unwrap();
-        let [x, y] = tm06.from_lon_lat(-7.9073, 38.5720).unwrap();
+        let [x, y] = tm06.forward(-7.9073, 38.5720).unwrap();
         // PROJ 9.1: echo "38.5720 -7.9073" | cs2cs EPSG:4326 EPSG:3763
         assert!(
             (x - 19_678.27).abs() < 0.01 && (y - -121_679.99).abs() < 0.01,

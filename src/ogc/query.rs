@@ -311,8 +311,8 @@ fn parse_bbox(s: &str) -> Result<[f64; 4]> {
         .collect::<Option<Vec<f64>>>()
         .ok_or_else(bad)?;
     match n.as_slice() {
-        &[a, b, c, d] => Ok([a, b, c, d]),
-        &[a, b, _, d, e, _] => Ok([a, b, d, e]),
+        [a, b, c, d] => Ok([*a, *b, *c, *d]),
+        [a, b, _, d, e, _] => Ok([*a, *b, *d, *e]),
         _ => Err(bad()),
     }
 }

@@ -163,7 +163,7 @@ fn a_tm06_answer_holds_the_reprojected_coordinates() {
         assert_eq!(a["id"], b["id"]);
         let c = &a["geometry"]["coordinates"];
         let (x, y) = to
-            .from_wgs84(c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+            .project(c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
             .unwrap();
         let d = &b["geometry"]["coordinates"];
         assert!((d[0].as_f64().unwrap() - x).abs() < 0.01, "{d} {x}");
@@ -172,9 +172,9 @@ fn a_tm06_answer_holds_the_reprojected_coordinates() {
 }
 
 #[test]
-fn a_box_in_tm06_finds_what_the_same_box_in_lon_lat_nearly_does() {
+fn a_box_in_tm06_finds_exactly_the_services_inside_it() {
     let cat = catalog();
-    // Around Évora: TM06 box and the lon/lat envelope of its corners.
+    // A 20 km square around Évora, in TM06 metres.
     let tm = page(
         &cat,
         "services",
@@ -186,16 +186,22 @@ fn a_box_in_tm06_finds_what_the_same_box_in_lon_lat_nearly_does() {
     );
     let n = tm["numberMatched"].as_u64().unwrap();
     assert!(n > 10, "{n}");
-    let back = crate::reproject::transformer(crate::reproject::Crs::Epsg(3763)).unwrap();
+    let to = crate::reproject::from_wgs84(crate::reproject::Crs::Epsg(3763)).unwrap();
     for f in tm["features"].as_array().unwrap() {
         let c = &f["geometry"]["coordinates"];
-        let to = crate::reproject::from_wgs84(crate::reproject::Crs::Epsg(3763)).unwrap();
         let (x, y) = to
-            .from_wgs84(c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
+            .project(c[0].as_f64().unwrap(), c[1].as_f64().unwrap())
             .unwrap();
         assert!((10000.0..=30000.0).contains(&x) && (-130000.0..=-110000.0).contains(&y));
     }
-    let _ = back;
+    let inside = cat.with_briefs(|it| {
+        it.filter(|b| {
+            let (x, y) = to.project(b.lon(), b.lat()).unwrap();
+            (10000.0..=30000.0).contains(&x) && (-130000.0..=-110000.0).contains(&y)
+        })
+        .count()
+    });
+    assert_eq!(n as usize, inside, "every service inside, none outside");
     let munis = page(&cat, "municipalities", &[("bbox", "-7.95,38.55,-7.9,38.6")]);
     assert_eq!(munis["numberMatched"], 1, "only Évora's municipality");
     assert_eq!(munis["features"][0]["id"], "0705");
