@@ -8,8 +8,8 @@
 #   python3-yaml   reads the OpenAPI fragment (tests/ogc/qgis_client.py)
 # and OWSLib from PyPI in a venv (target/ogc-venv, beside the build; --system-site-packages so
 # the same interpreter also sees the apt-installed packages).
-# Idempotent: installs only what is missing. About 400 MB of packages the first time (QGIS);
-# nothing on later runs.
+# Idempotent: installs only what is missing. About 170 packages, 760 MB installed, the first
+# time (QGIS's libraries); nothing on later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

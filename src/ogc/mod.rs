@@ -180,10 +180,10 @@ pub fn conformance() -> Value {
 /// Every collection (JSON).
 pub fn collections(cat: &Catalog, base: &str) -> Result<Value> {
     let region = cat.region();
-    let updated = updated_range(cat)?;
+    let dates = dates(cat)?;
     let list = CollectionId::all(region)
         .iter()
-        .map(|c| describe(cat, c, base, &updated))
+        .map(|c| describe(cat, c, base, &dates))
         .collect::<Result<Vec<_>>>()?;
     let root = format!("{base}{ROOT}/collections");
     Ok(json!({
@@ -198,30 +198,33 @@ pub fn collections(cat: &Catalog, base: &str) -> Result<Value> {
 
 /// One collection (JSON).
 pub fn collection_info(cat: &Catalog, c: &CollectionId, base: &str) -> Result<Value> {
-    describe(cat, c, base, &updated_range(cat)?)
+    describe(cat, c, base, &dates(cat)?)
 }
 
-/// The earliest and latest `updated` of every service (the services' temporal extent).
-fn updated_range(cat: &Catalog) -> Result<(Option<String>, Option<String>)> {
+/// Every service's municipality and `updated` date (for the services' temporal extents).
+type Dates = Vec<(String, String)>;
+
+fn dates(cat: &Catalog) -> Result<Dates> {
     cat.with_services(|it| {
-        it.filter_map(|s| s.updated.clone()).fold(
-            (None, None),
-            |(lo, hi): (Option<String>, Option<String>), d| {
-                (
-                    Some(lo.map_or(d.clone(), |l| l.min(d.clone()))),
-                    Some(hi.map_or(d.clone(), |h| h.max(d))),
-                )
-            },
-        )
+        it.filter_map(|s| Some((s.municipality.clone(), s.updated.clone()?)))
+            .collect()
     })
 }
 
-fn describe(
-    cat: &Catalog,
-    c: &CollectionId,
-    base: &str,
-    updated: &(Option<String>, Option<String>),
-) -> Result<Value> {
+/// The earliest and latest `updated` of a collection's services.
+fn updated_range(dates: &Dates, codes: Option<&HashSet<String>>) -> [Option<String>; 2] {
+    let mut it = dates
+        .iter()
+        .filter(|(m, _)| codes.is_none_or(|c| c.contains(m)))
+        .map(|(_, d)| d);
+    let first = it.next();
+    let (lo, hi) = it.fold((first, first), |(lo, hi), d| {
+        (lo.min(Some(d)), hi.max(Some(d)))
+    });
+    [lo.cloned(), hi.cloned()]
+}
+
+fn describe(cat: &Catalog, c: &CollectionId, base: &str, dates: &Dates) -> Result<Value> {
     let region = cat.region();
     let id = c.id();
     let href = format!("{base}{ROOT}/collections/{id}");
@@ -248,9 +251,10 @@ fn describe(
         "spatial": {"bbox": [bbox.unwrap_or([-180.0, -90.0, 180.0, 90.0])], "crs": crs::CRS84},
     });
     if c.layer == Layer::Services {
-        let at = |d: &Option<String>| d.as_ref().map(|d| format!("{d}T00:00:00Z"));
+        let [first, last] = updated_range(dates, c.municipalities(region).as_ref());
+        let at = |d: Option<String>| d.map(|d| format!("{d}T00:00:00Z"));
         extent["temporal"] = json!({
-            "interval": [[at(&updated.0), at(&updated.1)]],
+            "interval": [[at(first), at(last)]],
             "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
         });
     }

@@ -501,6 +501,15 @@ mod tests {
             "{:?}",
             a.envelope
         );
+        // EPSG:4326 boxes are latitude first.
+        let lat_first = query(&[
+            ("bbox", "38.5,-8,38.65,-7.8"),
+            ("bbox-crs", super::super::crs::EPSG_4326),
+        ])
+        .unwrap();
+        let a = lat_first.area().unwrap().unwrap();
+        assert_eq!(a.envelope, [-8.0, 38.5, -7.8, 38.65]);
+        assert!(a.contains(-7.9073, 38.5720));
         let six = query(&[("bbox", "-8,38,0,-7,39,100")]).unwrap();
         assert_eq!(six.bbox, Some([-8.0, 38.0, -7.0, 39.0]));
         assert!(query(&[("bbox", "1,2,3")]).is_err());

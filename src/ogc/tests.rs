@@ -52,6 +52,11 @@ fn one_region_serves_two_collections() {
     let all = collections(&cat, "http://h").unwrap();
     let services = &all["collections"][0];
     assert_eq!(services["storageCrs"], crs::CRS84);
+    let interval = services["extent"]["temporal"]["interval"][0]
+        .as_array()
+        .unwrap();
+    let first = interval[0].as_str().unwrap();
+    assert!(first.ends_with("T00:00:00Z") && first <= interval[1].as_str().unwrap());
     let bbox = services["extent"]["spatial"]["bbox"][0].as_array().unwrap();
     assert!(
         bbox[0].as_f64().unwrap() > -9.0 && bbox[2].as_f64().unwrap() < -7.0,
@@ -146,6 +151,11 @@ fn datetime_keeps_the_services_updated_in_the_interval() {
     let expected = dates.iter().filter(|d| **d >= mid).count();
     let v = page(&cat, "services", &[("datetime", &format!("{mid}/.."))]);
     assert_eq!(v["numberMatched"], expected);
+    // The test region's services were all updated on 2026-01-15.
+    let day = page(&cat, "services", &[("datetime", "2026-01-15T09:30:00Z")]);
+    assert_eq!(day["numberMatched"], 378);
+    let before = page(&cat, "services", &[("datetime", "../2026-01-14")]);
+    assert_eq!(before["numberMatched"], 0);
 }
 
 #[test]
