@@ -6,8 +6,9 @@
 #   proj-bin       cs2cs, the PROJ reference for EPSG:3763
 #   python3-venv   for the OWSLib venv
 #   python3-yaml   reads the OpenAPI fragment (tests/ogc/qgis_client.py)
-# and OWSLib from PyPI in a venv (target/ogc-venv, beside the build; --system-site-packages so
-# the same interpreter also sees the apt-installed packages).
+# and from PyPI, in a venv (target/ogc-venv, beside the build; --system-site-packages so the
+# same interpreter also sees the apt-installed packages): OWSLib, and openapi-spec-validator
+# for the OGC paths' OpenAPI fragment.
 # Idempotent: installs only what is missing. About 170 packages, 760 MB installed, the first
 # time (QGIS's libraries); nothing on later runs.
 set -euo pipefail
@@ -31,10 +32,12 @@ fi
 
 # Debian's own interpreter: python3-qgis is built for it (not for a pyenv or other python3).
 venv="${OGC_VENV:-target/ogc-venv}"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import owslib.ogcapi.features' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] \
+  || ! "$venv/bin/python" -c 'import owslib.ogcapi.features, openapi_spec_validator' 2>/dev/null; then
   /usr/bin/python3 -m venv --system-site-packages "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'OWSLib>=0.29,<1'
-  echo "ogc-clients: OWSLib in $venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'OWSLib>=0.29,<1' \
+    'openapi-spec-validator>=0.7,<1'
+  echo "ogc-clients: OWSLib and openapi-spec-validator in $venv"
 fi
 ogrinfo --version
 "$venv/bin/python" -c 'import owslib; print("OWSLib", owslib.__version__)'

@@ -183,3 +183,37 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn the_openapi_fragment_is_valid_and_names_every_ogc_route() {
+    let py = python();
+    let py = py.to_string_lossy();
+    if !clients(&[(&py, &["-c", "import openapi_spec_validator, yaml"])]) {
+        return;
+    }
+    // The router's /ogc routes, as `src/api/mod.rs` declares them.
+    let src = std::fs::read_to_string(root().join("src/api/mod.rs")).unwrap();
+    let routes: Vec<&str> = src
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|chunk| chunk.split('"').next())
+        .filter(|p| p.starts_with("/ogc"))
+        .collect();
+    assert_eq!(routes.len(), 7, "{routes:?}");
+    let fragment = root().join("src/api/openapi/ogc.yaml");
+    let fragment = fragment.to_string_lossy();
+    let mut args = vec![fragment.as_ref()];
+    args.extend(routes.iter().copied());
+    let r = run("fragment_check.py", &args);
+    assert_eq!(r["valid"], true);
+    assert_eq!(
+        r["missing"],
+        serde_json::json!([]),
+        "routes not in the fragment: {r}"
+    );
+    assert_eq!(
+        r["extra"],
+        serde_json::json!([]),
+        "paths the router does not serve: {r}"
+    );
+}
