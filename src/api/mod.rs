@@ -17,6 +17,7 @@
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
+//! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod auth;
 pub mod coverage;
@@ -33,6 +34,7 @@ pub mod gaps;
 pub mod guard;
 pub mod limit;
 pub mod meta;
+pub mod ogc;
 pub mod origin;
 pub mod params;
 pub mod providers;
@@ -192,6 +194,13 @@ pub fn router_with_mailer(
         .route("/api/feedback/{id}/resolve", post(feedback::resolve))
         .route("/api/survey", get(survey::questions).post(survey::answer))
         .route("/api/survey/results", get(survey::results))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{id}", get(ogc::collection))
+        .route("/ogc/collections/{id}/items", get(ogc::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))

@@ -35,6 +35,8 @@ mod invitations;
 mod invitations_served;
 mod locales;
 mod official_listing;
+mod ogc;
+mod ogc_clients;
 mod organisations;
 mod provider_area;
 mod qgis_styles;
