@@ -320,9 +320,10 @@ fn served(content_type: &'static str, text: fn(&Document) -> &str) -> Result<Res
         .into_response())
 }
 
-/// `GET /openapi.json`: the document as JSON.
+/// `GET /openapi.json`: the document as JSON (`application/vnd.oai.openapi+json;version=3.0`, as
+/// OGC API – Features names it).
 pub async fn json(_: NoParams) -> Result<Response, ApiError> {
-    served("application/json", |d| &d.json)
+    served(crate::ogc::OPENAPI, |d| &d.json)
 }
 
 /// `GET /openapi.yaml`: the document as YAML.

@@ -40,13 +40,16 @@ fn routed() -> BTreeSet<(String, String)> {
     out
 }
 
-/// A path with each templated segment reduced to its parameter: `{*path}` and `{y}.mvt` are
-/// `{path}` and `{y}`, so the router's and the document's spellings compare.
+/// A path with each templated segment reduced to `{}`: the router's `{*path}`, `{y}` and `{id}`
+/// are the document's `{path}`, `{y}.mvt` and `{collectionId}`, so their spellings compare.
 fn normalise(path: &str) -> String {
     path.split('/')
-        .map(|seg| match (seg.find('{'), seg.find('}')) {
-            (Some(0), Some(end)) => format!("{{{}}}", seg[1..end].trim_start_matches('*')),
-            _ => seg.to_string(),
+        .map(|seg| {
+            if seg.starts_with('{') {
+                "{}".to_string()
+            } else {
+                seg.to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
