@@ -27,6 +27,7 @@ mod fuzz;
 mod gaps_api;
 mod geocode;
 mod hardening;
+mod hsds;
 mod import;
 mod import_safety;
 mod importers;
