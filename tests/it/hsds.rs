@@ -184,28 +184,26 @@ fn the_validator_accepts_the_specifications_own_examples_and_refuses_extensions(
         .is_empty());
 }
 
-#[tokio::test]
-async fn every_record_of_the_export_validates_published_and_strict() {
-    let Some(std) = standard() else { return };
-    let (app, cat) = app();
-    let (status, body) = get(&app, "/api/export?layer=services&format=hsds").await;
-    assert_eq!(status, StatusCode::OK);
-    let tables = [
-        ("organizations", "organization.json"),
-        ("organization_identifiers", "organization_identifier.json"),
-        ("services", "service.json"),
-        ("locations", "location.json"),
-        ("service_at_locations", "service_at_location.json"),
-        ("phones", "phone.json"),
-        ("schedules", "schedule.json"),
-        ("taxonomies", "taxonomy.json"),
-        ("taxonomy_terms", "taxonomy_term.json"),
-        ("attributes", "attribute.json"),
-    ];
+/// The HSDS export's tables and the schema of their records.
+const TABLES: [(&str, &str); 10] = [
+    ("organizations", "organization.json"),
+    ("organization_identifiers", "organization_identifier.json"),
+    ("services", "service.json"),
+    ("locations", "location.json"),
+    ("service_at_locations", "service_at_location.json"),
+    ("phones", "phone.json"),
+    ("schedules", "schedule.json"),
+    ("taxonomies", "taxonomy.json"),
+    ("taxonomy_terms", "taxonomy_term.json"),
+    ("attributes", "attribute.json"),
+];
+
+/// Checks every record of an HSDS export: how many there are, and the invalid ones.
+fn invalid_records(std: &Path, body: &Value) -> (usize, Vec<String>) {
     let mut invalid = Vec::new();
     let mut records = 0;
-    for (table, file) in tables {
-        let check = Check::file(&std, file);
+    for (table, file) in TABLES {
+        let check = Check::file(std, file);
         let rows = body[table]
             .as_array()
             .unwrap_or_else(|| panic!("no {table}"));
@@ -218,6 +216,17 @@ async fn every_record_of_the_export_validates_published_and_strict() {
             }
         }
     }
+    (records, invalid)
+}
+
+#[tokio::test]
+async fn every_record_of_the_export_validates_published_and_strict() {
+    let Some(std) = standard() else { return };
+    let (app, cat) = app();
+    let (status, body) = get(&app, "/api/export?layer=services&format=hsds").await;
+    assert_eq!(status, StatusCode::OK);
+    let tables = TABLES;
+    let (records, invalid) = invalid_records(&std, &body);
     let keys: HashSet<&str> = body
         .as_object()
         .unwrap()
@@ -271,6 +280,33 @@ async fn every_record_of_the_export_validates_published_and_strict() {
         .filter(|s| s.address.is_some() && s.postal_code.is_some())
         .count();
     assert_eq!(with_address, stored_with_postal);
+}
+
+#[test]
+fn the_shipped_default_exports_valid_hsds() {
+    let Some(std) = standard() else { return };
+    // The whole of Alentejo: real OpenStreetMap creches (their own websites, e-mails and
+    // addresses) besides the invented services.
+    let cat = crate::common::catalog(&crate::common::shipped_manifest());
+    let e = bussola::export::export(&cat, "services", "hsds").unwrap();
+    let body: Value = serde_json::from_slice(&e.body).unwrap();
+    let (records, invalid) = invalid_records(&std, &body);
+    assert!(records > 3 * cat.len().unwrap());
+    assert_eq!(
+        invalid.len(),
+        0,
+        "invalid records: {:#?}",
+        &invalid[..invalid.len().min(10)]
+    );
+    // Real services are not marked as demonstration data.
+    let real = body["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.get("alert").is_none())
+        .count();
+    assert_eq!(real, cat.all().unwrap().iter().filter(|s| !s.demo).count());
+    assert!(real > 0);
 }
 
 /// GETs an HSDS API answer, asserting 200.

@@ -77,6 +77,23 @@ fn uri(web: Option<&String>) -> Option<String> {
     ok.then_some(full)
 }
 
+/// An e-mail for HSDS's one `email` (`format: email`): the first of a list (`a@x.pt;b@y.pt`,
+/// as some sources write several), when it looks like an address; else none.
+fn email(mail: Option<&String>) -> Option<String> {
+    let first = mail?
+        .split([';', ',', ' '])
+        .map(str::trim)
+        .find(|m| !m.is_empty())?;
+    let (local, domain) = first.split_once('@')?;
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && first.chars().all(|c| c.is_ascii_graphic());
+    ok.then(|| first.to_string())
+}
+
 /// A date (YYYY-MM-DD) as an HSDS `last_modified` date-time (midnight UTC).
 fn date_time(date: Option<&String>) -> Option<String> {
     let d = date?;
@@ -142,7 +159,7 @@ impl<'a> Objects<'a> {
                 None => p.name.clone(),
             },
             "legal_status": status,
-            "email": p.contact.email,
+            "email": email(p.contact.email.as_ref()),
             "website": uri(p.contact.website.as_ref()),
         }))
     }
@@ -178,7 +195,7 @@ impl<'a> Objects<'a> {
             "name": s.name,
             "description": response.map(|r| format!("{} / {}", r.pt, r.en)),
             "status": "active",
-            "email": s.contact.email,
+            "email": email(s.contact.email.as_ref()),
             "url": uri(s.contact.website.as_ref()),
             "assured_date": s.updated,
             "last_modified": date_time(s.updated.as_ref()),
@@ -519,6 +536,15 @@ mod tests {
         assert_eq!(u("http://x.pt/a").as_deref(), Some("http://x.pt/a"));
         assert_eq!(u("não tem"), None);
         assert_eq!(u("https://"), None);
+    }
+
+    #[test]
+    fn the_first_of_several_emails_is_kept() {
+        let e = |s: &str| email(Some(&s.to_string()));
+        assert_eq!(e("a@x.pt;b@y.pt").as_deref(), Some("a@x.pt"));
+        assert_eq!(e(" a@x.pt , b@y.pt").as_deref(), Some("a@x.pt"));
+        assert_eq!(e("geral(at)x.pt"), None);
+        assert_eq!(e("a@x"), None);
     }
 
     #[test]
