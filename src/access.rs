@@ -341,8 +341,8 @@ pub fn to_csv(r: &GapReport) -> String {
     for row in r.municipalities.iter().chain(std::iter::once(&r.region)) {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            crate::text::csv_field(&row.code),
-            crate::text::csv_field(&row.name),
+            crate::text::csv_text(&row.code),
+            crate::text::csv_text(&row.name),
             r.types.join(" "),
             target,
             opt(row.population, 0),
@@ -378,7 +378,7 @@ mod tests {
     }
 
     /// A municipality's name comes from region files: a spreadsheet shows it, never runs it,
-    /// and a comma stays inside its cell.
+    /// and a comma stays inside its cell; codes are quoted so GIS tools keep them as text.
     #[test]
     fn csv_rows_quote_and_neutralise_names() {
         let r = GapReport {
@@ -393,13 +393,13 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[1],
-            "0701,'=1+1,ERPI,age_65_plus,1200,1,30,4.25,9.50,100,0.0833,25.0"
+            "\"0701\",\"'=1+1\",ERPI,age_65_plus,1200,1,30,4.25,9.50,100,0.0833,25.0"
         );
         assert!(
-            lines[2].starts_with("0702,\"Reguengos, \"\"M\"\"\",ERPI,"),
+            lines[2].starts_with("\"0702\",\"Reguengos, \"\"M\"\"\",ERPI,"),
             "{}",
             lines[2]
         );
-        assert!(lines[3].starts_with("region,Região,"));
+        assert!(lines[3].starts_with("\"region\",\"Região\","));
     }
 }

@@ -350,10 +350,10 @@ pub fn to_csv(report: &CoverageReport) -> String {
         .iter()
         .chain(std::iter::once(&report.region))
     {
-        let name = crate::text::csv_field(&r.name);
+        let name = crate::text::csv_text(&r.name);
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",
-            crate::text::csv_field(&r.code),
+            crate::text::csv_text(&r.code),
             name,
             report.indicator.key(),
             enum_str(&r.basis),

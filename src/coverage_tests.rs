@@ -113,9 +113,9 @@ fn csv_has_a_row_per_municipality_and_the_region() {
     assert_eq!(lines.len(), 3);
     assert_eq!(
         lines[1],
-        "A,MA,elderly,age_65_plus,400,30,1,0,7.50,below_target,alentejo-central"
+        "\"A\",\"MA\",elderly,age_65_plus,400,30,1,0,7.50,below_target,alentejo-central"
     );
-    assert!(lines[2].starts_with("region,"));
+    assert!(lines[2].starts_with("\"region\","));
 }
 
 /// Names come from region files anyone may publish: a spreadsheet opening the CSV must show
@@ -133,7 +133,10 @@ fn csv_names_never_start_a_formula() {
     r.municipalities[0].name = "=cmd|' /C calc'!A0".into();
     let csv = to_csv(&r);
     let line = csv.lines().nth(1).unwrap();
-    assert!(line.starts_with("A,'=cmd|' /C calc'!A0,elderly,"), "{line}");
+    assert!(
+        line.starts_with("\"A\",\"'=cmd|' /C calc'!A0\",elderly,"),
+        "{line}"
+    );
 }
 
 /// OpenStreetMap publishes no capacity: creches there are "no data", not "no places", and

@@ -82,7 +82,7 @@ pub struct SourceSummary {
     pub source: String,
     /// The file.
     pub file: PathBuf,
-    /// Records read (after the manifest's filter).
+    /// Records in the file (after the manifest's filter), those left out while reading included.
     pub records: usize,
     /// Records turned into services.
     pub accepted: usize,

@@ -34,6 +34,7 @@
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
+//! | [`ogc`] | OGC API – Features over the catalog: collections, items with paging, boxes, dates and property filters, CRSs (CRS84, EPSG:4326, EPSG:3763), queryables; its HTML pages |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
@@ -52,7 +53,7 @@
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
 //! - **rules**: `auth`, `fields`, `ingest`, `load`
-//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`
+//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
@@ -85,6 +86,7 @@ pub mod issue;
 pub mod load;
 pub mod mail;
 pub mod model;
+pub mod ogc;
 pub mod places;
 pub mod quality;
 pub mod region;

@@ -392,6 +392,88 @@ fn walk_coords(g: &mut Geometry<f64>, f: &mut CoordFn<'_>) -> Result<(), Reproje
     }
 }
 
+/// Converts WGS84 longitude/latitude in degrees to the coordinates of another CRS (the
+/// inverse of [`ToWgs84`]), for answers in a CRS a client asks for.
+pub trait FromWgs84: Send + Sync {
+    /// Converts one (lon, lat) in degrees to (x, y) in the target CRS, in GIS order.
+    fn project(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError>;
+}
+
+impl FromWgs84 for Identity {
+    fn project(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
+        Ok((lon, lat))
+    }
+}
+
+/// The proj4rs-backed transformer from WGS84 to a CRS.
+struct Proj4rsInverse {
+    /// The target CRS, for error messages.
+    crs: Crs,
+    /// The WGS84 geographic source.
+    src: proj4rs::Proj,
+    /// The target projection.
+    dst: proj4rs::Proj,
+    /// Whether the target is geographic (proj4rs then answers radians).
+    dst_is_latlong: bool,
+}
+
+impl FromWgs84 for Proj4rsInverse {
+    fn project(&self, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
+        let err = |reason: String| ReprojectError::Transform {
+            crs: self.crs,
+            x: lon,
+            y: lat,
+            reason,
+        };
+        if !lon.is_finite() || !lat.is_finite() || lat.abs() > 90.0 {
+            return Err(err("not a valid longitude/latitude".to_string()));
+        }
+        let (x, y) = proj4rs::adaptors::transform_xy(
+            &self.src,
+            &self.dst,
+            lon.to_radians(),
+            lat.to_radians(),
+        )
+        .map_err(|e| err(e.to_string()))?;
+        let (x, y) = if self.dst_is_latlong {
+            (x.to_degrees(), y.to_degrees())
+        } else {
+            (x, y)
+        };
+        if x.is_finite() && y.is_finite() {
+            Ok((x, y))
+        } else {
+            Err(err(format!("result ({x}, {y}) is not finite")))
+        }
+    }
+}
+
+/// The default (pure-Rust, proj4rs) transformer from WGS84 to a CRS; identity for Wgs84.
+pub fn from_wgs84(crs: Crs) -> Result<Box<dyn FromWgs84>, ReprojectError> {
+    let code = match crs {
+        Crs::Wgs84 | Crs::Epsg(WGS84_EPSG) => return Ok(Box::new(Identity)),
+        Crs::Epsg(code) => code,
+    };
+    let dst = proj4rs_source(crs, code)?;
+    let src = proj4rs::Proj::from_proj_string(WGS84_PROJ4).map_err(|e| ReprojectError::Setup {
+        crs,
+        reason: e.to_string(),
+    })?;
+    if dst.is_geocent() {
+        return Err(ReprojectError::Setup {
+            crs,
+            reason: "geocentric CRSs are not supported".to_string(),
+        });
+    }
+    let dst_is_latlong = dst.is_latlong();
+    Ok(Box::new(Proj4rsInverse {
+        crs,
+        src,
+        dst,
+        dst_is_latlong,
+    }))
+}
+
 #[cfg(test)]
 #[path = "reproject_tests.rs"]
 mod tests;

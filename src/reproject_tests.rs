@@ -279,3 +279,22 @@ const EVORA: (f64, f64) = (-7.9073, 38.5720);
 const TM06_EVORA: (f64, f64) = (19678.2728, -121679.9908);
 /// Évora cathedral in EPSG:32629 (PROJ 9.6.2).
 const UTM29_EVORA: (f64, f64) = (595187.4895, 4269848.6770);
+
+#[test]
+fn from_wgs84_gives_tm06_coordinates_and_inverts_to_wgs84() {
+    let f = from_wgs84(Crs::Epsg(3763)).expect("3763");
+    let (x, y) = f.project(EVORA.0, EVORA.1).expect("evora");
+    assert!(
+        (x - TM06_EVORA.0).abs() < 1.0 && (y - TM06_EVORA.1).abs() < 1.0,
+        "({x}, {y})"
+    );
+    let back = transformer(Crs::Epsg(3763))
+        .expect("3763")
+        .to_wgs84(x, y)
+        .expect("back");
+    assert!(metres_between(back, EVORA) < 1e-3, "{back:?}");
+    let same = from_wgs84(Crs::Wgs84).expect("identity");
+    assert_eq!(same.project(-7.9, 38.5).expect("id"), (-7.9, 38.5));
+    assert!(f.project(f64::NAN, 38.0).is_err());
+    assert!(f.project(-7.9, 91.0).is_err());
+}

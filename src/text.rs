@@ -96,6 +96,17 @@ pub fn no_control(s: &str, lines: bool) -> Result<(), String> {
     }
 }
 
+/// One CSV text field, always quoted (so GIS tools keep codes such as `0701` as text) and made
+/// safe with [`csv_safe`].
+///
+/// ```
+/// assert_eq!(bussola::text::csv_text("0701"), "\"0701\"");
+/// assert_eq!(bussola::text::csv_text("=1+1"), "\"'=1+1\"");
+/// ```
+pub fn csv_text(s: &str) -> String {
+    format!("\"{}\"", csv_safe(s).replace('"', "\"\""))
+}
+
 // A sign, digits, at most one point, and nothing else: what a spreadsheet reads as a number.
 fn is_plain_number(s: &str) -> bool {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);

@@ -34,6 +34,7 @@ impl IntoResponse for ApiError {
                     Refusal::Conflict => StatusCode::CONFLICT,
                     Refusal::TooMany => StatusCode::TOO_MANY_REQUESTS,
                     Refusal::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    Refusal::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
                 },
                 json!({"error": message}),
             ),

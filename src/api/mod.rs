@@ -18,9 +18,11 @@
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
-//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+//! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
+//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
 pub mod auth;
 pub mod coverage;
+pub mod download;
 pub mod edit;
 pub mod error;
 pub mod export;
@@ -34,6 +36,7 @@ pub mod guard;
 pub mod hsds;
 pub mod limit;
 pub mod meta;
+pub mod ogc;
 pub mod origin;
 pub mod params;
 pub mod providers;
@@ -62,6 +65,8 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// Encoded tiles kept in memory (per version of what they show).
     pub tile_cache: Arc<crate::tiles::cache::TileCache>,
+    /// The last export made (a client reading by ranges asks for the same file again).
+    pub exports: Arc<download::ExportCache>,
     /// Service features kept as text (per record).
     pub features: Arc<crate::export::feature_text::FeatureCache>,
     /// The page's files.
@@ -140,6 +145,7 @@ pub fn router_with_mailer(
         features: Arc::new(crate::export::feature_text::FeatureCache::new(
             crate::export::feature_text::DEFAULT_FEATURES,
         )),
+        exports: Arc::default(),
         catalog,
         assets: Arc::new(assets),
         limits: Arc::new(limit::RateLimits::with_feedback(
@@ -208,9 +214,17 @@ pub fn router_with_mailer(
         .route("/hsds/taxonomies/{id}", get(hsds::taxonomy))
         .route("/hsds/taxonomy_terms", get(hsds::taxonomy_terms))
         .route("/hsds/taxonomy_terms/{id}", get(hsds::taxonomy_term))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{id}", get(ogc::collection))
+        .route("/ogc/collections/{id}/items", get(ogc::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/styles/{name}", get(web::style))
+        .route("/styles/sprites/{file}", get(web::sprite))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))
         .route("/", get(web::index))
         .route("/login", get(web::provider))
@@ -244,6 +258,12 @@ fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
             SizeAbove::new(1024)
                 .and(NotForContentType::GRPC)
                 .and(NotForContentType::IMAGES)
-                .and(NotForContentType::SSE),
+                .and(NotForContentType::SSE)
+                // Byte ranges count the file's own bytes: downloads that take them go as they are.
+                .and(
+                    |_, _, h: &axum::http::HeaderMap, _: &axum::http::Extensions| {
+                        !h.contains_key(axum::http::header::ACCEPT_RANGES)
+                    },
+                ),
         )
 }

@@ -64,9 +64,10 @@ pub async fn nearest(
     Ok(geojson_text(collection(&app, features, extra).await?))
 }
 
-/// A page of services matching filters, ordered by name.
+/// A page of services matching filters, ordered by name, with `next` and `prev` links.
 pub async fn list(
     State(app): State<AppState>,
+    origin: super::origin::Origin,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(
@@ -80,8 +81,16 @@ pub async fn list(
             "bbox",
             "limit",
             "offset",
+            "f",
         ],
     )?;
+    if let Some(f) = p.text("f").filter(|f| f != "json") {
+        return Err(crate::Error::param(
+            "f",
+            format!("'{f}': this answer is GeoJSON only (f=json)"),
+        )
+        .into());
+    }
     let f = filter(&p)?;
     let limit = p.usize("limit")?.unwrap_or(50);
     let offset = p.usize("offset")?.unwrap_or(0);
@@ -96,8 +105,54 @@ pub async fn list(
     extra.insert("numberReturned".into(), json!(page.services.len()));
     extra.insert("limit".into(), json!(limit));
     extra.insert("offset".into(), json!(offset));
+    extra.insert(
+        "links".into(),
+        json!(page_links(
+            &origin.base,
+            q.as_deref(),
+            limit,
+            offset,
+            page.services.len(),
+            page.total
+        )),
+    );
     let features: Vec<_> = page.services.into_iter().map(|s| (s, None)).collect();
     Ok(geojson_text(collection(&app, features, extra).await?))
+}
+
+/// `self`, and `next` and `prev` where there are more pages: the request's own parameters with
+/// the offset moved, so a client that follows `next` reads every match.
+fn page_links(
+    base: &str,
+    raw: Option<&str>,
+    limit: usize,
+    offset: usize,
+    returned: usize,
+    total: usize,
+) -> Vec<serde_json::Value> {
+    let kept: Vec<(String, String)> =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "offset" && k != "limit")
+            .collect();
+    let at = |offset: usize| {
+        let mut pairs = kept.clone();
+        pairs.push(("limit".into(), limit.to_string()));
+        pairs.push(("offset".into(), offset.to_string()));
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        format!("{base}/api/services?{query}")
+    };
+    let mut links = vec![json!({"href": at(offset), "rel": "self", "type": GEOJSON})];
+    if offset + returned < total {
+        links.push(json!({"href": at(offset + limit), "rel": "next", "type": GEOJSON}));
+    }
+    if offset > 0 {
+        links.push(
+            json!({"href": at(offset.saturating_sub(limit)), "rel": "prev", "type": GEOJSON}),
+        );
+    }
+    links
 }
 
 /// A FeatureCollection of services from their kept features; those not kept are made from

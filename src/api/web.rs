@@ -3,7 +3,7 @@ use super::error::ApiError;
 use super::origin::Origin;
 use super::AppState;
 use crate::Error;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -157,11 +157,22 @@ pub async fn maplibre(
 }
 
 /// A style, with root-relative source URLs made absolute on the request's host.
+/// `?variant=qgis` gives the same map with colours QGIS's converter reads
+/// ([`crate::tiles::style_qgis`]).
 pub async fn style(
     State(app): State<AppState>,
     Path(name): Path<String>,
+    RawQuery(q): RawQuery,
     origin: Origin,
 ) -> Result<Response, ApiError> {
+    let p = super::params::Params::parse(q.as_deref(), &["variant"])?;
+    let qgis = match p.text("variant").as_deref() {
+        None | Some("maplibre") => false,
+        Some("qgis") => true,
+        Some(other) => {
+            return Err(Error::param("variant", format!("'{other}': one of maplibre, qgis")).into())
+        }
+    };
     let not_found = || Error::NotFound {
         what: "style",
         id: name.clone(),
@@ -180,6 +191,12 @@ pub async fn style(
     let mut style: Value =
         serde_json::from_str(&text).map_err(|e| Error::Tile(format!("style {stem}: {e}")))?;
     let base = origin.base;
+    if qgis {
+        crate::tiles::style_qgis::simplify(&mut style);
+    }
+    if let Some(sprite) = style.get_mut("sprite") {
+        absolutise(sprite, &base);
+    }
     if let Some(sources) = style.get_mut("sources").and_then(Value::as_object_mut) {
         for src in sources.values_mut() {
             if let Some(url) = src.get_mut("url") {
@@ -207,5 +224,33 @@ fn absolutise(v: &mut Value, base: &str) {
         if s.starts_with('/') && !s.starts_with("//") {
             *v = Value::String(format!("{base}{s}"));
         }
+    }
+}
+
+/// The styles' sprite: `bussola.json`, `bussola.png` and their `@2x` ([`crate::tiles::sprite`]).
+pub async fn sprite(Path(file): Path<String>) -> Result<Response, ApiError> {
+    let not_found = || Error::NotFound {
+        what: "sprite",
+        id: file.clone(),
+    };
+    let (stem, ext) = file.rsplit_once('.').ok_or_else(not_found)?;
+    let ratio = match stem {
+        "bussola" => 1,
+        "bussola@2x" => 2,
+        _ => return Err(not_found().into()),
+    };
+    let cache = (header::CACHE_CONTROL, "public, max-age=86400");
+    match ext {
+        "json" => Ok((
+            [(header::CONTENT_TYPE, "application/json"), cache],
+            crate::tiles::sprite::index(ratio).to_string(),
+        )
+            .into_response()),
+        "png" => Ok((
+            [(header::CONTENT_TYPE, "image/png"), cache],
+            crate::tiles::sprite::png(ratio)?,
+        )
+            .into_response()),
+        _ => Err(not_found().into()),
     }
 }

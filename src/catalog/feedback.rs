@@ -91,7 +91,8 @@ impl Catalog {
     }
 
     /// The quality report of the data served: the region's own load (see [`REGION_REPORT`])
-    /// and each source's latest import, as one report.
+    /// and each source's latest import, as one report, naming no server path (see
+    /// [`crate::quality::Report::without_server_paths`]).
     pub fn quality(&self) -> Result<crate::quality::Report> {
         let mut reports = Vec::new();
         for (source, r) in self.reports()? {
@@ -100,8 +101,9 @@ impl Catalog {
             reports.push((rank, source, r));
         }
         reports.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        Ok(crate::quality::Report::combine(
-            reports.into_iter().map(|(_, _, r)| r).collect(),
-        ))
+        Ok(
+            crate::quality::Report::combine(reports.into_iter().map(|(_, _, r)| r).collect())
+                .without_server_paths(),
+        )
     }
 }

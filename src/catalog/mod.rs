@@ -20,6 +20,7 @@ mod feedback;
 mod held;
 mod imports;
 mod indicators;
+mod matching;
 mod refresh;
 mod touched;
 mod writes;

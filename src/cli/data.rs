@@ -3,6 +3,7 @@ use super::args::{AddArgs, ImportArgs};
 use super::open_catalog;
 use anyhow::{bail, Context, Result};
 use bussola::catalog::Catalog;
+use bussola::files::read::{with_crs_hint, CrsSetting};
 use bussola::region::Region;
 use std::path::{Path, PathBuf};
 
@@ -193,8 +194,10 @@ pub(super) fn import(a: &ImportArgs) -> Result<()> {
     if a.dry_run {
         println!("dry run: nothing was written");
     } else {
-        for (o, r) in outcomes.iter().zip(&reports) {
-            catalog.put_report(&o.source, r)?;
+        // What `/quality` shows names no path of this machine's.
+        let public = super::manifest_dirs(&a.region);
+        for (o, r) in outcomes.iter().zip(reports) {
+            catalog.put_report(&o.source, &r.with_public_paths(&public))?;
         }
     }
     Ok(())
@@ -212,13 +215,15 @@ fn manifest_batches(manifests: &[PathBuf]) -> Result<Vec<(bussola::ingest::Batch
             )
         })?;
         for spec in &m.services {
-            out.push((bussola::load::read_batch(spec, path)?, spec.demo));
+            let batch = bussola::load::read_batch(spec, path)
+                .map_err(|e| with_crs_hint(e, CrsSetting::Manifest))?;
+            out.push((batch, spec.demo));
         }
     }
     Ok(out)
 }
 
-/// Reads one file of the import as records.
+/// Reads one file of the import as records; an error asking for the file's CRS names `--crs`.
 fn read_source(
     catalog: &Catalog,
     a: &ImportArgs,
@@ -226,6 +231,7 @@ fn read_source(
     fields: &std::collections::BTreeMap<String, String>,
     constants: &std::collections::BTreeMap<String, String>,
 ) -> Result<bussola::ingest::Batch> {
+    let hint = |e| with_crs_hint(e, CrsSetting::ImportOption);
     match a.source.as_str() {
         "file" => {
             let label = a.label.clone().unwrap_or_else(|| {
@@ -242,7 +248,7 @@ fn read_source(
                 constants: constants.clone(),
                 filter: None,
             };
-            Ok(bussola::load::read_batch(&spec, file)?)
+            Ok(bussola::load::read_batch(&spec, file).map_err(hint)?)
         }
         kind => {
             let kind: bussola::ingest::SourceKind = kind.parse()?;
@@ -257,7 +263,7 @@ fn read_source(
                 crs,
                 ..bussola::ingest::ReadOptions::for_region(region)
             };
-            let mut batch = bussola::ingest::read_source(kind, file, &options)?;
+            let mut batch = bussola::ingest::read_source(kind, file, &options).map_err(hint)?;
             if let Some(label) = &a.label {
                 batch.source.clone_from(label);
             }

@@ -123,6 +123,14 @@ fn open_store(manifests: &[PathBuf], db: &DbArgs) -> Result<Box<dyn Store>> {
         .with_context(|| format!("opening {database}"))
 }
 
+/// The folders of region manifests: public quality reports name files relative to them.
+pub(crate) fn manifest_dirs(manifests: &[PathBuf]) -> Vec<PathBuf> {
+    manifests
+        .iter()
+        .map(|m| m.parent().map(Path::to_path_buf).unwrap_or_default())
+        .collect()
+}
+
 /// Opens the catalog of one or more regions: the `--database`, by default the file
 /// `<data-dir>/<id>.sqlite` (several regions: their ids sorted and joined by `+`), seeding each
 /// region's services on first use. Once every region is seeded, a start reads the boundaries
@@ -156,14 +164,24 @@ fn open_catalog(manifests: &[PathBuf], db: &DbArgs) -> Result<Catalog> {
     }
     let catalog = Catalog::open(loaded.region, store)?;
     let region_report = bussola::catalog::REGION_REPORT;
+    let public = manifest_dirs(manifests);
     match report {
-        // The load's report is what `/quality` shows for the region's own files.
-        Some(report) => catalog.put_report(region_report, &report)?,
+        // The load's report is what `/quality` shows for the region's own files, with the
+        // files named relative to the manifests.
+        Some(report) => catalog.put_report(region_report, &report.with_public_paths(&public))?,
         // A restart: files changed since they were read are told of, once.
         None => {
             let stored = catalog.reports()?.into_iter();
             if let Some((_, mut read)) = stored.into_iter().find(|(s, _)| s == region_report) {
-                let added = read.note_new_editions(&loaded.sources);
+                // The files as the stored report names them.
+                let now = bussola::quality::Report::from_issues(
+                    &today,
+                    loaded.sources,
+                    Vec::new(),
+                    Vec::new(),
+                )
+                .with_public_paths(&public);
+                let added = read.note_new_editions(&now.sources);
                 for i in &added {
                     tracing::warn!("{}: {}", i.file.display(), i.message);
                 }

@@ -86,6 +86,8 @@ pub enum Refusal {
     TooMany,
     /// A body in a form the route does not read, e.g. not declared JSON (HTTP 415).
     MediaType,
+    /// A byte range outside the file (HTTP 416).
+    RangeNotSatisfiable,
 }
 
 impl Error {

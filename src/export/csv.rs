@@ -1,122 +1,196 @@
 //! CSV: one row per service (with `lon`/`lat`) or per municipality (with its indicators).
 use super::Data;
-use crate::{Error, Result};
+use crate::Result;
 use serde_json::json;
 
-fn csv_err(e: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("csv: {e}"))
+/// What a column holds, so codes stay text (`0701`, not 701) in GIS tools and spreadsheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Text, always quoted (GDAL's `QUOTED_FIELDS_AS_STRING`); codes are text.
+    Text,
+    /// A whole number, unquoted.
+    Integer,
+    /// A decimal number, unquoted.
+    Real,
 }
 
-/// Writes one row with every cell made safe for spreadsheets ([`crate::text::csv_safe`]): the
-/// files are public, and their text comes from providers and imports.
-fn row<S: AsRef<str>>(w: &mut ::csv::Writer<Vec<u8>>, cells: &[S]) -> Result<()> {
-    let safe: Vec<_> = cells
+impl Kind {
+    /// The column type in GDAL's `.csvt` sidecar.
+    fn csvt(self) -> &'static str {
+        match self {
+            Kind::Text => "String",
+            Kind::Integer => "Integer",
+            Kind::Real => "Real",
+        }
+    }
+}
+
+/// A CSV table: typed columns, then rows of cells in column order.
+struct Table {
+    out: String,
+    kinds: Vec<Kind>,
+}
+
+impl Table {
+    fn new(columns: &[(String, Kind)]) -> Self {
+        let head: Vec<String> = columns
+            .iter()
+            .map(|(n, _)| crate::text::csv_field(n))
+            .collect();
+        Table {
+            out: head.join(",") + "\n",
+            kinds: columns.iter().map(|(_, k)| *k).collect(),
+        }
+    }
+
+    /// One row: text quoted and made safe for spreadsheets ([`crate::text::csv_safe`]: the
+    /// files are public and their text comes from providers and imports), numbers as they are
+    /// (empty when unknown).
+    fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+        let line: Vec<String> = cells
+            .iter()
+            .zip(&self.kinds)
+            .map(|(c, k)| match k {
+                Kind::Text => crate::text::csv_text(c.as_ref()),
+                Kind::Integer | Kind::Real => c.as_ref().to_string(),
+            })
+            .collect();
+        self.out.push_str(&line.join(","));
+        self.out.push('\n');
+    }
+}
+
+/// The `.csvt` sidecar GDAL and QGIS read beside a CSV of these columns.
+fn csvt(columns: &[(String, Kind)]) -> Vec<u8> {
+    let kinds: Vec<String> = columns
         .iter()
-        .map(|c| crate::text::csv_safe(c.as_ref()))
+        .map(|(_, k)| format!("\"{}\"", k.csvt()))
         .collect();
-    w.write_record(safe.iter().map(|c| c.as_bytes()))
-        .map_err(csv_err)
+    (kinds.join(",") + "\n").into_bytes()
+}
+
+fn columns(list: &[(&str, Kind)]) -> Vec<(String, Kind)> {
+    list.iter().map(|(n, k)| (n.to_string(), *k)).collect()
+}
+
+/// The services layer's columns.
+fn service_columns() -> Vec<(String, Kind)> {
+    use Kind::{Integer, Real, Text};
+    columns(&[
+        ("id", Text),
+        ("name", Text),
+        ("type", Text),
+        ("type_name", Text),
+        ("group", Text),
+        ("provider_id", Text),
+        ("provider", Text),
+        ("provider_nature", Text),
+        ("capacity", Integer),
+        ("users", Integer),
+        ("vacancies", Integer),
+        ("opening_hours", Text),
+        ("phone", Text),
+        ("email", Text),
+        ("website", Text),
+        ("address", Text),
+        ("postal_code", Text),
+        ("locality", Text),
+        ("municipality", Text),
+        ("municipality_name", Text),
+        ("lon", Real),
+        ("lat", Real),
+        ("precision", Text),
+        ("source", Text),
+        ("updated", Text),
+        ("demo", Text),
+    ])
+}
+
+/// The municipalities layer's columns (its indicators after the population).
+fn municipality_columns(d: &Data) -> Vec<(String, Kind)> {
+    use Kind::{Integer, Real, Text};
+    let mut c = columns(&[
+        ("code", Text),
+        ("name", Text),
+        ("nuts3", Text),
+        ("approximate_boundary", Text),
+        ("population", Integer),
+        ("age_0_14", Integer),
+        ("age_15_24", Integer),
+        ("age_25_64", Integer),
+        ("age_65_plus", Integer),
+        ("live_births", Integer),
+    ]);
+    for r in &d.reports {
+        let k = r.indicator.key();
+        for (f, kind) in [
+            ("population", Integer),
+            ("capacity", Integer),
+            ("rate", Real),
+            ("basis", Text),
+            ("gap_class", Text),
+        ] {
+            c.push((format!("{k}_{f}"), kind));
+        }
+    }
+    c
+}
+
+/// The `.csvt` of a layer.
+pub(crate) fn types(d: &Data, services: bool) -> Vec<u8> {
+    if services {
+        csvt(&service_columns())
+    } else {
+        csvt(&municipality_columns(d))
+    }
 }
 
 /// The services layer.
 pub(crate) fn services(d: &Data) -> Result<Vec<u8>> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "id",
-        "name",
-        "type",
-        "type_name",
-        "group",
-        "provider_id",
-        "provider",
-        "provider_nature",
-        "capacity",
-        "users",
-        "vacancies",
-        "opening_hours",
-        "phone",
-        "email",
-        "website",
-        "address",
-        "postal_code",
-        "locality",
-        "municipality",
-        "municipality_name",
-        "lon",
-        "lat",
-        "precision",
-        "source",
-        "updated",
-        "demo",
-    ])
-    .map_err(csv_err)?;
+    let mut t = Table::new(&service_columns());
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let num = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
     let word = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
     for s in &d.services {
         let r = d.region.taxonomy.get(&s.type_code);
-        row(
-            &mut w,
-            &[
-                s.id.clone(),
-                s.name.clone(),
-                s.type_code.clone(),
-                r.map(|r| r.pt.clone()).unwrap_or_default(),
-                r.map(|r| r.group.clone()).unwrap_or_default(),
-                s.provider.id.clone(),
-                s.provider.name.clone(),
-                word(json!(s.provider.legal_nature)),
-                num(s.capacity),
-                num(s.users),
-                num(s.vacancies),
-                opt(&s.opening_hours),
-                opt(&s.contact.phone),
-                opt(&s.contact.email),
-                opt(&s.contact.website),
-                opt(&s.address),
-                opt(&s.postal_code),
-                opt(&s.locality),
-                s.municipality.clone(),
-                d.region
-                    .municipality(&s.municipality)
-                    .map(|m| m.name.clone())
-                    .unwrap_or_default(),
-                s.lon.to_string(),
-                s.lat.to_string(),
-                word(json!(s.precision)),
-                s.source.clone(),
-                opt(&s.updated),
-                s.demo.to_string(),
-            ],
-        )?;
+        t.row(&[
+            s.id.clone(),
+            s.name.clone(),
+            s.type_code.clone(),
+            r.map(|r| r.pt.clone()).unwrap_or_default(),
+            r.map(|r| r.group.clone()).unwrap_or_default(),
+            s.provider.id.clone(),
+            s.provider.name.clone(),
+            word(json!(s.provider.legal_nature)),
+            num(s.capacity),
+            num(s.users),
+            num(s.vacancies),
+            opt(&s.opening_hours),
+            opt(&s.contact.phone),
+            opt(&s.contact.email),
+            opt(&s.contact.website),
+            opt(&s.address),
+            opt(&s.postal_code),
+            opt(&s.locality),
+            s.municipality.clone(),
+            d.region
+                .municipality(&s.municipality)
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            s.lon.to_string(),
+            s.lat.to_string(),
+            word(json!(s.precision)),
+            s.source.clone(),
+            opt(&s.updated),
+            s.demo.to_string(),
+        ]);
     }
-    w.into_inner().map_err(csv_err)
+    Ok(t.out.into_bytes())
 }
 
 /// The municipalities layer.
 pub(crate) fn municipalities(d: &Data) -> Result<Vec<u8>> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let mut head = vec![
-        "code",
-        "name",
-        "nuts3",
-        "approximate_boundary",
-        "population",
-        "age_0_14",
-        "age_15_24",
-        "age_25_64",
-        "age_65_plus",
-        "live_births",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect::<Vec<_>>();
-    for r in &d.reports {
-        for f in ["population", "capacity", "rate", "basis", "gap_class"] {
-            head.push(format!("{}_{f}", r.indicator.key()));
-        }
-    }
-    w.write_record(&head).map_err(csv_err)?;
+    let mut t = Table::new(&municipality_columns(d));
     for m in &d.region.municipalities {
         let p = &m.population;
         let mut rec = vec![
@@ -148,7 +222,7 @@ pub(crate) fn municipalities(d: &Data) -> Result<Vec<u8>> {
             rec.push(row.map(|x| word(json!(x.basis))).unwrap_or_default());
             rec.push(row.map(|x| word(json!(x.gap_class))).unwrap_or_default());
         }
-        row(&mut w, &rec)?;
+        t.row(&rec);
     }
-    w.into_inner().map_err(csv_err)
+    Ok(t.out.into_bytes())
 }

@@ -46,6 +46,8 @@ pub enum Format {
     Fgb,
     /// Open Referral HSDS 3.0 as one JSON document (services only).
     Hsds,
+    /// The column types of the CSV (GDAL's `.csvt` sidecar: codes stay text).
+    Csvt,
 }
 
 impl Layer {
@@ -70,16 +72,17 @@ impl Layer {
 }
 
 impl Format {
-    /// Parses `geojson`, `csv`, `fgb` or `hsds`.
+    /// Parses `geojson`, `csv`, `csvt`, `fgb` or `hsds`.
     pub fn parse(s: &str) -> Result<Self> {
         match s {
             "geojson" => Ok(Format::GeoJson),
             "csv" => Ok(Format::Csv),
             "fgb" => Ok(Format::Fgb),
             "hsds" => Ok(Format::Hsds),
+            "csvt" => Ok(Format::Csvt),
             other => Err(Error::param(
                 "format",
-                format!("unknown format '{other}'; one of geojson, csv, fgb, hsds"),
+                format!("unknown format '{other}'; one of geojson, csv, csvt, fgb, hsds"),
             )),
         }
     }
@@ -90,6 +93,7 @@ impl Format {
             Format::Csv => ("text/csv; charset=utf-8", "csv"),
             Format::Fgb => ("application/vnd.flatgeobuf", "fgb"),
             Format::Hsds => ("application/json", "hsds.json"),
+            Format::Csvt => ("text/plain; charset=utf-8", "csvt"),
         }
     }
 }
@@ -132,6 +136,7 @@ pub fn export(cat: &Catalog, layer: &str, format: &str) -> Result<Export> {
         }
         (Format::Csv, Layer::Services) => csv::services(&data)?,
         (Format::Csv, Layer::Municipalities) => csv::municipalities(&data)?,
+        (Format::Csvt, layer) => csv::types(&data, layer == Layer::Services),
         (Format::Fgb, Layer::Services) => fgb::write(
             &data.title,
             flatgeobuf::GeometryType::Point,

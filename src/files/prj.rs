@@ -270,16 +270,16 @@ fn agrees_with_epsg(ours: &Node, code: u32) -> bool {
     })
 }
 
-/// The CRS a `.prj` file's text declares; `path` names the file in errors.
+/// The CRS a `.prj` file's text declares; `path` names the file in errors, which name no
+/// setting: the command that read the file adds its own ([`super::read::with_crs_hint`]).
 pub fn crs_from_prj(text: &str, path: &Path) -> Result<Crs> {
-    let ask = "set crs = \"EPSG:NNNN\" for this file in the region manifest \
-               (e.g. crs = \"EPSG:3763\" for ETRS89 / Portugal TM06)";
+    let field = Some(super::read::CRS_FIELD);
     let Some(root) = parse(text) else {
         return Err(Error::data(
             path,
             None,
-            None,
-            format!("cannot read the projection (not WKT); {ask}"),
+            field,
+            "cannot read the projection (not WKT): declare the file's CRS",
         ));
     };
     let code = match root.epsg() {
@@ -292,8 +292,8 @@ pub fn crs_from_prj(text: &str, path: &Path) -> Result<Crs> {
                     return Err(Error::data(
                         path,
                         None,
-                        None,
-                        format!("unrecognised CRS \"{name}\"; {ask}"),
+                        field,
+                        format!("unrecognised CRS \"{name}\": declare the file's CRS"),
                     ))
                 }
             }
@@ -351,7 +351,7 @@ mod tests {
         let e = crs(&shifted).unwrap_err().to_string();
         assert!(e.contains("x.prj"), "{e}");
         assert!(e.contains("ETRS_1989_Portugal_TM06"), "{e}");
-        assert!(e.contains("crs = \"EPSG:NNNN\""), "{e}");
+        assert!(e.contains("declare the file's CRS"), "{e}");
         assert!(crs("not wkt at all").is_err());
     }
 }

@@ -286,12 +286,67 @@ pub fn text(props: &Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-/// The error for a CRS Bússola cannot reproject from, naming the file and what to do.
+/// The error for a CRS Bússola cannot reproject from, naming the file; the command that read
+/// it adds where its user declares a CRS ([`with_crs_hint`]).
 pub fn crs_error(path: &Path, e: &crate::reproject::ReprojectError) -> Error {
     Error::data(
         path,
         None,
-        Some("crs"),
-        format!("{e}; the file is refused: declare a known CRS (e.g. --crs EPSG:3763) or convert it to WGS84"),
+        Some(CRS_FIELD),
+        format!("{e}; the file is refused: declare a known CRS or convert the file to WGS84"),
     )
+}
+
+/// The field of the data errors that ask for a file's CRS (see [`with_crs_hint`]).
+pub const CRS_FIELD: &str = "crs";
+
+/// Where the user of a command declares a file's CRS, as the errors asking for one name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrsSetting {
+    /// `crs = "EPSG:NNNN"` on the file's section of the region manifest (loading a region).
+    Manifest,
+    /// `--crs EPSG:NNNN` on `bussola import`.
+    ImportOption,
+}
+
+impl CrsSetting {
+    /// What to set, in words, with the usual Portuguese CRS as the example.
+    pub fn hint(self) -> &'static str {
+        match self {
+            CrsSetting::Manifest => {
+                "set crs = \"EPSG:NNNN\" for this file in the region manifest \
+                 (e.g. crs = \"EPSG:3763\" for ETRS89 / Portugal TM06)"
+            }
+            CrsSetting::ImportOption => {
+                "run the import again with --crs EPSG:NNNN \
+                 (e.g. --crs EPSG:3763 for ETRS89 / Portugal TM06)"
+            }
+        }
+    }
+}
+
+/// A data error that asks for a file's CRS (field [`CRS_FIELD`]) with `how` its user declares
+/// one added to the message, once; any other error as it is.
+pub fn with_crs_hint(e: Error, how: CrsSetting) -> Error {
+    match e {
+        Error::Data {
+            path,
+            place,
+            field,
+            message,
+        } if field.as_deref() == Some(CRS_FIELD) && !hinted(&message) => Error::Data {
+            message: format!("{message}; {}", how.hint()),
+            path,
+            place,
+            field,
+        },
+        other => other,
+    }
+}
+
+/// Whether a message already says where to declare the CRS.
+fn hinted(message: &str) -> bool {
+    [CrsSetting::Manifest, CrsSetting::ImportOption]
+        .iter()
+        .any(|how| message.contains(how.hint()))
 }

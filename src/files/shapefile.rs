@@ -80,9 +80,9 @@ fn declared_crs(path: &Path, features: &[RawFeature]) -> Result<Crs> {
                 Err(Error::data(
                     path,
                     None,
-                    None,
-                    "no .prj beside the .shp and the coordinates are not longitude/latitude; \
-                     set crs = \"EPSG:NNNN\" for this file in the region manifest",
+                    Some(super::read::CRS_FIELD),
+                    "no .prj beside the .shp and the coordinates are not longitude/latitude: \
+                     declare the file's CRS",
                 ))
             }
         }

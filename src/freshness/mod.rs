@@ -199,13 +199,13 @@ pub fn providers_csv(list: &[ToContact]) -> String {
         String::from("provider,name,services,unconfirmed,oldest_confirmation,phone,email\n");
     for p in list {
         let row = [
-            crate::text::csv_field(&p.provider),
-            crate::text::csv_field(&p.name),
+            crate::text::csv_text(&p.provider),
+            crate::text::csv_text(&p.name),
             p.services.to_string(),
             p.unconfirmed.to_string(),
-            crate::text::csv_field(p.oldest_confirmation.as_deref().unwrap_or("")),
-            crate::text::csv_field(p.phone.as_deref().unwrap_or("")),
-            crate::text::csv_field(p.email.as_deref().unwrap_or("")),
+            crate::text::csv_text(p.oldest_confirmation.as_deref().unwrap_or("")),
+            crate::text::csv_text(p.phone.as_deref().unwrap_or("")),
+            crate::text::csv_text(p.email.as_deref().unwrap_or("")),
         ];
         out.push_str(&row.join(","));
         out.push('\n');

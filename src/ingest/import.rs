@@ -15,7 +15,7 @@ pub struct Checked {
     pub source: String,
     /// The file.
     pub file: std::path::PathBuf,
-    /// Records read.
+    /// Records in the file, those left out while reading included.
     pub records: usize,
     /// The services that passed.
     pub services: Vec<Service>,
@@ -48,7 +48,7 @@ pub fn check(batch: &super::Batch, cx: &super::Context<'_>) -> Checked {
     Checked {
         source: batch.source.clone(),
         file: batch.file.clone(),
-        records: batch.records.len(),
+        records: batch.records_in_file(),
         services,
         issues,
         refusal,
@@ -83,7 +83,7 @@ pub struct Outcome {
     pub source: String,
     /// The file.
     pub file: std::path::PathBuf,
-    /// Records read.
+    /// Records in the file, those left out while reading included.
     pub records: usize,
     /// Records that passed the checks.
     pub accepted: usize,

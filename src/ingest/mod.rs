@@ -180,6 +180,22 @@ impl Batch {
         }
     }
 
+    /// Records in the file: those read, plus those left out while reading (a duplicate id,
+    /// unreadable coordinates, an unreadable row), each of which has an error at its place.
+    /// Counting these too keeps a summary's records equal to its accepted plus its rejected.
+    pub fn records_in_file(&self) -> usize {
+        let kept: std::collections::HashSet<&str> =
+            self.records.iter().map(|r| r.place.as_str()).collect();
+        let left_out: std::collections::HashSet<&str> = self
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .filter_map(|i| i.place.as_deref())
+            .filter(|p| !kept.contains(p))
+            .collect();
+        self.records.len() + left_out.len()
+    }
+
     /// Records a problem with a record of this file.
     pub fn issue(
         &mut self,

@@ -16,6 +16,7 @@ pub mod add;
 pub mod merge;
 pub mod services;
 
+use crate::files::read::{with_crs_hint, CrsSetting};
 use crate::geocode::{Gazetteer, PostalLookup};
 use crate::ingest::Locate;
 use crate::issue::{Severity, SourceSummary};
@@ -75,12 +76,18 @@ impl Region {
         Self::from_manifest_with(m, manifest_path, LoadOptions::default())
     }
 
-    /// Loads a region from a parsed manifest with a locator, postal look-up or date.
+    /// Loads a region from a parsed manifest with a locator, postal look-up or date. An error
+    /// asking for a file's CRS says to set `crs` for it in the manifest.
     pub fn from_manifest_with(
         m: &Manifest,
         manifest_path: &Path,
         opts: LoadOptions<'_>,
     ) -> Result<Loaded> {
+        Self::read_manifest(m, manifest_path, opts)
+            .map_err(|e| with_crs_hint(e, CrsSetting::Manifest))
+    }
+
+    fn read_manifest(m: &Manifest, manifest_path: &Path, opts: LoadOptions<'_>) -> Result<Loaded> {
         let mut issues = Vec::new();
         let mut region = Region::without_services(m, manifest_path, &mut issues)?;
         // Without a `[gazetteer]`, records are still placed at their municipality's seat.

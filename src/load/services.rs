@@ -97,7 +97,7 @@ pub(super) fn load(
             field: Some("geometry".into()),
             message: refusal.to_string(),
         });
-        return Ok((batch.records.len(), 0));
+        return Ok((batch.records_in_file(), 0));
     }
     let cx = Context {
         demo: file.demo,
@@ -127,7 +127,7 @@ pub(super) fn load(
     }
     let n = accepted.len();
     region.services.extend(accepted);
-    Ok((batch.records.len(), n))
+    Ok((batch.records_in_file(), n))
 }
 
 /// A file's feature in our field names: mapped fields, constants, and the point in WGS84.

@@ -4,7 +4,7 @@ use super::duplicates::Merge;
 use crate::issue::{Issue, Severity};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use super::html;
 pub use super::html::escape;
@@ -113,6 +113,42 @@ impl Report {
         }
     }
 
+    /// The report as the public may see it: every file named relative to the first of
+    /// `bases` (the region manifests' folders) that holds it, else by its file name alone;
+    /// never by a path of the server's. Relative paths (as typed at the command line) are
+    /// taken from the working directory.
+    pub fn with_public_paths(mut self, bases: &[PathBuf]) -> Report {
+        let bases: Vec<PathBuf> = bases.iter().map(|b| full_path(b)).collect();
+        self.map_files(|f| public_path(f, &bases));
+        self
+    }
+
+    /// The report with any file it names by a path that is not plainly relative (absolute,
+    /// or going up with `..`) named by its file name alone: what a public page shows of a
+    /// report stored before [`Report::with_public_paths`] was applied to it.
+    pub fn without_server_paths(mut self) -> Report {
+        self.map_files(|f| {
+            let plain = f
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+            if plain {
+                f.to_path_buf()
+            } else {
+                file_name(f)
+            }
+        });
+        self
+    }
+
+    fn map_files(&mut self, f: impl Fn(&Path) -> PathBuf) {
+        for s in &mut self.sources {
+            s.file = f(&s.file);
+        }
+        for i in &mut self.issues {
+            i.file = f(&i.file);
+        }
+    }
+
     /// Several reports as one (e.g. the region's load and each source's latest import): the
     /// newest date, every source, issue and merge.
     pub fn combine(reports: Vec<Report>) -> Report {
@@ -182,6 +218,47 @@ impl Report {
     pub fn to_html(&self, lang: Lang) -> String {
         html::page(self, lang)
     }
+}
+
+/// `file` relative to the first of `bases` (full paths) that holds it, else its file name.
+fn public_path(file: &Path, bases: &[PathBuf]) -> PathBuf {
+    let full = full_path(file);
+    bases
+        .iter()
+        .filter_map(|b| full.strip_prefix(b).ok())
+        .find(|rest| !rest.as_os_str().is_empty())
+        .map_or_else(|| file_name(file), Path::to_path_buf)
+}
+
+/// The last component of a path (empty when it has none).
+fn file_name(file: &Path) -> PathBuf {
+    file.file_name().map(PathBuf::from).unwrap_or_default()
+}
+
+/// A path made absolute: resolved on disk when it exists, else from the working directory
+/// with `.` and `..` taken out.
+fn full_path(p: &Path) -> PathBuf {
+    // A manifest in the working directory has the empty path as its folder.
+    let p = if p.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        p
+    };
+    if let Ok(real) = p.canonicalize() {
+        return real;
+    }
+    let joined = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -144,3 +144,77 @@ fn json_has_the_documented_fields() {
     assert_eq!(v["merges"][0]["kept_id"], "cs-1");
     assert_eq!(v["merges"][0]["names"][1], "Lar S. José & Cª");
 }
+
+#[test]
+fn public_paths_are_relative_to_the_manifest_or_the_file_name() {
+    let base = "/nonexistent-bussola/srv/geodata/alentejo";
+    let report = Report::from_issues(
+        "2026-03-01",
+        vec![SourceSummary {
+            source: "osm".into(),
+            file: format!("{base}/evora/creches.geojson").into(),
+            records: 1,
+            accepted: 1,
+            rejected: 0,
+            warnings: 0,
+            demo: false,
+            sha256: None,
+        }],
+        vec![
+            issue(
+                Severity::Error,
+                &format!("{base}/region.toml"),
+                "x",
+                None,
+                "m",
+            ),
+            issue(Severity::Error, "/home/ana/lares.csv", "line 2", None, "m"),
+            issue(
+                Severity::Error,
+                &format!("{base}/../x/o.csv"),
+                "line 2",
+                None,
+                "m",
+            ),
+        ],
+        Vec::new(),
+    )
+    .with_public_paths(&[PathBuf::from(base)]);
+    let files: Vec<PathBuf> = report.issues.iter().map(|i| i.file.clone()).collect();
+    assert_eq!(
+        files,
+        [
+            PathBuf::from("region.toml"),
+            "lares.csv".into(),
+            "o.csv".into()
+        ]
+    );
+    assert_eq!(
+        report.sources[0].file,
+        PathBuf::from("evora/creches.geojson")
+    );
+}
+
+#[test]
+fn a_stored_report_shows_no_server_path() {
+    let report = Report::from_issues(
+        "2026-03-01",
+        Vec::new(),
+        vec![
+            issue(Severity::Error, "/srv/data/a.csv", "line 2", None, "m"),
+            issue(Severity::Error, "../../b.csv", "line 2", None, "m"),
+            issue(Severity::Error, "evora/c.csv", "line 2", None, "m"),
+        ],
+        Vec::new(),
+    )
+    .without_server_paths();
+    let files: Vec<&Path> = report.issues.iter().map(|i| i.file.as_path()).collect();
+    assert_eq!(
+        files,
+        [
+            Path::new("a.csv"),
+            Path::new("b.csv"),
+            Path::new("evora/c.csv")
+        ]
+    );
+}

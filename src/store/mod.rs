@@ -129,7 +129,9 @@ pub trait Store: Accounts + History + Usage + Reports + Send + Sync {
     /// refused.
     fn backup(&self, to: &Path) -> Result<()>;
     /// Replaces everything with a backup made by [`Store::backup`], after checking that it is
-    /// one; nothing changes if the check fails.
+    /// one; nothing changes if the check fails. Tokens revoked or used in the store replaced
+    /// stay revoked or used: a restore never brings back a session revoked, or a login link
+    /// used, after the backup was made.
     fn restore(&self, from: &Path) -> Result<()>;
     /// Where the data is, for logs and messages (never a password).
     fn describe(&self) -> String;

@@ -306,6 +306,9 @@ impl TileSource for CatalogTiles {
                 )),
             );
         }
+        let mut label_fields = serde_json::Map::new();
+        label_fields.insert("code".into(), json!("String: municipality code (DICO)"));
+        label_fields.insert("name".into(), json!("String"));
         json!({
             "tilejson": "3.0.0",
             "name": region.name,
@@ -319,10 +322,10 @@ impl TileSource for CatalogTiles {
             "center": [center.0, center.1, 9],
             "attribution": region.attribution.join(" · "),
             "vector_layers": [
-                {"id": "services", "fields": service_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
-                {"id": "municipalities", "fields": muni_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
-                {"id": "municipality_labels", "fields": {"code": "String", "name": "String"}, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM},
-                {"id": "gaps", "fields": gap_fields, "minzoom": 0, "maxzoom": TILEJSON_MAXZOOM}
+                layer("services", "social care services; clusters of them below zoom 13", service_fields),
+                layer("municipalities", "municipality boundaries with coverage and distance indicators", muni_fields),
+                layer("municipality_labels", "a label point per municipality", label_fields),
+                layer("gaps", "population points with the distance to the nearest service", gap_fields),
             ]
         })
     }
@@ -540,6 +543,30 @@ fn derive(catalog: &Catalog, for_version: u64) -> Result<Derived> {
         munis,
         points,
         for_version,
+    })
+}
+
+/// A TileJSON vector layer: `fields` with the bare type words GDAL and QGIS read (`Number`,
+/// `String`, `Boolean`), the descriptions written beside them as `Type: what it is`, under
+/// `field_descriptions`.
+fn layer(id: &str, description: &str, fields: serde_json::Map<String, Value>) -> Value {
+    let mut types = serde_json::Map::new();
+    let mut described = serde_json::Map::new();
+    for (name, v) in fields {
+        let text = v.as_str().unwrap_or("String");
+        let (kind, what) = text.split_once(": ").unwrap_or((text, ""));
+        types.insert(name.clone(), json!(kind));
+        if !what.is_empty() {
+            described.insert(name, json!(what));
+        }
+    }
+    json!({
+        "id": id,
+        "description": description,
+        "fields": types,
+        "field_descriptions": described,
+        "minzoom": 0,
+        "maxzoom": TILEJSON_MAXZOOM,
     })
 }
 

@@ -18,6 +18,8 @@ mod clusters;
 mod encode;
 pub mod mercator;
 pub mod polygons;
+pub mod sprite;
+pub mod style_qgis;
 
 use crate::catalog::Filter;
 use crate::Result;

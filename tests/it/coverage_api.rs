@@ -100,7 +100,7 @@ async fn coverage_csv_and_custom_target() {
     assert!(lines[0].starts_with("code,name,indicator,basis,population,capacity"));
     assert!(lines
         .iter()
-        .any(|l| l.starts_with("0705,Évora,early_childhood,live_births_x3,1314,")));
+        .any(|l| l.starts_with("\"0705\",\"Évora\",early_childhood,live_births_x3,1314,")));
 
     // A target no one meets: every municipality at or above the regional rate is below target.
     let (_, report) = get(&app, "/api/coverage?indicator=elderly&target=1000").await;

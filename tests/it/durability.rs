@@ -157,3 +157,80 @@ fn a_running_server_shows_a_cli_import_without_a_restart() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The API over the test region on the database file `db`, as `bussola serve` runs it.
+fn serve_on(db: &std::path::Path) -> (axum::Router, std::sync::Arc<bussola::catalog::Catalog>) {
+    let loaded = bussola::region::Region::load(&crate::common::demo_manifest()).unwrap();
+    let store = SqliteStore::open(db).unwrap();
+    let cat = std::sync::Arc::new(
+        bussola::catalog::Catalog::open(loaded.region, Box::new(store)).unwrap(),
+    );
+    let app = bussola::api::router(cat.clone(), bussola::api::Assets::under(&root()));
+    (app, cat)
+}
+
+/// The status of `GET /api/me` with a session token.
+async fn me(app: &axum::Router, token: &str) -> axum::http::StatusCode {
+    let auth = crate::common::accounts::bearer(token);
+    crate::common::send(app, "GET", "/api/me", &[("authorization", &auth)], "")
+        .await
+        .0
+}
+
+#[tokio::test]
+async fn a_session_revoked_after_a_backup_stays_revoked_after_restoring_it() {
+    use crate::common::accounts::{account, bearer};
+    use axum::http::StatusCode;
+    use bussola::auth::Role;
+    let dir = tempdir("revoked");
+    let db = dir.join("bussola.sqlite");
+    let cli = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--database")
+            .arg(&db)
+            .arg("--region")
+            .arg(crate::common::demo_manifest())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {text}");
+    };
+    let (app, cat) = serve_on(&db);
+    let (_, lost, lost_token) = account(&cat, "lost@example.pt", Role::Admin, None, &[]);
+    let (_, _, admin) = account(&cat, "admin@example.pt", Role::Admin, None, &[]);
+    assert_eq!(me(&app, &lost_token).await, StatusCode::OK);
+    // The nightly backup, while the server runs.
+    let copy = dir.join("nightly.sqlite");
+    cli(&["backup", "--out", copy.to_str().unwrap()]);
+    // A stolen token is revoked after the backup.
+    let (st, _, _) = crate::common::send(
+        &app,
+        "DELETE",
+        &format!("/api/tokens/{lost}"),
+        &[("authorization", &bearer(&admin))],
+        "",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(me(&app, &lost_token).await, StatusCode::UNAUTHORIZED);
+    // The server stopped, the backup restored, the server started again.
+    drop(app);
+    drop(cat);
+    cli(&["restore", copy.to_str().unwrap()]);
+    let (app, cat) = serve_on(&db);
+    assert_eq!(
+        me(&app, &lost_token).await,
+        StatusCode::UNAUTHORIZED,
+        "a backup made while the token was live does not bring it back"
+    );
+    assert_eq!(
+        me(&app, &admin).await,
+        StatusCode::OK,
+        "the other session lives"
+    );
+    drop(app);
+    drop(cat);
+    let _ = std::fs::remove_dir_all(dir);
+}

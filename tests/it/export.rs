@@ -331,3 +331,114 @@ fn cli_export_writes_flatgeobuf() {
     assert_eq!(file.features.len(), 378);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// GIS clients read a FlatGeobuf's header and index remotely by byte ranges (GDAL's
+/// `/vsicurl/`, QGIS, flatgeobuf.js): the download answers ranges of the same bytes it sends
+/// whole, says which file it is (ETag), and a write makes it another file.
+#[tokio::test]
+async fn downloads_answer_byte_ranges_of_one_file() {
+    let (app, cat) = app();
+    let uri = "/api/export?format=fgb";
+    let (st, h, whole) = get_with(&app, uri, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h["accept-ranges"], "bytes");
+    assert!(
+        h.get("content-encoding").is_none(),
+        "ranges count the file's own bytes"
+    );
+    let etag = h["etag"].to_str().unwrap().to_string();
+    let n = whole.len();
+    assert_eq!(&whole[..3], b"fgb", "FlatGeobuf's magic bytes");
+
+    let (st, h, part) = get_with(&app, uri, &[("range", "bytes=0-7")]).await;
+    assert_eq!(st, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(h["content-range"], format!("bytes 0-7/{n}").as_str());
+    assert_eq!(part, whole[..8]);
+    let (st, _, tail) = get_with(&app, uri, &[("range", "bytes=-100")]).await;
+    assert_eq!(st, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail, whole[n - 100..]);
+    let mid = format!("bytes={}-", n / 2);
+    let (_, _, rest) = get_with(&app, uri, &[("range", &mid)]).await;
+    assert_eq!(rest, whole[n / 2..]);
+
+    // HEAD: the length, no body.
+    let res = {
+        use tower::ServiceExt;
+        let req = axum::http::Request::head(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        app.clone().oneshot(req).await.unwrap()
+    };
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-length"], n.to_string().as_str());
+
+    // Past the end: 416 in JSON, saying the length.
+    let past = format!("bytes={}-{}", n + 10, n + 20);
+    let (st, h, body) = get_with(&app, uri, &[("range", &past)]).await;
+    assert_eq!(st, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(h["content-range"], format!("bytes */{n}").as_str());
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("range"));
+
+    // Unchanged data: the same file (304 to its ETag); after a write, another one, and a
+    // range asked "if still that file" gets the whole new file instead.
+    let (st, _, _) = get_with(&app, uri, &[("if-none-match", &etag)]).await;
+    assert_eq!(st, StatusCode::NOT_MODIFIED);
+    let mut s = cat.get("demo-0701-erpi-1").unwrap();
+    s.capacity = Some(s.capacity.unwrap_or(0) + 7);
+    cat.upsert(s).unwrap();
+    let (st, h, body) = get_with(&app, uri, &[("range", "bytes=0-7"), ("if-range", &etag)]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_ne!(h["etag"].to_str().unwrap(), etag);
+    assert_eq!(
+        body.len(),
+        h["content-length"]
+            .to_str()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    );
+}
+
+/// GDAL and QGIS turned `0701` into 701 when codes were bare: codes are quoted text, numbers
+/// are not, and a `.csvt` sidecar gives each column's type.
+#[tokio::test]
+async fn csv_codes_stay_text_with_a_csvt_beside() {
+    let (app, _) = app();
+    for (layer, code_col, number_col) in [
+        ("services", "municipality", "capacity"),
+        ("municipalities", "code", "population"),
+    ] {
+        let (st, _, csv) =
+            get_with(&app, &format!("/api/export?layer={layer}&format=csv"), &[]).await;
+        assert_eq!(st, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        let (st, h, csvt) =
+            get_with(&app, &format!("/api/export?layer={layer}&format=csvt"), &[]).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(&format!("-{layer}.csvt\"")));
+        let csvt = String::from_utf8(csvt).unwrap();
+        let types: Vec<&str> = csvt
+            .trim()
+            .split(',')
+            .map(|t| t.trim_matches('"'))
+            .collect();
+        let mut lines = csv.lines();
+        let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(types.len(), head.len(), "{layer}: a type per column");
+        let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+        assert_eq!(types[col(code_col)], "String");
+        assert_eq!(types[col(number_col)], "Integer");
+        // Raw text: the code quoted with its leading zero; the number bare.
+        let first = lines.next().unwrap();
+        assert!(first.contains("\"07"), "{layer}: {first}");
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            assert!(rec[col(code_col)].starts_with("07"), "{layer}: {rec:?}");
+        }
+    }
+}

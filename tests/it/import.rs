@@ -145,6 +145,99 @@ fn reimporting_changes_nothing_a_newer_file_updates_and_quality_shows_the_report
 }
 
 #[test]
+fn a_duplicate_id_is_counted_as_rejected_in_the_summary_line() {
+    let dir = tempdir("duplicate");
+    let data = dir.join("data");
+    let sample =
+        std::fs::read_to_string(root().join("tests/data/carta-social-sample.csv")).unwrap();
+    // The last row again: the same entity, equipment and response, so the same id.
+    let last = sample.lines().last().unwrap();
+    let file = dir.join("respostas.csv");
+    std::fs::write(&file, format!("{}\n{last}\n", sample.trim_end())).unwrap();
+
+    let out = import(&data, &["--source", "carta-social", file.to_str().unwrap()]);
+    // The report lists three errors: the sample's two and the duplicate.
+    let errors = out.lines().filter(|l| l.starts_with("error: ")).count();
+    assert_eq!(errors, 3, "{out}");
+    assert!(out.contains("duplicate id"), "{out}");
+    // The summary line counts the nine rows and the three rejected, as listed.
+    assert!(
+        out.contains("respostas.csv (carta-social): 9 records, 6 accepted"),
+        "{out}"
+    );
+    assert_eq!(counts(&out), (6, 0, 0, 0, 3), "{out}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn public_quality_reports_name_no_server_path() {
+    let dir = tempdir("public-paths");
+    let region = dir.join("region");
+    std::fs::create_dir_all(&region).unwrap();
+    for f in [
+        "region.toml",
+        "boundaries.geojson",
+        "municipalities.csv",
+        "services.geojson",
+    ] {
+        std::fs::copy(
+            root().join("tests/data/demo-alentejo-central").join(f),
+            region.join(f),
+        )
+        .unwrap();
+    }
+    let incoming = dir.join("incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    let file = incoming.join("respostas.csv");
+    std::fs::copy(root().join("tests/data/carta-social-sample.csv"), &file).unwrap();
+    let manifest = region.join("region.toml");
+    let m = manifest.to_str().unwrap();
+    let data = dir.join("data");
+    // The operator's own output keeps the path as typed.
+    let out = import(
+        &data,
+        &[
+            "--region",
+            m,
+            "--source",
+            "carta-social",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains(file.to_str().unwrap()), "{out}");
+
+    let server = Server::start_in(data.clone(), &["--region", m]);
+    let secret = dir.to_str().unwrap();
+    for page in ["/quality", "/quality?lang=en", "/api/quality"] {
+        let body = http_get(&server.addr, page);
+        assert!(
+            body.starts_with("HTTP/1.0 200") || body.starts_with("HTTP/1.1 200"),
+            "{body}"
+        );
+        assert!(!body.contains(secret), "{page} shows a server path: {body}");
+        assert!(!body.contains(root().to_str().unwrap()), "{page}: {body}");
+        assert!(body.contains("respostas.csv"), "{page}: {body}");
+    }
+    let json = http_get(&server.addr, "/api/quality");
+    let body: serde_json::Value =
+        serde_json::from_str(json.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let files: Vec<&str> = body["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    // The region's file relative to its manifest, the import's by its name.
+    assert_eq!(files, ["services.geojson", "respostas.csv"], "{body}");
+    for issue in body["issues"].as_array().unwrap() {
+        let file = issue["file"].as_str().unwrap();
+        assert!(!file.starts_with('/') && !file.contains(".."), "{issue}");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn without_files_import_reads_the_regions_own_files_again() {
     let dir = tempdir("own");
     let region = dir.join("region");

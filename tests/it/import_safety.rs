@@ -368,6 +368,38 @@ fn gdal_empty_dates_read_as_empty() {
     assert_eq!(updated("g2"), json!("2026-01-15"));
 }
 
+#[test]
+fn a_bad_prj_on_import_asks_for_the_crs_option() {
+    let dir = tempdir("prj");
+    let shp = dir.join("lares.shp");
+    write_gdal_shapefile(&shp);
+    std::fs::write(
+        dir.join("lares.prj"),
+        r#"PROJCS["Grelha_Local",GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",1000.0],PARAMETER["Central_Meridian",-8.0],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
+    let shp = shp.to_str().unwrap();
+    let args = ["--source", "file", "--field", "municipality=dico", shp];
+    let said = failed(&import(&dir, &args));
+    assert!(said.contains("lares.prj"), "{said}");
+    assert!(said.contains("unrecognised CRS \"Grelha_Local\""), "{said}");
+    // The user of `bussola import` sets the option, not a manifest they may not have.
+    assert!(said.contains("--crs EPSG:NNNN"), "{said}");
+    assert!(!said.contains("region manifest"), "{said}");
+    // And the option it names works.
+    let args = [
+        "--crs",
+        "EPSG:4326",
+        "--source",
+        "file",
+        "--field",
+        "municipality=dico",
+        shp,
+    ];
+    let said = succeeded(&import(&dir, &args));
+    assert!(said.contains("2 records, 2 accepted"), "{said}");
+}
+
 /// A batch of records with these points and stated municipalities.
 fn batch(points: &[(f64, f64, &str)]) -> bussola::ingest::Batch {
     let mut b = bussola::ingest::Batch::new("test", Path::new("test.geojson"));

@@ -3,7 +3,7 @@ use super::SqliteStore;
 use crate::account::{NewUser, Role, User};
 use crate::store::{Accounts, NewToken, SessionRow, StoreError};
 use crate::{Error, Result};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const USER_COLUMNS: &str = "id, email, role, provider_id, municipalities";
 
@@ -175,4 +175,33 @@ impl Accounts for SqliteStore {
             params![user, now],
         )?)
     }
+}
+
+/// A token's end: its hash, when it was revoked and when it was used (a login link).
+pub(super) type Ended = (String, Option<i64>, Option<i64>);
+
+/// Every token revoked or used, to carry over a restore (see `SqliteStore::restore_from`).
+pub(super) fn ended_tokens(conn: &Connection) -> Result<Vec<Ended>> {
+    let mut stmt = conn.prepare(
+        "SELECT hash, revoked, used FROM tokens WHERE revoked IS NOT NULL OR used IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok::<Ended, _>((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks the tokens of `ended` (by hash) revoked and used as they were, in one transaction;
+/// a token already revoked or used keeps its own time.
+pub(super) fn end_tokens(conn: &mut Connection, ended: &[Ended]) -> Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare(
+            "UPDATE tokens SET revoked = coalesce(revoked, ?2), used = coalesce(used, ?3)
+             WHERE hash = ?1",
+        )?;
+        for (hash, revoked, used) in ended {
+            stmt.execute(params![hash, revoked, used])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }

@@ -95,6 +95,11 @@ impl SqliteStore {
 
     /// Replaces the whole database with a backup made by [`Self::backup_to`], after checking
     /// that it is one; then brings it to the current schema. Nothing changes if the check fails.
+    ///
+    /// Tokens revoked or used in the database replaced stay so: the backup is copied to a
+    /// staging file beside the database, brought to the current schema, the revocations and
+    /// uses re-applied to it, and only then copied in whole, so a restore never brings back a
+    /// session revoked (or a login link used) after the backup was made.
     fn restore_from(&self, path: &Path) -> Result<()> {
         let source = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| Error::data(path, None, None, format!("cannot open: {e}")))?;
@@ -118,12 +123,23 @@ impl SqliteStore {
         }
         drop(source);
         let mut conn = self.lock()?;
-        conn.restore(
-            rusqlite::MAIN_DB,
-            path,
-            None::<fn(rusqlite::backup::Progress)>,
-        )
-        .map_err(|e| StoreError::backend(format!("restore from {}", path.display()), e))?;
+        let ended = accounts::ended_tokens(&conn)?;
+        let staging = Staging::beside(self.path.as_deref());
+        let restore = |conn: &mut Connection, from: &Path| {
+            conn.restore(
+                rusqlite::MAIN_DB,
+                from,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(|e| StoreError::backend(format!("restore from {}", path.display()), e))
+        };
+        {
+            let mut staged = Connection::open(&staging.0)?;
+            restore(&mut staged, path)?;
+            migrate::migrate(&mut staged)?;
+            accounts::end_tokens(&mut staged, &ended)?;
+        }
+        restore(&mut conn, &staging.0)?;
         migrate::migrate(&mut conn)?;
         Ok(())
     }
@@ -150,6 +166,43 @@ impl SqliteStore {
         match self.readers.first() {
             Some(r) => lock(r),
             None => self.lock(),
+        }
+    }
+}
+
+/// A scratch database file for a restore, removed (with its journal files) when dropped:
+/// beside the database file, or in the temporary folder for a store in memory.
+struct Staging(std::path::PathBuf);
+
+impl Staging {
+    fn beside(db: Option<&Path>) -> Self {
+        let unique = format!(
+            "bussola-restore-{}-{}.sqlite",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        );
+        // A file named without a folder is in the working directory.
+        let dir = db
+            .and_then(Path::parent)
+            .map_or_else(std::env::temp_dir, |d| {
+                if d.as_os_str().is_empty() {
+                    ".".into()
+                } else {
+                    d.to_path_buf()
+                }
+            });
+        Staging(dir.join(format!(".{unique}")))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
         }
     }
 }

@@ -65,6 +65,7 @@ macro_rules! conformance {
                 reports::survey_answers_come_back_typed_oldest_first,
                 usage::counts_add_up_per_day_and_period,
                 backup::a_backup_restores_what_was_stored_then,
+                backup::a_restore_keeps_what_was_revoked_or_used_since,
                 backup::a_bad_backup_changes_nothing,
                 backup::a_backend_failure_keeps_its_cause,
             );
