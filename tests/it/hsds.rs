@@ -774,3 +774,60 @@ fn the_export_reads_back_with_our_ids_without_extensions() {
         );
     }
 }
+
+#[test]
+fn the_openapi_fragment_is_valid_and_names_every_hsds_route() {
+    // The OGC clients' Python (`bash .ci/ogc-clients.sh`) has openapi-spec-validator.
+    let python = std::env::var_os("OGC_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/ogc-venv"))
+        .join("bin/python");
+    let ready = std::process::Command::new(&python)
+        .args(["-c", "import openapi_spec_validator, yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install openapi-spec-validator (bash .ci/ogc-clients.sh)"
+        );
+        eprintln!("skipping: no openapi-spec-validator; run bash .ci/ogc-clients.sh");
+        return;
+    }
+    // The router's /hsds routes, as `src/api/mod.rs` declares them (one line or several).
+    let src = std::fs::read_to_string(root().join("src/api/mod.rs")).unwrap();
+    let routes: Vec<&str> = src
+        .split(".route(")
+        .skip(1)
+        .filter_map(|chunk| chunk.split('"').nth(1))
+        .filter(|p| p.starts_with("/hsds"))
+        .collect();
+    assert_eq!(routes.len(), 12, "{routes:?}");
+    let out = std::process::Command::new(&python)
+        .arg(root().join("tests/ogc/fragment_check.py"))
+        .arg(root().join("src/api/openapi/hsds.yaml"))
+        .args(&routes)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_str(
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("RESULT "))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(r["valid"], true, "{r}");
+    assert_eq!(r["missing"], json!([]), "routes not in the fragment: {r}");
+    assert_eq!(
+        r["extra"],
+        json!([]),
+        "paths the router does not serve: {r}"
+    );
+}
