@@ -16,6 +16,7 @@
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
+//! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
@@ -33,6 +34,7 @@ pub mod feedback;
 pub mod fresh;
 pub mod gaps;
 pub mod guard;
+pub mod hsds;
 pub mod limit;
 pub mod meta;
 pub mod ogc;
@@ -196,6 +198,24 @@ pub fn router_with_mailer(
         .route("/api/feedback/{id}/resolve", post(feedback::resolve))
         .route("/api/survey", get(survey::questions).post(survey::answer))
         .route("/api/survey/results", get(survey::results))
+        .route("/hsds", get(hsds::root))
+        .route("/hsds/", get(hsds::root))
+        .route("/hsds/services", get(hsds::services))
+        .route("/hsds/services/{id}", get(hsds::service))
+        .route(
+            "/hsds/service_at_locations",
+            get(hsds::service_at_locations),
+        )
+        .route(
+            "/hsds/service_at_locations/{id}",
+            get(hsds::service_at_location),
+        )
+        .route("/hsds/organizations", get(hsds::organizations))
+        .route("/hsds/organizations/{id}", get(hsds::organization))
+        .route("/hsds/taxonomies", get(hsds::taxonomies))
+        .route("/hsds/taxonomies/{id}", get(hsds::taxonomy))
+        .route("/hsds/taxonomy_terms", get(hsds::taxonomy_terms))
+        .route("/hsds/taxonomy_terms/{id}", get(hsds::taxonomy_term))
         .route("/ogc", get(ogc::landing))
         .route("/ogc/conformance", get(ogc::conformance))
         .route("/ogc/collections", get(ogc::collections))

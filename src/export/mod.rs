@@ -7,7 +7,7 @@ pub mod feature_text;
 pub mod features;
 mod fgb;
 mod geojson;
-mod hsds;
+pub mod hsds;
 
 use crate::catalog::Catalog;
 use crate::coverage::{CoverageReport, Indicator};

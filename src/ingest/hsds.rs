@@ -17,6 +17,7 @@ use std::path::Path;
 /// The HSDS 3.0 tables this reader uses (`<table>.csv` in the datapackage).
 pub const TABLES: &[&str] = &[
     "organizations",
+    "organization_identifiers",
     "services",
     "locations",
     "service_at_locations",
@@ -63,26 +64,45 @@ fn read_json(path: &Path) -> Result<Tables> {
     let mut tables = Tables::new();
     match &root {
         Value::Array(services) => add_all(&mut tables, "services", "services", services, &[]),
+        // One object as the HSDS API returns it: a service, a service_at_location (with its
+        // service and location) or an organization (with its services).
+        Value::Object(o) if o.contains_key("id") && !o.contains_key("contents") => {
+            let table = if o.get("service").is_some_and(Value::is_object) {
+                "service_at_locations"
+            } else if o.get("services").is_some_and(Value::is_array)
+                && !o.contains_key("service_at_locations")
+            {
+                "organizations"
+            } else {
+                "services"
+            };
+            add(&mut tables, table, singular(table), &root, &[]);
+        }
         Value::Object(o) if TABLES.iter().any(|t| o.contains_key(*t)) || o.contains_key("contents") => {
             for table in TABLES {
                 if let Some(Value::Array(items)) = o.get(*table) {
                     add_all(&mut tables, table, table, items, &[]);
                 }
             }
-            // The HSDS API's paginated list of services.
+            // The HSDS API's paginated lists: of services, or of service_at_locations (each
+            // with its service and location).
             if let Some(Value::Array(items)) = o.get("contents") {
-                add_all(&mut tables, "services", "contents", items, &[]);
+                for (i, item) in items.iter().enumerate() {
+                    let table = if item.get("service").is_some_and(Value::is_object) {
+                        "service_at_locations"
+                    } else {
+                        "services"
+                    };
+                    add(&mut tables, table, format!("contents[{i}]"), item, &[]);
+                }
             }
-        }
-        Value::Object(o) if o.contains_key("service_at_locations") => {
-            add(&mut tables, "services", "service".into(), &root, &[]);
         }
         _ => {
             return Err(Error::data(
                 path,
                 None,
                 None,
-                "not HSDS: expected services (an array, a `services` or `contents` member) or HSDS tables",
+                "not HSDS: expected services (an array, a `services` or `contents` member, one service or service_at_location) or HSDS tables",
             ))
         }
     }
@@ -181,6 +201,10 @@ fn add(
                 let loc_id = add(tables, "locations", format!("{place}.location"), loc, &[]);
                 fields.insert("location_id".into(), Value::String(loc_id));
             }
+            if let Some(service) = o.get("service").filter(|v| v.is_object()) {
+                let sid = add(tables, "services", format!("{place}.service"), service, &[]);
+                fields.insert("service_id".into(), Value::String(sid));
+            }
         }
         "locations" => {
             child(tables, "addresses", "addresses", &[("location_id", &id)]);
@@ -194,6 +218,12 @@ fn add(
         }
         "organizations" => {
             child(tables, "services", "services", &[("organization_id", &id)]);
+            child(
+                tables,
+                "organization_identifiers",
+                "organization_identifiers",
+                &[("organization_id", &id)],
+            );
             child(
                 tables,
                 "locations",

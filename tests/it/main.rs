@@ -28,6 +28,7 @@ mod gaps_api;
 mod gdal_reads;
 mod geocode;
 mod hardening;
+mod hsds;
 mod import;
 mod import_safety;
 mod importers;

@@ -157,7 +157,20 @@ fn record(
             .unwrap_or_default(),
     );
     r.set("provider", get(org, "name").unwrap_or_default());
-    r.set("provider_id", oid.clone().unwrap_or_default());
+    // Our own provider id when the organization carries it as an identifier.
+    let own_provider_id = ix
+        .linked(
+            "organization_identifiers",
+            "organization_id",
+            oid.as_deref(),
+        )
+        .into_iter()
+        .filter(|i| text(i, "identifier_scheme").is_some_and(|s| fold(&s) == VOCABULARY))
+        .find_map(|i| text(i, "identifier"));
+    r.set(
+        "provider_id",
+        own_provider_id.or(oid.clone()).unwrap_or_default(),
+    );
     r.set(
         "email",
         text(service, "email")
@@ -218,12 +231,20 @@ fn record(
     // Our own fields: bussola attributes first, the x-bussola extension over them.
     let mut type_code = None;
     for (code, value) in our_attributes(ix, [sid.as_deref(), sal_id.as_deref()]) {
-        match (EXTENSION_FIELDS.contains(&code.as_str()), value) {
-            (true, Some(v)) => {
-                r.set(&code, v);
+        match (code.as_str(), value) {
+            // Our id of a service at one place (as the export writes it).
+            ("id", Some(v)) => {
+                if alone && extension(service, "id").is_none() {
+                    r.set("id", v);
+                }
             }
-            (true, None) => {}
-            (false, _) => type_code = type_code.or(Some(code)),
+            // The import's own label names the source.
+            ("id" | "source", _) => {}
+            (c, Some(v)) if EXTENSION_FIELDS.contains(&c) => {
+                r.set(c, v);
+            }
+            (c, None) if EXTENSION_FIELDS.contains(&c) => {}
+            _ => type_code = type_code.or(Some(code)),
         }
     }
     for key in EXTENSION_FIELDS {
