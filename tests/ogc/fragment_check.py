@@ -13,7 +13,7 @@ from common import report
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         fragment = yaml.safe_load(f)
-    assert set(fragment) <= {"paths", "components"}, f"top-level keys: {sorted(fragment)}"
+    assert set(fragment) <= {"paths", "components", "tags"}, f"top-level keys: {sorted(fragment)}"
     doc = {"openapi": "3.0.3", "info": {"title": "Bússola OGC API – Features", "version": "1"}, **fragment}
     validate(doc)
 
