@@ -21,6 +21,10 @@
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+//!
+//! Every request and answer also passes [`guard`] (write bodies declared JSON, security
+//! headers), [`origin`] (trusted proxies, the public URL) and [`error::json_errors`] (every
+//! error in JSON); downloads are answered whole or by byte ranges by [`download`].
 pub mod auth;
 pub mod coverage;
 pub mod download;
