@@ -31,6 +31,7 @@
 //! | [`feedback`] | citizens' reports of wrong records, sent without an account |
 //! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
 //! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
+//! | [`profiles`] | professional profiles of social care: the CNQ qualifications of the sector, in plain words, and the responses that employ them (`geodata/profiles.toml`) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
@@ -48,7 +49,7 @@
 //!
 //! - **vocabulary**: `text`, `reproject`, `error`, `issue`, `model`, `account`, `taxonomy`,
 //!   `distance`, `mail`
-//! - **data**: `demo`, `surface`, `index`, `places`, `survey`, `files`, `geocode`, `region`,
+//! - **data**: `demo`, `surface`, `index`, `places`, `profiles`, `survey`, `files`, `geocode`, `region`,
 //!   `access`, `coverage`, `scenario`, `shipped`
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
@@ -88,6 +89,7 @@ pub mod mail;
 pub mod model;
 pub mod ogc;
 pub mod places;
+pub mod profiles;
 pub mod quality;
 pub mod region;
 pub mod reproject;

@@ -15,6 +15,7 @@
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
+//! | `GET /api/profiles` | [`profiles`] (professional profiles) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
@@ -45,6 +46,7 @@ pub mod ogc;
 pub mod openapi;
 pub mod origin;
 pub mod params;
+pub mod profiles;
 pub mod providers;
 pub mod quality;
 pub mod services;
@@ -165,6 +167,7 @@ pub fn router_with_mailer(
         .route("/api/taxonomy", get(meta::taxonomy))
         .route("/api/places", get(meta::places))
         .route("/api/municipalities", get(meta::municipalities))
+        .route("/api/profiles", get(profiles::list))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
         .route("/api/export", get(export::download))

@@ -40,6 +40,7 @@ mod ogc;
 mod ogc_clients;
 mod openapi;
 mod organisations;
+mod profiles;
 mod provider_area;
 mod qgis_styles;
 mod quality;
