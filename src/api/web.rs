@@ -149,16 +149,7 @@ pub async fn maplibre(
     Path(rel): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let rel = safe(&rel).ok_or_else(|| Error::NotFound {
-        what: "file",
-        id: rel.clone(),
-    })?;
-    file(
-        app.assets.maplibre().join(rel),
-        "public, max-age=86400",
-        &headers,
-    )
-    .await
+    vendor_file(app.assets.maplibre(), &rel, &headers).await
 }
 
 /// A Swagger UI file (for the API reference page).
@@ -167,16 +158,17 @@ pub async fn swagger_ui(
     Path(rel): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let rel = safe(&rel).ok_or_else(|| Error::NotFound {
+    vendor_file(app.assets.swagger_ui(), &rel, &headers).await
+}
+
+/// A file of an npm package under `dir` (cached a day: its name carries no version, but a
+/// package changes only with an install).
+async fn vendor_file(dir: PathBuf, rel: &str, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let rel = safe(rel).ok_or_else(|| Error::NotFound {
         what: "file",
-        id: rel.clone(),
+        id: rel.to_string(),
     })?;
-    file(
-        app.assets.swagger_ui().join(rel),
-        "public, max-age=86400",
-        &headers,
-    )
-    .await
+    file(dir.join(rel), "public, max-age=86400", headers).await
 }
 
 /// The API reference page (`web/api-docs.html`).

@@ -406,37 +406,10 @@ impl Catalog {
                 format!("must be between 1 and {MAX_LIMIT}, got {limit}"),
             ));
         }
-        self.check_filter(f)?;
-        let keep = self.matcher(f);
-        let index = self.read()?;
-        let kept: Vec<Arc<Brief>> = match f.bbox {
-            Some([a, b, c, d]) => index
-                .in_bbox(a, b, c, d)
-                .filter(|s| keep(s))
-                .cloned()
-                .collect(),
-            None => index.iter_shared().filter(|s| keep(s)).cloned().collect(),
-        };
-        let words = words(f);
-        let kept = if words.is_empty() {
-            kept
-        } else {
-            self.with_words(kept.into_iter().map(|s| (s, ())), &words, None)?
-                .into_iter()
-                .map(|(s, ())| s)
-                .collect()
-        };
-        let mut all: Vec<(String, Arc<Brief>)> =
-            kept.into_iter().map(|s| (fold(s.name()), s)).collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id().cmp(b.1.id())));
+        let all = self.matching(f)?;
         Ok(Page {
             total: all.len(),
-            services: all
-                .into_iter()
-                .skip(offset)
-                .take(limit)
-                .map(|(_, s)| s)
-                .collect(),
+            services: all.into_iter().skip(offset).take(limit).collect(),
         })
     }
 

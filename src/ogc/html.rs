@@ -2,21 +2,8 @@
 //! plain pages, every text escaped, no script.
 use serde_json::Value;
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML (the quality page's escaping).
+pub use crate::quality::report::escape;
 
 fn page(title: &str, body: &str) -> String {
     format!(
