@@ -1,5 +1,5 @@
-//! Every service a filter matches, in the listing's order, for callers that page themselves
-//! (OGC API – Features, [`crate::ogc`]).
+//! Every service a filter matches, in the listing's order: [`Catalog::list`] pages it, and the
+//! OGC API – Features ([`crate::ogc`]) pages it its own way.
 use super::{words, Catalog, Filter};
 use crate::model::{Brief, Facts};
 use crate::text::fold;
