@@ -12,17 +12,20 @@ pub enum Role {
     Admin,
     /// E.g. a municipality's social network: services in its municipalities, and reviews there.
     Moderator,
-    /// One organisation: its own services.
+    /// One organisation: its own services and training offers.
     Provider,
+    /// A training entity: its own training offers (in `provider`, the entity's id), no services.
+    Trainer,
 }
 
 impl Role {
-    /// The role's name as stored and shown (`admin`, `moderator`, `provider`).
+    /// The role's name as stored and shown (`admin`, `moderator`, `provider`, `trainer`).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::Moderator => "moderator",
             Role::Provider => "provider",
+            Role::Trainer => "trainer",
         }
     }
 
@@ -32,9 +35,10 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "moderator" => Ok(Role::Moderator),
             "provider" => Ok(Role::Provider),
+            "trainer" => Ok(Role::Trainer),
             _ => Err(Error::param(
                 "role",
-                format!("unknown role '{s}'; one of admin, moderator, provider"),
+                format!("unknown role '{s}'; one of admin, moderator, provider, trainer"),
             )),
         }
     }
@@ -76,12 +80,18 @@ impl User {
             Role::Admin => true,
             Role::Moderator => self.municipalities.iter().any(|m| m == s.municipality()),
             Role::Provider => self.provider.as_deref() == Some(s.provider_id()),
+            Role::Trainer => false,
         }
+    }
+
+    /// Whether this account's changes go live without review (admins and moderators).
+    pub fn reviews(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Moderator)
     }
 
     /// Whether this account may approve or reject changes to a service (admins, and moderators
     /// in their municipalities).
     pub fn may_review(&self, s: &impl Facts) -> bool {
-        self.role != Role::Provider && self.may_edit(s)
+        self.reviews() && self.may_edit(s)
     }
 }

@@ -7,7 +7,7 @@
 //! | [`issue`] | problems found in data (file, place, field) and their severity |
 //! | [`account`] | accounts and roles: what an account may do |
 //! | [`taxonomy`] | the social responses (respostas sociais) after Carta Social's classification, and target groups, loaded from data |
-//! | [`model`] | providers, services, municipalities and their population; the brief the index keeps of a service, and the [`model::Facts`] a brief and a record both answer |
+//! | [`model`] | providers, services, municipalities and their population; training offers (`model::training`); the brief the index keeps of a service, and the [`model::Facts`] a brief and a record both answer |
 //! | [`distance`] | geodesic distance and the unit-sphere embedding used by the index |
 //! | [`index`] | the R-tree over services' briefs: nearest-k and bounding-box queries; each write's briefs before and after |
 //! | [`coverage`] | Carta Social's coverage indicators and gap classes by municipality |
@@ -32,6 +32,7 @@
 //! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
 //! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`profiles`] | professional profiles of social care: the CNQ qualifications of the sector, in plain words, and the responses that employ them (`geodata/profiles.toml`) |
+//! | [`training`] | training offers' rules: checking a submission, which offers a public list shows (nearest first), iCalendar and schema.org JSON-LD, CSV rows, the offer's page |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
@@ -53,7 +54,7 @@
 //!   `access`, `coverage`, `scenario`, `shipped`
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
-//! - **rules**: `auth`, `fields`, `ingest`, `load`
+//! - **rules**: `auth`, `fields`, `ingest`, `load`, `training`
 //! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`
 //! - **top**: `api`
 //!
@@ -101,6 +102,7 @@ pub mod survey;
 pub mod taxonomy;
 pub mod text;
 pub mod tiles;
+pub mod training;
 
 pub use error::{Error, Result};
 

@@ -3,6 +3,7 @@ use geo_types::MultiPolygon;
 use serde::{Deserialize, Serialize};
 
 mod brief;
+pub mod training;
 pub use brief::{Brief, BriefFields, Codes, Facts};
 
 /// The legal nature of a provider (natureza jurídica).

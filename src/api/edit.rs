@@ -115,6 +115,10 @@ pub async fn approve(
             json!({"approved": id, "service": service_feature(&s, app.catalog.region(), None)})
         }
         edit::Decided::Organisation(o) => json!({"approved": id, "provider": o}),
+        edit::Decided::Training(o) => {
+            let offer = crate::training::feature(&o, app.catalog.region(), None);
+            json!({"approved": id, "offer": offer})
+        }
     }))
 }
 

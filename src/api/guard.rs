@@ -41,11 +41,14 @@ pub async fn security_headers(mut res: Response) -> Response {
     res
 }
 
-/// Middleware: refuses (415) a `POST`, `PUT` or `PATCH` whose body is not declared JSON, so a
-/// form another site posts is never read as JSON. Bodiless requests pass.
+/// Middleware: refuses (415) a `POST`, `PUT` or `PATCH` whose body is not declared JSON (or
+/// CSV, to an `/import` route), so a form another site posts is never read. Bodiless requests
+/// pass.
 pub async fn json_bodies(req: Request, next: Next) -> Response {
     let writes = [Method::POST, Method::PUT, Method::PATCH];
-    if writes.contains(req.method()) && has_body(&req) && !declares_json(&req) {
+    let csv =
+        req.uri().path().ends_with("/import") && media_type(&req).is_some_and(|t| t == "text/csv");
+    if writes.contains(req.method()) && has_body(&req) && !declares_json(&req) && !csv {
         return ApiError(Error::refused(
             Refusal::MediaType,
             "send the body as JSON with Content-Type: application/json",
@@ -66,11 +69,14 @@ fn has_body(req: &Request) -> bool {
             .is_some_and(|n| n > 0)
 }
 
-fn declares_json(req: &Request) -> bool {
+fn media_type(req: &Request) -> Option<String> {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|t| t.trim().to_ascii_lowercase())
-        .is_some_and(|t| t == "application/json" || t.ends_with("+json"))
+}
+
+fn declares_json(req: &Request) -> bool {
+    media_type(req).is_some_and(|t| t == "application/json" || t.ends_with("+json"))
 }

@@ -52,6 +52,7 @@ pub mod quality;
 pub mod services;
 pub mod survey;
 pub mod tiles;
+pub mod training;
 pub mod users;
 pub mod web;
 
@@ -168,6 +169,17 @@ pub fn router_with_mailer(
         .route("/api/places", get(meta::places))
         .route("/api/municipalities", get(meta::municipalities))
         .route("/api/profiles", get(profiles::list))
+        .route("/api/training", get(training::list).post(training::create))
+        .route("/api/training/import", post(training::import))
+        .route(
+            "/api/training/{id}",
+            get(training::one)
+                .patch(training::patch)
+                .delete(training::withdraw),
+        )
+        .route("/api/training/{id}/history", get(training::history))
+        .route("/api/me/training", get(training::mine))
+        .route("/training/{id}", get(training::page))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
         .route("/api/export", get(export::download))

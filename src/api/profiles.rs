@@ -16,7 +16,7 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let p = Params::parse(q.as_deref(), &["response", "area"])?;
     let taxonomy = &app.catalog.region().taxonomy;
-    let all = Profiles::shipped(taxonomy)?;
+    let all = app.catalog.profiles();
     let response = p.text("response");
     if let Some(r) = response.as_deref().filter(|r| taxonomy.get(r).is_none()) {
         return Err(Error::param("response", format!("'{r}' is not a response code")).into());

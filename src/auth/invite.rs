@@ -112,6 +112,10 @@ pub fn problems(
             let m = format!("no service has the provider id '{p}'");
             out.insert("provider".to_string(), m);
         }
+        (Role::Trainer, None) => {
+            let m = "a trainer account needs the id of its training entity (as in its offers' organiser)";
+            out.insert("provider".to_string(), m.to_string());
+        }
         _ => {}
     }
     if u.role == Role::Moderator && u.municipalities.is_empty() {
@@ -140,7 +144,7 @@ pub fn check_request(
             .provider
             .as_ref()
             .map(trimmed)
-            .filter(|_| role == Some(Role::Provider)),
+            .filter(|_| matches!(role, Some(Role::Provider | Role::Trainer))),
         municipalities: match role {
             Some(Role::Moderator) => req.municipalities.iter().map(trimmed).collect(),
             _ => Vec::new(),
@@ -149,7 +153,7 @@ pub fn check_request(
     let mut fields = problems(&u, municipality, Some(provider));
     if role.is_none() {
         let m = format!(
-            "unknown role '{}'; one of provider, moderator, admin",
+            "unknown role '{}'; one of provider, trainer, moderator, admin",
             req.role
         );
         fields.insert("role".to_string(), m);
@@ -176,6 +180,10 @@ fn role_words(u: &User) -> (String, String) {
         Role::Provider => (
             format!("entidade prestadora '{provider}'"),
             format!("provider '{provider}'"),
+        ),
+        Role::Trainer => (
+            format!("entidade formadora '{provider}'"),
+            format!("training entity '{provider}'"),
         ),
     }
 }

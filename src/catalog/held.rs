@@ -119,6 +119,7 @@ impl Catalog {
                 services: Vec::new(),
                 new,
                 decide: None,
+                offers: Vec::new(),
             })?;
         }
         Ok(())

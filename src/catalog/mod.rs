@@ -6,6 +6,7 @@
 //! (`arc-swap`); a reader keeps the snapshot it started with. Writers take turns.
 use crate::index::ServiceIndex;
 use crate::model::{Brief, Facts, Service};
+use crate::profiles::Profiles;
 use crate::region::Region;
 use crate::store::Store;
 use crate::text::fold;
@@ -87,6 +88,8 @@ pub struct Catalog {
     /// Writers' turn: one write at a time plans against the published index.
     writer: Mutex<()>,
     region: Region,
+    /// The professional profiles (CNQ), checked against the region's taxonomy.
+    profiles: Profiles,
     /// The store's version as of the last write through this catalog (read on hot paths).
     version: AtomicU64,
     /// Use counts waiting to be written.
@@ -128,7 +131,16 @@ impl Catalog {
                 .collect();
             store.seed(&part.id, &mine)?;
         }
+        // A region shown with invented services gets invented training offers too (once).
+        if region.services.iter().any(|s| s.demo) {
+            let today = crate::auth::now().div_euclid(86_400);
+            store.seed_offers(&crate::demo::training::offers(
+                &region.municipalities,
+                today,
+            ))?;
+        }
         region.services = Vec::new();
+        let profiles = Profiles::shipped(&region.taxonomy)?;
         let index = load_index(&*store, store.version()?)?;
         let version = AtomicU64::new(index.version());
         Ok(Catalog {
@@ -136,6 +148,7 @@ impl Catalog {
             index: ArcSwap::from_pointee(index),
             writer: Mutex::new(()),
             region,
+            profiles,
             version,
             usage: Default::default(),
             touched: Default::default(),
@@ -156,6 +169,11 @@ impl Catalog {
     /// The region.
     pub fn region(&self) -> &Region {
         &self.region
+    }
+
+    /// The professional profiles of the sector.
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
     }
 
     /// The data version (changes on every write), as the store reports it.

@@ -2,6 +2,7 @@
 //! in-memory index, so the index never holds what the store refused.
 use super::Catalog;
 use crate::index::{ServiceIndex, Touch};
+use crate::model::training::Offer;
 use crate::model::{Facts, Provider, Service};
 use crate::store::{EditWrite, Store};
 use crate::{Error, Result};
@@ -68,6 +69,23 @@ impl Catalog {
         }
         drop(turn);
         Ok((out, ids))
+    }
+
+    /// Edits training offers in the writer's turn: `plan` sees the stored offer `id` (none for
+    /// a new id, or no id) and says what to write (offers, change rows, a decision), in one
+    /// transaction.
+    pub fn edit_offer<T>(
+        &self,
+        id: Option<&str>,
+        plan: impl FnOnce(Option<Offer>) -> Result<(EditWrite, T)>,
+    ) -> Result<(T, Vec<i64>)> {
+        let (turn, index) = self.writing()?;
+        let current = match id {
+            Some(id) => self.store.offer(id)?,
+            None => None,
+        };
+        let planned = plan(current)?;
+        self.commit(turn, &index, &[], planned)
     }
 
     /// Edits an organisation in the writer's turn, as [`Catalog::edit`] does a service: `plan`

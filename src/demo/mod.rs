@@ -6,6 +6,7 @@
 //! input always gives the same files; a test keeps the shipped files equal to the output.
 pub mod cells;
 mod services;
+pub mod training;
 
 use crate::model::{Contact, LegalNature, Municipality, Population, Precision, Provider, Service};
 use crate::{Error, Result};

@@ -6,6 +6,7 @@
 /// The editable fields live below the catalog, in [`crate::fields`]; re-exported here.
 pub use crate::fields;
 pub mod organisation;
+pub mod training;
 
 use crate::account::{Role, User};
 use crate::catalog::Catalog;
@@ -122,6 +123,7 @@ pub fn submit(
             services: service.into_iter().collect(),
             new,
             decide: None,
+            offers: Vec::new(),
         };
         Ok((write, (kinds, next)))
     })?;
@@ -139,7 +141,7 @@ type ChangeIds = Vec<(i64, String)>;
 /// Whether an account's change to a field of this review class goes live at once: a
 /// moderator's or an admin's always, a provider's per the region's `[editing]` classes.
 fn goes_live(user: &User, region: &crate::region::Region, class: &str) -> bool {
-    user.role != Role::Provider || region.editing.is_immediate(class)
+    user.reviews() || region.editing.is_immediate(class)
 }
 
 /// A new change row's status: live ones are applied, the rest wait.
@@ -186,6 +188,8 @@ pub enum Decided {
     Service(Box<Service>),
     /// The organisation, for a change to an organisation.
     Organisation(organisation::Organisation),
+    /// The training offer, for a change to an offer.
+    Training(Box<crate::model::training::Offer>),
 }
 
 /// Approves a pending change (a moderator in the service's area, or an admin): re-checked
@@ -195,6 +199,10 @@ pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Deci
     if c.change.subject == Subject::Provider {
         let o = organisation::decide(cat, user, &c, ChangeStatus::Applied, now)?;
         return Ok(Decided::Organisation(o));
+    }
+    if c.change.subject == Subject::Training {
+        let o = training::decide(cat, user, &c, ChangeStatus::Applied, now)?;
+        return Ok(Decided::Training(Box::new(o)));
     }
     let region = cat.region();
     let (service, _) = cat.edit(&c.change.service_id, |s| {
@@ -225,6 +233,7 @@ pub fn approve(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<Deci
                 services: vec![next.clone()],
                 new: Vec::new(),
                 decide: Some(decide),
+                offers: Vec::new(),
             },
             next,
         ))
@@ -238,6 +247,10 @@ pub fn reject(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<()> {
     let c = pending_change(cat, change)?;
     if c.change.subject == Subject::Provider {
         organisation::decide(cat, user, &c, ChangeStatus::Rejected, now)?;
+        return Ok(());
+    }
+    if c.change.subject == Subject::Training {
+        training::decide(cat, user, &c, ChangeStatus::Rejected, now)?;
         return Ok(());
     }
     cat.edit(&c.change.service_id, |s| {
@@ -258,6 +271,7 @@ pub fn reject(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<()> {
                 services: Vec::new(),
                 new: Vec::new(),
                 decide: Some(decide),
+                offers: Vec::new(),
             },
             (),
         ))
@@ -287,6 +301,9 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
     if c.change.subject == Subject::Provider {
         return organisation::revert(cat, user, &c, now);
     }
+    if c.change.subject == Subject::Training {
+        return training::revert(cat, user, &c, now);
+    }
     let region = cat.region();
     let (_, ids) = cat.edit(&c.change.service_id, |s| {
         let mut next = s.clone();
@@ -304,6 +321,7 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
                 services: vec![next],
                 new: vec![r],
                 decide: None,
+                offers: Vec::new(),
             },
             (),
         ))
@@ -324,7 +342,11 @@ pub fn changes(cat: &Catalog, user: &User, status: Option<ChangeStatus>) -> Resu
         return Ok(all);
     }
     let services: Vec<Brief> = cat.with_briefs(|it| it.cloned().collect());
+    let offers = cat.store().offers()?;
     let visible = |c: &Change| match c.change.subject {
+        Subject::Training => offers
+            .iter()
+            .any(|o| o.id == c.change.service_id && training::may_edit(user, o)),
         Subject::Service => services
             .iter()
             .any(|s| s.id() == c.change.service_id && user.may_edit(s)),

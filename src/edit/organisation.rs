@@ -116,6 +116,7 @@ pub fn may_edit(user: &User, services: &[impl Facts]) -> bool {
                     .iter()
                     .all(|s| user.municipalities.iter().any(|m| m == s.municipality()))
         }
+        Role::Trainer => false,
     }
 }
 
@@ -219,6 +220,7 @@ pub fn submit(
             services,
             new,
             decide: None,
+            offers: Vec::new(),
         };
         Ok((write, (kinds, org)))
     })?;
@@ -246,7 +248,7 @@ pub fn decide(
     now: i64,
 ) -> Result<Organisation> {
     let (org, _) = cat.edit_provider(&c.change.service_id, |services| {
-        if user.role == Role::Provider || !may_edit(user, services) {
+        if !user.reviews() || !may_edit(user, services) {
             return Err(forbidden(
                 "this account may not review changes to this organisation",
             ));
@@ -272,6 +274,7 @@ pub fn decide(
             services: next,
             new: Vec::new(),
             decide: Some(decide),
+            offers: Vec::new(),
         };
         Ok((
             write,
@@ -297,6 +300,7 @@ pub fn revert(cat: &Catalog, user: &User, c: &Change, now: i64) -> Result<i64> {
             services: next,
             new: vec![r],
             decide: None,
+            offers: Vec::new(),
         };
         Ok((write, ()))
     })?;

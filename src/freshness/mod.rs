@@ -51,6 +51,7 @@ pub fn confirm(cat: &Catalog, user: &User, one: Option<&str>, now: i64) -> Resul
                 services: vec![next],
                 new: Vec::new(),
                 decide: None,
+                offers: Vec::new(),
             };
             Ok((write, ()))
         })?;
@@ -129,7 +130,7 @@ pub struct Staleness {
 /// The staleness dashboard on a day (days since 1970-01-01): admins see every municipality,
 /// moderators only theirs; providers are refused.
 pub fn staleness(cat: &Catalog, user: &User, today: i64) -> Result<Staleness> {
-    if user.role == Role::Provider {
+    if !user.reviews() {
         return Err(forbidden(
             "the staleness dashboard is for admins and moderators",
         ));

@@ -71,6 +71,7 @@ pub fn provider_stats(
         Role::Admin => true,
         Role::Provider => user.provider.as_deref() == Some(provider),
         Role::Moderator => services.iter().any(|s| user.may_edit(s)),
+        Role::Trainer => false,
     };
     if !allowed {
         return Err(Error::refused(

@@ -48,7 +48,8 @@ pub trait Accounts {
     fn revoke_user(&self, user: i64, now: i64) -> Result<usize>;
 }
 
-/// The change history of services and organisations: edits, pending changes and decisions.
+/// The change history of services, organisations and training offers: edits, pending changes
+/// and decisions.
 pub trait History {
     /// Writes an edit (service, change rows, decision) in one transaction; the new rows' ids.
     /// A decision on a change that is no longer pending is refused (conflict) and writes nothing.
@@ -57,6 +58,18 @@ pub trait History {
     fn changes(&self, q: &ChangeQuery) -> Result<Vec<Change>>;
     /// One change by id.
     fn change(&self, id: i64) -> Result<Option<Change>>;
+}
+
+/// Training offers, whatever their status (written with their history through
+/// [`History::write_edit`]).
+pub trait TrainingOffers {
+    /// Every stored offer, by id.
+    fn offers(&self) -> Result<Vec<crate::model::training::Offer>>;
+    /// One offer by id.
+    fn offer(&self, id: &str) -> Result<Option<crate::model::training::Offer>>;
+    /// Stores the demonstration offers once in a store's life, in one transaction; whether it
+    /// did (never again once done, even if they were all withdrawn since).
+    fn seed_offers(&self, offers: &[crate::model::training::Offer]) -> Result<bool>;
 }
 
 /// Daily counts of how services are used (no personal data).
@@ -101,7 +114,7 @@ pub trait Reports {
 
 /// Where services and their providers are kept, with (through the other traits) who may edit
 /// them, what changed, how they are used and what was reported. One value of it is a backend.
-pub trait Store: Accounts + History + Usage + Reports + Send + Sync {
+pub trait Store: Accounts + History + Usage + Reports + TrainingOffers + Send + Sync {
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;
     /// The stored services with these ids (with their providers), in the order asked; ids not

@@ -92,6 +92,8 @@ pub enum Subject {
     Service,
     /// An organisation; `service_id` holds the provider's id.
     Provider,
+    /// A training offer; `service_id` holds the offer's id.
+    Training,
 }
 
 impl Subject {
@@ -100,6 +102,7 @@ impl Subject {
         match self {
             Subject::Service => "service",
             Subject::Provider => "provider",
+            Subject::Training => "training",
         }
     }
 
@@ -108,6 +111,7 @@ impl Subject {
         match s {
             "service" => Some(Subject::Service),
             "provider" => Some(Subject::Provider),
+            "training" => Some(Subject::Training),
             _ => None,
         }
     }
@@ -206,6 +210,8 @@ pub struct EditWrite {
     pub new: Vec<NewChange>,
     /// A decision on a pending change.
     pub decide: Option<Decision>,
+    /// Training offers as they are after the edit.
+    pub offers: Vec<crate::model::training::Offer>,
 }
 
 /// Which changes to list.

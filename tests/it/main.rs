@@ -52,5 +52,6 @@ mod store_conformance;
 mod store_off_runtime;
 mod survey;
 mod tiles;
+mod training;
 mod web;
 mod web_modules;

@@ -83,6 +83,9 @@ impl History for SqliteStore {
         if !w.services.is_empty() {
             bump(&tx)?;
         }
+        for o in &w.offers {
+            super::training::put_offer(&tx, o)?;
+        }
         let mut ids = Vec::with_capacity(w.new.len());
         for c in &w.new {
             tx.execute(

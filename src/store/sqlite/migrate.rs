@@ -136,7 +136,55 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
             capacity = json_extract(record, '$.capacity'),
             precision = coalesce(json_extract(record, '$.precision'), 'unknown');",
     ),
+    (
+        "training offers, the trainer role, and changes to training offers in the history",
+        TRAINING_SCHEMA,
+    ),
 ];
+
+/// Training offers (the record as JSON, with what lists filter on in columns); the `users` and
+/// `changes` tables rebuilt (SQLite cannot alter a CHECK) to admit the `trainer` role and the
+/// `training` subject, rows and ids kept.
+const TRAINING_SCHEMA: &str = "
+CREATE TABLE users_next (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'provider', 'trainer')),
+    provider_id TEXT,
+    municipalities TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO users_next SELECT id, email, role, provider_id, municipalities FROM users;
+DROP TABLE users;
+ALTER TABLE users_next RENAME TO users;
+CREATE TABLE changes_next (
+    id INTEGER PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    user_id INTEGER REFERENCES users(id),
+    role TEXT,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'rejected')),
+    created INTEGER NOT NULL,
+    decided_by INTEGER REFERENCES users(id),
+    decided INTEGER,
+    reverts INTEGER REFERENCES changes(id),
+    subject TEXT NOT NULL DEFAULT 'service' CHECK (subject IN ('service', 'provider', 'training'))
+);
+INSERT INTO changes_next SELECT id, service_id, field, old, new, user_id, role, source, status,
+    created, decided_by, decided, reverts, subject FROM changes;
+DROP TABLE changes;
+ALTER TABLE changes_next RENAME TO changes;
+CREATE INDEX changes_service ON changes(service_id, id);
+CREATE INDEX changes_status ON changes(status, id);
+CREATE TABLE training (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'published', 'rejected', 'withdrawn')),
+    ends TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+";
 
 /// The schema version this build writes.
 pub fn current() -> u32 {
@@ -165,10 +213,31 @@ pub fn migrate(conn: &mut Connection) -> Result<usize> {
         }
         .into());
     }
+    // Tables are rebuilt with foreign keys off (SQLite's documented way; the pragma cannot
+    // change inside a transaction), and each migration checks them before it commits.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let ran = run(conn, from);
+    conn.pragma_update(None, "foreign_keys", if enforced { "ON" } else { "OFF" })?;
+    ran
+}
+
+fn run(conn: &mut Connection, from: u32) -> Result<usize> {
     let mut ran = 0;
-    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+    for (i, (what, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(StoreError::corrupt(
+                format!("migration {} ({what})", i + 1),
+                format!("{broken} rows would lose what they refer to"),
+            )
+            .into());
+        }
         tx.pragma_update(None, "user_version", i + 1)?;
         tx.commit()?;
         ran += 1;
@@ -200,7 +269,8 @@ mod tests {
     #[test]
     fn services_stored_before_the_brief_columns_get_them_from_their_records() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS.len() - 1;
+        // The brief columns came with the eighth migration.
+        let before = 7;
         for (i, (_, sql)) in MIGRATIONS.iter().take(before).enumerate() {
             conn.execute_batch(sql).unwrap();
             conn.pragma_update(None, "user_version", i + 1).unwrap();
@@ -230,7 +300,7 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() - before);
         let got: (String, Option<String>, Option<u32>, String) = conn
             .query_row(
                 "SELECT name, locality, capacity, precision FROM services",
@@ -246,6 +316,58 @@ mod tests {
                 Some(25),
                 "locality".into()
             )
+        );
+    }
+    #[test]
+    fn accounts_and_changes_survive_the_rebuild_that_admits_trainers() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let before = MIGRATIONS.len() - 1;
+        for (i, (_, sql)) in MIGRATIONS.iter().take(before).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", i + 1).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO users(id, email, role, provider_id) VALUES (7, 'p@x.pt', 'provider', 'P1');
+             INSERT INTO tokens(user_id, kind, hash, created, expires) VALUES (7, 'session', 'h', 1, 2);
+             INSERT INTO changes(id, service_id, field, old, new, user_id, source, status, created, subject)
+               VALUES (3, 's1', 'name', '\"a\"', '\"b\"', 7, 'provider', 'pending', 5, 'provider');
+             INSERT INTO changes(id, service_id, field, old, new, user_id, source, status, created, reverts)
+               VALUES (4, 's1', 'name', '\"b\"', '\"a\"', 7, 'admin', 'applied', 6, 3);",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        let fk: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fk, "foreign keys are enforced again after the migration");
+        let kept: (String, i64, i64) = conn
+            .query_row(
+                "SELECT u.role, (SELECT count(*) FROM tokens WHERE user_id = u.id),
+                   (SELECT reverts FROM changes WHERE id = 4) FROM users u WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("provider".into(), 1, 3));
+        conn.execute(
+            "INSERT INTO users(email, role, provider_id) VALUES ('t@x.pt', 'trainer', 'T1')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO changes(service_id, field, old, new, source, status, created, subject)
+             VALUES ('tr-1', 'offer', 'null', '{}', 'trainer', 'pending', 7, 'training')",
+            [],
+        )
+        .unwrap();
+        let orphan = conn.execute(
+            "INSERT INTO tokens(user_id, kind, hash, created, expires) VALUES (99, 'session', 'z', 1, 2)",
+            [],
+        );
+        assert!(
+            orphan.is_err(),
+            "the rebuilt tables still check their references"
         );
     }
 }

@@ -7,6 +7,7 @@ mod history;
 pub mod migrate;
 mod notes;
 mod services;
+mod training;
 mod usage;
 
 use super::StoreError;

@@ -66,6 +66,7 @@ pub fn edits_are_written_whole_with_their_changes(open: &Open, dir: &Path) {
         services: vec![a.clone()],
         new: vec![nobody],
         decide: None,
+        offers: Vec::new(),
     });
     assert!(refused.is_err(), "{refused:?}");
     assert_eq!(store.services().unwrap(), vec![service("a")]);
@@ -91,6 +92,7 @@ pub fn edits_are_written_whole_with_their_changes(open: &Open, dir: &Path) {
                 )),
             ],
             decide: None,
+            offers: Vec::new(),
         })
         .unwrap();
     assert_eq!(ids.len(), 2);
@@ -216,6 +218,7 @@ pub fn a_decision_is_taken_once(open: &Open, dir: &Path) {
             at: 1_800_000_000,
             old: Some(json!(41)),
         }),
+        offers: Vec::new(),
     };
     store.write_edit(&approve(moderator)).unwrap();
     let c = store.change(ids[0]).unwrap().unwrap();

@@ -14,6 +14,7 @@ mod backup;
 mod history;
 mod reports;
 mod services;
+mod training;
 mod usage;
 
 /// Opens a fresh, empty store of the backend under test; its files (if any) go in the folder.
@@ -64,6 +65,8 @@ macro_rules! conformance {
                 reports::citizens_reports_newest_first_and_resolved_once,
                 reports::survey_answers_come_back_typed_oldest_first,
                 usage::counts_add_up_per_day_and_period,
+                training::offers_are_written_with_their_changes_and_read_back,
+                training::demonstration_offers_are_seeded_once,
                 backup::a_backup_restores_what_was_stored_then,
                 backup::a_restore_keeps_what_was_revoked_or_used_since,
                 backup::a_bad_backup_changes_nothing,
