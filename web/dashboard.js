@@ -7,6 +7,7 @@ import { h, replace, $ } from './dom.js';
 import { showReview } from './review.js';
 import { showInvite } from './invite.js';
 import { showAccounts } from './accounts.js';
+import { showNewsForm } from './news-form.js';
 
 const DAY = 86_400_000;
 
@@ -130,17 +131,20 @@ export async function showDashboard(user, call) {
     h('p', {}, t(admin ? 'dash.intro.admin' : 'dash.intro.moderator')),
     part('dash-changes', 'dash.changes.title', 'dash.changes.help'),
     part('dash-stale', 'dash.stale.title'),
+    admin ? part('dash-news', 'dash.news.title', 'dash.news.help') : null,
     admin ? part('dash-history', 'dash.history.title', 'dash.history.help') : null,
     admin ? part('dash-invite', 'dash.invite.title', 'dash.invite.help') : null,
     admin ? part('dash-accounts', 'dash.accounts.title', 'dash.accounts.help') : null);
   root.hidden = false;
   // The services the account may edit name the services in changes and, for admins, the
   // region's providers for invitations.
-  const mine = await call('GET', '/api/me/services');
+  const [mine, offers] = await Promise.all([call('GET', '/api/me/services'), call('GET', '/api/me/training')]);
   const services = new Map((mine.body?.features || []).map((f) => [f.properties.id, f.properties]));
+  const training = new Map((offers.body?.offers || []).map((f) => [f.properties.id, f.properties]));
   await Promise.all([
     showStaleness(call),
-    showReview({ call, services, admin }),
+    showReview({ call, services, training, admin }),
+    admin ? showNewsForm({ call }) : null,
     admin ? showAccounts({ call, services }).then((onInvited) => showInvite({ call, services, onInvited })) : null,
   ]);
 }
