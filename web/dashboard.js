@@ -138,12 +138,11 @@ export async function showDashboard(user, call) {
   root.hidden = false;
   // The services the account may edit name the services in changes and, for admins, the
   // region's providers for invitations.
-  const [mine, offers] = await Promise.all([call('GET', '/api/me/services'), call('GET', '/api/me/training')]);
+  const mine = await call('GET', '/api/me/services');
   const services = new Map((mine.body?.features || []).map((f) => [f.properties.id, f.properties]));
-  const training = new Map((offers.body?.offers || []).map((f) => [f.properties.id, f.properties]));
   await Promise.all([
     showStaleness(call),
-    showReview({ call, services, training, admin }),
+    showReview({ call, services, admin }),
     admin ? showNewsForm({ call }) : null,
     admin ? showAccounts({ call, services }).then((onInvited) => showInvite({ call, services, onInvited })) : null,
   ]);

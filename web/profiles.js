@@ -24,8 +24,7 @@ export function renderProfiles({ onTraining, onGaps }) {
       h('h3', { id: `profile-${p.code}` }, p.title),
       h('p', { class: 'kind' }, t('pro.profile.level', { n: p.level, area: p.area_name })),
       h('p', {}, lang() === 'en' ? p.en : p.pt),
-      needed.length ? h('p', { class: 'k' }, t('pro.profile.needed')) : null,
-      needed.length ? h('ul', { class: 'needed' }, needed.map((c) => h('li', {}, plain(c)))) : null,
+      needed.length ? h('p', { class: 'needed' }, h('span', { class: 'k' }, t('pro.profile.needed')), ' ', needed.map(plain).join(', ')) : null,
       h('div', { class: 'actions' },
         h('button', {
           type: 'button', class: 'btn btn-primary', 'aria-describedby': `profile-${p.code}`,

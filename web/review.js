@@ -133,6 +133,11 @@ async function showChanges(ctx) {
     return;
   }
   const list = r.body.changes || [];
+  // Edits of training offers are named from the offers the account may review (asked only then).
+  if (list.some((c) => c.subject === 'training' && c.field !== 'offer')) {
+    const offers = await ctx.call('GET', '/api/me/training');
+    ctx.training = new Map((offers.body?.offers || []).map((f) => [f.properties.id, f.properties]));
+  }
   const count = h('p', { id: 'dash-changes-count', role: 'status', 'aria-live': 'polite' });
   let left = list.length;
   const say = () => { count.textContent = left ? t('dash.changes.count', { n: num(left) }) : t('dash.changes.none'); };
@@ -230,11 +235,11 @@ function historyPicker(ctx) {
 }
 
 /**
- * The review parts: `call` as in provider.js, `services` and `training` (id → properties) for
- * names, `admin` for history and undo.
+ * The review parts: `call` as in provider.js, `services` (id → properties) for names, `admin`
+ * for history and undo.
  */
-export async function showReview({ call, services, training = new Map(), admin }) {
-  const ctx = { call, services, training, admin, decided: () => {}, openHistory: () => {} };
+export async function showReview({ call, services, admin }) {
+  const ctx = { call, services, training: new Map(), admin, decided: () => {}, openHistory: () => {} };
   if (admin) historyPicker(ctx);
   await showChanges(ctx);
 }
