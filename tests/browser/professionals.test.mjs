@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, waitForMap, emptyPointNear,
+  BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, waitForMap, idle, emptyPointNear,
   serverLink, apiSession, openSignedIn, api,
 } from './helpers.mjs';
 
@@ -116,7 +116,9 @@ describe('for professionals', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_D
       && document.querySelector('#training-list').dataset.state === 'done'
       && performance.getEntriesByType('resource').some((e) => e.name.includes(`profile=${code}`)), p1.code);
     const [lon, lat] = wanted.geometry.coordinates;
+    await idle(page);
     await page.evaluate(([x, y]) => window.bussolaMap.jumpTo({ center: [x, y], zoom: 11 }), [lon, lat]);
+    await idle(page);
     const spot = await emptyPointNear(page, lon, lat);
     await page.mouse.click(spot.x, spot.y);
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/api\/training\?.*near=/.test(e.name)));
