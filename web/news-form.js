@@ -6,6 +6,7 @@ import { t, day } from './i18n.js';
 import { h, replace, $ } from './dom.js';
 import { api } from './api.js';
 import { why } from './provider-api.js';
+import { confirmStep } from './confirm-step.js';
 
 const FIELDS = [
   { key: 'title', type: 'text', required: true },
@@ -64,30 +65,24 @@ export async function showNewsForm({ call }) {
     const out = h('p', { class: 'result', role: 'status', 'aria-live': 'polite' });
     const edit = h('button', { type: 'button', class: 'btn' }, t('news.edit'));
     edit.addEventListener('click', () => { fill(n); say('', ''); form.scrollIntoView({ block: 'start' }); inputs.title.focus(); });
-    const del = h('button', { type: 'button', class: 'btn' }, t('news.delete'));
-    const yes = h('button', { type: 'button', class: 'btn btn-primary' }, t('news.delete.yes'));
-    const no = h('button', { type: 'button', class: 'btn' }, t('dash.undo.no'));
-    const confirmBox = h('div', { class: 'dash-confirm', hidden: true, role: 'group', 'aria-label': t('news.delete') },
-      h('p', {}, t('news.delete.confirm', { title: n.title })), h('div', { class: 'dash-actions' }, yes, no));
-    del.addEventListener('click', () => { del.hidden = true; confirmBox.hidden = false; yes.focus(); });
-    no.addEventListener('click', () => { confirmBox.hidden = true; del.hidden = false; del.focus(); });
-    yes.addEventListener('click', async () => {
-      yes.disabled = true;
-      const r = await call('DELETE', `/api/news/${n.id}`);
-      yes.disabled = false;
-      if (r.status === 200 || r.status === 204) {
-        if (editing?.id === n.id) fill(null);
-        say('ok', t('news.deleted'));
-        await refresh();
-        return;
-      }
-      out.className = 'result bad';
-      out.textContent = t('prov.error', { msg: why(r) });
+    const del = confirmStep({
+      label: t('news.delete'), question: t('news.delete.confirm', { title: n.title }), yes: t('news.delete.yes'),
+      onYes: async () => {
+        const r = await call('DELETE', `/api/news/${n.id}`);
+        if (r.status === 200 || r.status === 204) {
+          if (editing?.id === n.id) fill(null);
+          say('ok', t('news.deleted'));
+          await refresh();
+          return;
+        }
+        out.className = 'result bad';
+        out.textContent = t('prov.error', { msg: why(r) });
+      },
     });
     return h('li', { class: 'card', dataset: { id: n.id } },
       h('h5', { class: 'h4' }, n.title),
       h('p', { class: 'dash-note' }, day(n.date), n.municipality_name ? ` · ${n.municipality_name}` : '', n.demo ? ` · ${t('pro.news.demo')}` : ''),
-      h('div', { class: 'dash-actions' }, edit, del), confirmBox, out);
+      h('div', { class: 'dash-actions' }, edit, del[0]), del[1], out);
   };
 
   form.addEventListener('submit', async (e) => {

@@ -7,6 +7,7 @@ import { h, replace, $ } from './dom.js';
 import { api } from './api.js';
 import { call, why } from './provider-api.js';
 import { trainingForm } from './training-form.js';
+import { confirmStep } from './confirm-step.js';
 
 let lists = null; // {profiles, municipalities, organiser}
 
@@ -29,22 +30,17 @@ async function loadLists(user) {
 
 function withdraw(p, reload) {
   const out = h('p', { class: 'result', role: 'status', 'aria-live': 'polite' });
-  const ask = h('button', { type: 'button', class: 'btn' }, t('trp.withdraw'));
-  const yes = h('button', { type: 'button', class: 'btn btn-primary' }, t('trp.withdraw.yes'));
-  const no = h('button', { type: 'button', class: 'btn' }, t('dash.undo.no'));
-  const box = h('div', { class: 'dash-confirm', hidden: true, role: 'group', 'aria-label': t('trp.withdraw') },
-    h('p', {}, t('trp.withdraw.confirm', { title: p.title })), h('div', { class: 'dash-actions' }, yes, no));
-  ask.addEventListener('click', () => { ask.hidden = true; box.hidden = false; yes.focus(); });
-  no.addEventListener('click', () => { box.hidden = true; ask.hidden = false; ask.focus(); });
-  yes.addEventListener('click', async () => {
-    yes.disabled = true;
-    const r = await call('DELETE', `/api/training/${encodeURIComponent(p.id)}`);
-    yes.disabled = false;
-    if (r.status === 200 || r.status === 204) return reload(t('trp.withdrawn'));
-    out.className = 'result bad';
-    out.textContent = r.status === 401 ? t('prov.expired') : t('prov.error', { msg: why(r) });
+  const step = confirmStep({
+    label: t('trp.withdraw'), question: t('trp.withdraw.confirm', { title: p.title }), yes: t('trp.withdraw.yes'),
+    onYes: async () => {
+      const r = await call('DELETE', `/api/training/${encodeURIComponent(p.id)}`);
+      if (r.status === 200 || r.status === 204) return reload(t('trp.withdrawn'));
+      out.className = 'result bad';
+      out.textContent = r.status === 401 ? t('prov.expired') : t('prov.error', { msg: why(r) });
+      return null;
+    },
   });
-  return [ask, box, out];
+  return [...step, out];
 }
 
 function offerCard(f, user, reload) {
