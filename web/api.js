@@ -110,6 +110,17 @@ export const api = {
   survey: (audience) => getJSON(`/api/survey${query({ audience })}`),
   /** An answer set: POST /api/survey {audience, answers: {question_id: value}}. */
   answerSurvey: (body) => postJSON('/api/survey', body),
+  /** The professional profiles of the sector (CNQ), with the responses that employ them. */
+  profiles: () => getJSON('/api/profiles'),
+  /** Training offers: {profile, audience, municipality, from, to, near: 'lon,lat', limit} ->
+   * FeatureCollection (nearest first with `near`, online-only offers last). */
+  training: (p) => getJSON(`/api/training${query({
+    profile: p.profile, audience: p.audience, municipality: p.municipality, from: p.from, to: p.to, near: p.near, limit: p.limit,
+  })}`, { cached: false }),
+  /** The public services useful to professionals, national ones and the municipality's. */
+  publicServices: (municipality) => getJSON(`/api/public-services${query({ municipality })}`),
+  /** The news, newest first. */
+  news: (municipality, limit = 10) => getJSON(`/api/news${query({ municipality, limit })}`, { cached: false }),
   /** {lon, lat, k, type, group, subarea} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({
     lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group, subarea: p.subarea,

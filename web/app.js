@@ -9,13 +9,13 @@
 // serviceCard's onShow and the map's on… handlers.
 //   app.js                                  the entry: starts the page and wires the callbacks
 //   find-form.js                            who, what and where; starts searches
-//   views.js · results.js                   the three views; the search and its list
-//   coverage.js · plan.js · selected-service.js
-//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js
+//   views.js · results.js                   the four views; the search and its list
+//   coverage.js · plan.js · selected-service.js · professionals.js
+//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js · training.js · profiles.js · public-services.js · news.js
 //   map.js                                  the map (MapLibre), built from its parts below
-//   map-results.js · map-coverage.js · map-distance.js · map-plan.js · map-style.js
+//   map-results.js · map-coverage.js · map-distance.js · map-plan.js · map-style.js · map-training.js
 //   map-page-layers.js
-//   map-images.js · table.js · badges.js · url-state.js
+//   map-images.js · table.js · badges.js · url-state.js · training-card.js
 //   page-state.js · api.js · dom.js · i18n.js
 //   locales/pt.js · locales/en.js           the strings
 // The provider area (provider.js) and the printable summary (summary.js) are entries of their
@@ -25,6 +25,7 @@ import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
 import { BussolaMap, preload } from './map.js';
 import { initGaps, renderGapControls } from './gaps.js';
+import { initPro, renderProControls, rerenderPro, proMapHandlers } from './professionals.js';
 import { renderSurvey } from './survey.js';
 import { initPlan, renderPlanControls, renderPlan, rerenderPlan, addSite, pickService } from './plan.js';
 import { state, bmap, setMap } from './page-state.js';
@@ -55,6 +56,7 @@ async function start() {
   initResults(ctx);
   initGaps(ctx);
   initPlan(ctx);
+  initPro({ showGaps });
   followPanelLegends();
   viewFromHash();
 
@@ -80,6 +82,7 @@ async function start() {
   renderPlan();
   loadMunicipalities(() => {
     renderPlanControls();
+    renderProControls();
     if (state.view === 'coverage') renderCoverage();
   });
   startMap(region);
@@ -95,6 +98,8 @@ function startMap(region) {
     onPlanPoint: (ll) => addSite(ll.lng, ll.lat),
     onPlanService: (id) => pickService(id),
     onPlanSite: (n) => $('plan-sites').querySelector(`li[data-n="${n}"] button`)?.focus(),
+    onOffer: proMapHandlers.onOffer,
+    onProPoint: proMapHandlers.onPoint,
   }));
   bmap.setLang(lang(), mapLabels());
   bmap.setView(state.view);
@@ -136,6 +141,7 @@ function bindStatic() {
   $('view-find').addEventListener('click', () => setView('find'));
   $('view-coverage').addEventListener('click', () => setView('coverage'));
   $('view-plan').addEventListener('click', () => setView('plan'));
+  $('view-pro').addEventListener('click', () => setView('pro'));
   for (const r of document.querySelectorAll('input[name="measure"]')) {
     r.addEventListener('change', (e) => { if (e.target.checked) setMeasure(e.target.value); });
   }
@@ -169,12 +175,24 @@ function applyLang() {
   renderSurvey();
 }
 
-/** Everything built from data, again in the new language. */
+/** Where a response is missing (a profession's card): the coverage view, by distance. */
+function showGaps(code) {
+  state.gap.type = code;
+  renderGapControls();
+  const distance = document.querySelector('input[name="measure"][value="distance"]');
+  if (distance) distance.checked = true;
+  state.measure = 'distance';
+  bmap?.setMeasure('distance');
+  setView('coverage');
+  $('gap-type').focus();
+}
+
 /** A sub-region was chosen: the coverage figures follow it (the map fits it). */
 function onSubregion() {
   if (state.view === 'coverage') renderCoverage();
 }
 
+/** Everything built from data, again in the new language. */
 function rerender() {
   if (!state.taxonomy) return;
   renderSubregions(onSubregion);
@@ -187,6 +205,7 @@ function rerender() {
   bmap?.setLang(lang(), mapLabels());
   renderGapControls();
   rerenderPlan();
+  rerenderPro();
   if (state.view === 'coverage') renderCoverage();
   $('indicator-help').textContent = t(`cov.${state.indicator}.help`);
 }

@@ -7,6 +7,7 @@ import { h, replace, $ } from './dom.js';
 import { showReview } from './review.js';
 import { showInvite } from './invite.js';
 import { showAccounts } from './accounts.js';
+import { showNewsForm } from './news-form.js';
 
 const DAY = 86_400_000;
 
@@ -130,6 +131,7 @@ export async function showDashboard(user, call) {
     h('p', {}, t(admin ? 'dash.intro.admin' : 'dash.intro.moderator')),
     part('dash-changes', 'dash.changes.title', 'dash.changes.help'),
     part('dash-stale', 'dash.stale.title'),
+    admin ? part('dash-news', 'dash.news.title', 'dash.news.help') : null,
     admin ? part('dash-history', 'dash.history.title', 'dash.history.help') : null,
     admin ? part('dash-invite', 'dash.invite.title', 'dash.invite.help') : null,
     admin ? part('dash-accounts', 'dash.accounts.title', 'dash.accounts.help') : null);
@@ -141,6 +143,7 @@ export async function showDashboard(user, call) {
   await Promise.all([
     showStaleness(call),
     showReview({ call, services, admin }),
+    admin ? showNewsForm({ call }) : null,
     admin ? showAccounts({ call, services }).then((onInvited) => showInvite({ call, services, onInvited })) : null,
   ]);
 }

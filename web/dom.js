@@ -35,3 +35,13 @@ export const $ = (id) => document.getElementById(id);
 
 /** Whether the page is laid out in one column (phones). */
 export const narrow = () => window.matchMedia('(max-width: 899px)').matches;
+
+/** An http(s) address as it is, anything else null (never a javascript: link). */
+export function safeUrl(u) {
+  try {
+    const url = new URL(u);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}

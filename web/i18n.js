@@ -103,6 +103,17 @@ export function date(s) {
   return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'medium' }).format(d);
 }
 
+/**
+ * A day (YYYY-MM-DD, a UTC day as the server stores it) in the page's language. Formatted in
+ * UTC so that west of Greenwich it is not shown as the day before.
+ */
+export function day(iso) {
+  if (!iso) return '';
+  const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(LOCALES[current], { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
 /** Text without accents, lower-cased: for matching what people type. */
 export function fold(s) {
   return String(s ?? '')

@@ -8,6 +8,7 @@ import { resultMethods } from './map-results.js';
 import { coverageMethods } from './map-coverage.js';
 import { distanceMethods } from './map-distance.js';
 import { planMethods } from './map-plan.js';
+import { trainingMethods, PAGE_PRO_LAYERS } from './map-training.js';
 
 export { preload };
 export { circle } from './map-plan.js';
@@ -18,13 +19,16 @@ const PAGE_PLAN_LAYERS = ['plan-rings', 'plan-closed', 'plan-sites'];
 // The layers of the services style that the what-if view shows (to pick a service to close).
 const PLAN_BASE_LAYERS = ['municipalities-fill', 'municipalities-outline', 'municipality-labels',
   'services-clusters', 'services-cluster-count', 'services-approximate', 'services-points', 'services-letters'];
+// The layers of the services style that the professionals view shows under the offers.
+const PRO_BASE_LAYERS = ['municipalities-fill', 'municipalities-outline', 'municipality-labels'];
 const RATE_LAYERS = ['coverage-fill', 'coverage-no-places', 'coverage-below-regional'];
 const SHARED_COVERAGE_LAYERS = ['coverage-municipalities-outline', 'coverage-municipality-labels'];
 
 export class BussolaMap {
   /**
    * @param {HTMLElement} container
-   * @param {object} handlers onPlace(lngLat), onService(id), onResult(id), onMunicipality(code)
+   * @param {object} handlers onPlace(lngLat), onService(id), onResult(id), onMunicipality(code),
+   *   onPlan…, onOffer(id) and onProPoint(lngLat) (the professionals view)
    */
   constructor(container, handlers) {
     this.container = container;
@@ -95,6 +99,7 @@ export class BussolaMap {
       this.container.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
     }
     this.addPageLayers();
+    this.addTrainingLayers();
     const tiles = map.getSource('bussola')?.tiles;
     this.baseTiles = tiles?.length ? tiles.map((u) => u.split('?')[0]) : null;
     this.bind();
@@ -105,6 +110,7 @@ export class BussolaMap {
     this.applyView();
     this.applyLetters();
     this.applyFilters();
+    if (this.training) this.showTraining(this.training.origin, this.training.offers, this.training.selectedId);
     return map;
   }
 
@@ -114,6 +120,7 @@ export class BussolaMap {
       find: ['results-badges', 'services-points', 'services-clusters'],
       coverage: ['coverage-fill', 'gaps-fill'],
       plan: ['plan-sites', 'services-points', 'services-clusters'],
+      pro: ['training-badges'],
     }[this.view] || []).filter((id) => map.getLayer(id));
     const near = (p, r) => [[p.x - r, p.y - r], [p.x + r, p.y + r]];
     // A service opens (or is picked, in the what-if view); a cluster zooms in; in every view.
@@ -142,6 +149,10 @@ export class BussolaMap {
         if (s) return this.handlers.onPlanSite?.(s.properties.n);
         if (serviceOrCluster(hits, this.handlers.onPlanService)) return;
         return this.handlers.onPlanPoint?.(e.lngLat, this.municipalityAt(e.point));
+      }
+      if (this.view === 'pro') {
+        const offer = hits.find((f) => f.layer.id === 'training-badges');
+        return offer ? this.handlers.onOffer?.(offer.properties.id) : this.handlers.onProPoint?.(e.lngLat);
       }
       const result = hits.find((f) => f.layer.id === 'results-badges');
       if (result) return this.handlers.onResult?.(result.properties.id);
@@ -187,7 +198,7 @@ export class BussolaMap {
     for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
   }
 
-  /** 'find', 'coverage' or 'plan'. */
+  /** 'find', 'coverage', 'plan' or 'pro'. */
   setView(view) {
     this.view = view;
     if (this.ready) this.applyView();
@@ -209,9 +220,9 @@ export class BussolaMap {
     } else if (v === 'plan') {
       add([...PLAN_BASE_LAYERS, ...PAGE_PLAN_LAYERS]);
       if (this.plan.points && this.familyOf(this.plan.type)) add(['gaps-points']);
-    }
+    } else if (v === 'pro') add([...PRO_BASE_LAYERS, ...PAGE_PRO_LAYERS]);
     const all = [...this.findLayers, ...this.coverageLayers, ...(this.gapsLayers || []),
-      ...PAGE_FIND_LAYERS, ...PAGE_COVERAGE_LAYERS, ...PAGE_PLAN_LAYERS];
+      ...PAGE_FIND_LAYERS, ...PAGE_COVERAGE_LAYERS, ...PAGE_PLAN_LAYERS, ...PAGE_PRO_LAYERS];
     for (const id of new Set(all)) {
       if (!this.map.getLayer(id)) continue;
       const want = on.has(id) ? 'visible' : 'none';
@@ -330,4 +341,4 @@ export class BussolaMap {
 
 // The methods of each concern live in their own module.
 Object.assign(BussolaMap.prototype, styleMethods, pageLayerMethods, resultMethods,
-  coverageMethods, distanceMethods, planMethods);
+  coverageMethods, distanceMethods, planMethods, trainingMethods);

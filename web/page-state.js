@@ -31,9 +31,16 @@ export const state = {
     type: 'ERPI', capacity: 40, threshold: 10, points: true,
     sites: [], closed: [], next: 1, services: {}, outcome: null, body: null,
   },
+  pro: {
+    profile: '', audience: '', from: '', to: '', municipality: '', order: 'near',
+    near: null, // {lon, lat, how: 'point'|'location'}: the training's nearest-first point
+    results: null, status: null, selectedId: null,
+    profiles: null, // /api/profiles' list, once loaded
+    loaded: false, // whether the view's lists were asked for
+  },
 };
 
-export const VIEWS = ['find', 'coverage', 'plan'];
+export const VIEWS = ['find', 'coverage', 'plan', 'pro'];
 
 /** The BussolaMap (set by the page's start); read it as `bmap?.…`. */
 export let bmap = null;

@@ -1,6 +1,6 @@
 // What the provider area's modules share: calls to the API with the session cookie and its
 // CSRF value, and days shown as the server counts them (UTC).
-import { locale, t } from './i18n.js';
+import { t, day } from './i18n.js';
 
 function csrf() {
   const c = document.cookie.split(';').map((s) => s.trim()).find((s) => s.startsWith('bussola_csrf='));
@@ -22,16 +22,8 @@ export async function call(method, url, body) {
   }
 }
 
-/**
- * A day (YYYY-MM-DD, a UTC day as the server stores it) in the page's language. Formatted in
- * UTC so that west of Greenwich it is not shown as the day before.
- */
-export function day(iso) {
-  if (!iso) return '';
-  const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
-}
+/** A day (YYYY-MM-DD, UTC) in the page's language: i18n.js's, here for the area's modules. */
+export { day };
 
 /** Whole days from a YYYY-MM-DD day to now (null without a day). */
 export function daysSince(iso) {

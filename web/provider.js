@@ -11,12 +11,13 @@ import { showStats, bindStats } from './provider-stats.js';
 import { showSurvey } from './provider-survey.js';
 import { showDashboard } from './dashboard.js';
 import { showServiceList } from './provider-list.js';
+import { showTraining } from './provider-training.js';
 
 const params = new URLSearchParams(location.search);
 const saved = (() => { try { return localStorage.getItem('bussola.lang'); } catch { return null; } })();
 setLang(params.get('lang') || saved || 'pt');
 
-const SECTIONS = ['who', 'confirm-all', 'services', 'reports', 'org', 'stats', 'prov-survey'];
+const SECTIONS = ['who', 'confirm-all', 'services', 'reports', 'training', 'org', 'stats', 'prov-survey'];
 let cards = [];
 
 function status(key, vars) {
@@ -92,20 +93,23 @@ async function show() {
   const user = me.body.user;
   $('who-text').textContent = t('prov.who', { email: user.email, role: t(`prov.role.${user.role}`) });
   $('who').hidden = false;
-  if (user.role !== 'provider') showDashboard(user, call);
+  // A trainer (a training entity) is treated as a provider: its organisation is its entity.
+  const own = user.role === 'provider' || user.role === 'trainer';
+  if (!own) showDashboard(user, call);
   const [svcs, reports] = await Promise.all([call('GET', '/api/me/services'), call('GET', '/api/feedback')]);
   const features = svcs.body?.features || [];
   const names = Object.fromEntries(features.map((f) => [f.properties.id, f.properties.name]));
   cards = showServiceList(features, (f) => serviceCard(f, { confirmedDays }));
-  $('services').hidden = false;
+  $('services').hidden = user.role === 'trainer' && !features.length;
   // One button for all: a provider's own services. Moderators and admins confirm one by one,
   // so a whole municipality (or region) is never vouched for in one tap.
   $('confirm-all').hidden = !(user.role === 'provider' && features.length);
   const open = reports.body?.reports || [];
   replace($('report-list'), open.length ? open.map((r) => reportItem(r, names)) : h('li', {}, t('prov.reports.none')));
   $('reports').hidden = false;
-  status(features.length ? null : 'prov.services.none');
-  if (user.role === 'provider' && user.provider && features.length) {
+  status(features.length || user.role === 'trainer' ? null : 'prov.services.none');
+  await showTraining(user);
+  if (own && user.provider && features.length) {
     await showOrganisation(user.provider, invalidText);
     bindStats(user.provider);
     await showStats(user.provider);

@@ -1,7 +1,7 @@
 // Review on the coordination dashboard: the changes waiting for a moderator (approve or
 // reject, in place) and, for admins, a service's history with "Desfazer" (revert) after a
 // confirmation step.
-import { t, num, locale, name } from './i18n.js';
+import { t, num, locale, name, day } from './i18n.js';
 import { h, replace, $ } from './dom.js';
 
 /** A change's value in plain words: "(vazio)" for none, a position as "lat, lon". */
@@ -9,6 +9,8 @@ export function valueText(field, v) {
   if (v === null || v === undefined || v === '') return t('dash.empty');
   if (field === 'position' && Array.isArray(v)) return `${num(v[1], 5)}, ${num(v[0], 5)}`;
   if (typeof v === 'number') return num(v);
+  if (Array.isArray(v)) return v.length ? v.join(', ') : t('dash.empty');
+  if (typeof v === 'object') return Object.values(v).filter((x) => x !== null && x !== '').join(' · ') || t('dash.empty');
   return String(v);
 }
 
@@ -18,7 +20,25 @@ function when(secs) {
 }
 
 const who = (c) => (c.role ? t(`dash.role.${c.role}`) : t(`dash.source.${c.source}`));
-const fieldName = (f) => t(`dash.field.${f}`);
+const fieldName = (f, subject) => t(subject === 'training' ? `trf.field.${f}` : `dash.field.${f}`);
+
+/** A new training offer in plain words: what, who, when, where, for whom, what it costs. */
+function offerDetails(c) {
+  const o = c.new || {};
+  const row = (k, v) => (v === null || v === undefined || v === '' ? null : [h('dt', {}, t(k)), h('dd', {}, v)]);
+  const place = [o.address, o.postal_code, o.locality, o.municipality_name].filter(Boolean).join(', ');
+  return h('dl', { class: 'dash-dl' },
+    row('dash.change.field', t('dash.training.new')),
+    row('trf.field.organiser', o.organiser?.name),
+    row('trf.field.dates', o.start ? t('tr.dates', { from: day(o.start), to: day(o.end || o.start) }) : null),
+    row('tr.modality', o.modality ? t(`tr.modality.${o.modality}`) : null),
+    row('svc.address', place),
+    row('tr.profiles', (o.profiles || []).join(', ')),
+    row('tr.audience', (o.audience || []).map((a) => t(`pro.audience.${a}`)).join(', ')),
+    row('tr.cost', o.cost_eur ? t('tr.cost.eur', { n: num(o.cost_eur, 2) }) : t('tr.cost.free')),
+    row('dash.change.who', who(c)),
+    row('dash.change.when', when(c.created)));
+}
 
 /** The words for a refused decision: 409 decided meanwhile, 422 no longer valid, and so on. */
 function refusal(r, conflictKey) {
@@ -32,16 +52,24 @@ function refusal(r, conflictKey) {
 
 /** Old → new as a definition list (shared by changes and history entries). */
 function details(c) {
+  if (c.subject === 'training' && c.field === 'offer') return offerDetails(c);
   const row = (k, v, cls) => [h('dt', {}, t(k)), h('dd', { class: cls }, v)];
   return h('dl', { class: 'dash-dl' },
-    row('dash.change.field', fieldName(c.field)),
+    row('dash.change.field', fieldName(c.field, c.subject)),
     row('dash.change.old', valueText(c.field, c.old), 'dash-old'),
     row('dash.change.new', valueText(c.field, c.new), 'dash-new'),
     row('dash.change.who', who(c)),
     row('dash.change.when', when(c.created)));
 }
 
-function serviceTitle(services, id, subject) {
+function serviceTitle(services, id, subject, c, training) {
+  if (subject === 'training') {
+    // A training offer: a new one carries its whole record; an edit is named from the offers
+    // the account may review (GET /api/me/training).
+    const o = c.field === 'offer' ? c.new || {} : training.get(id) || {};
+    return [h('h4', {}, t('dash.training', { title: o.title || id })),
+      o.organiser?.name ? h('p', { class: 'dash-note' }, o.organiser.name) : null];
+  }
   if (subject === 'provider') {
     // A change to an organisation: its id is the provider's; name it from any of its services.
     const any = [...services.values()].find((s) => s.provider?.id === id);
@@ -56,14 +84,14 @@ function changeCard(c, ctx) {
   const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('dash.approve'));
   const reject = h('button', { type: 'button', class: 'btn' }, t('dash.reject'));
   const buttons = h('div', { class: 'dash-actions' }, approve, reject,
-    ctx.admin
+    ctx.admin && c.subject !== 'training'
       ? h('button', {
         type: 'button', class: 'btn btn-link',
         onclick: () => ctx.openHistory(c.subject === 'provider' ? `org:${c.service_id}` : c.service_id),
       }, t(c.subject === 'provider' ? 'dash.history.open.org' : 'dash.history.open'))
       : null);
   const card = h('li', { class: 'card', dataset: { id: c.id, service: c.service_id } },
-    serviceTitle(ctx.services, c.service_id, c.subject), details(c), buttons, out);
+    serviceTitle(ctx.services, c.service_id, c.subject, c, ctx.training), details(c), buttons, out);
   const decide = async (action) => {
     approve.disabled = true;
     reject.disabled = true;
@@ -105,6 +133,11 @@ async function showChanges(ctx) {
     return;
   }
   const list = r.body.changes || [];
+  // Edits of training offers are named from the offers the account may review (asked only then).
+  if (list.some((c) => c.subject === 'training' && c.field !== 'offer')) {
+    const offers = await ctx.call('GET', '/api/me/training');
+    ctx.training = new Map((offers.body?.offers || []).map((f) => [f.properties.id, f.properties]));
+  }
   const count = h('p', { id: 'dash-changes-count', role: 'status', 'aria-live': 'polite' });
   let left = list.length;
   const say = () => { count.textContent = left ? t('dash.changes.count', { n: num(left) }) : t('dash.changes.none'); };
@@ -124,7 +157,7 @@ function historyEntry(e, reverted, ctx, service) {
   }
   const undo = h('button', { type: 'button', class: 'btn' }, t('dash.undo'));
   const confirmBox = h('div', { class: 'dash-confirm', hidden: true, role: 'group', 'aria-label': t('dash.undo') },
-    h('p', {}, t('dash.undo.confirm', { field: fieldName(e.field), old: valueText(e.field, e.old), new: valueText(e.field, e.new) })));
+    h('p', {}, t('dash.undo.confirm', { field: fieldName(e.field, e.subject), old: valueText(e.field, e.old), new: valueText(e.field, e.new) })));
   const yes = h('button', { type: 'button', class: 'btn btn-primary' }, t('dash.undo.yes'));
   const no = h('button', { type: 'button', class: 'btn' }, t('dash.undo.no'));
   confirmBox.append(h('div', { class: 'dash-actions' }, yes, no));
@@ -202,11 +235,11 @@ function historyPicker(ctx) {
 }
 
 /**
- * The review parts: `call` as in provider.js, `services` (id → properties) for names,
- * `admin` for history and undo.
+ * The review parts: `call` as in provider.js, `services` (id → properties) for names, `admin`
+ * for history and undo.
  */
 export async function showReview({ call, services, admin }) {
-  const ctx = { call, services, admin, decided: () => {}, openHistory: () => {} };
+  const ctx = { call, services, training: new Map(), admin, decided: () => {}, openHistory: () => {} };
   if (admin) historyPicker(ctx);
   await showChanges(ctx);
 }

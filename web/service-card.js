@@ -1,17 +1,8 @@
 // A service as a card (for the results list, numbered, and for a service chosen on the map).
 import { t, lang, name, plainName, num, distance, date, fold } from './i18n.js';
-import { h, $, narrow } from './dom.js';
+import { h, $, narrow, safeUrl } from './dom.js';
 import { state } from './page-state.js';
 import { groupBadge } from './badges.js';
-
-function safeUrl(u) {
-  try {
-    const url = new URL(u);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Days since a YYYY-MM-DD date (null when there is none). */
 function daysSince(iso) {

@@ -1,5 +1,5 @@
 // The page's address and the browser's memory: the language to start in (?lang=, else the
-// last one chosen) and the view in the hash (#coverage, #distance, #plan, or their Portuguese).
+// last one chosen) and the view in the hash (#coverage, #distance, #plan, #professionals, or their Portuguese).
 import { state } from './page-state.js';
 
 /** The language asked for in the address, else the one saved on this browser, else 'pt'. */
@@ -21,10 +21,11 @@ export function viewFromHash() {
   if (['coverage', 'cobertura', 'distance', 'distancia'].includes(hash)) state.view = 'coverage';
   if (['distance', 'distancia'].includes(hash)) state.measure = 'distance';
   if (['plan', 'simular'].includes(hash)) state.view = 'plan';
+  if (['professionals', 'profissionais'].includes(hash)) state.view = 'pro';
 }
 
 /** The view (and the coverage view's measure) into the hash, without a history entry. */
 export function writeViewHash(view, measure) {
-  const hash = view === 'coverage' ? (measure === 'distance' ? '#distance' : '#coverage') : view === 'plan' ? '#plan' : '';
+  const hash = view === 'coverage' ? (measure === 'distance' ? '#distance' : '#coverage') : view === 'plan' ? '#plan' : view === 'pro' ? '#professionals' : '';
   history.replaceState(null, '', hash || location.pathname + location.search);
 }

@@ -1,4 +1,4 @@
-// The page's three views (find care, coverage, what-if): switching between them, what the map
+// The page's four views (find care, coverage, what-if, for professionals): switching between them, what the map
 // shows and says in each, and the map's legend box, which follows the view.
 import { t, lang, name } from './i18n.js';
 import { h, replace, $, narrow } from './dom.js';
@@ -7,6 +7,7 @@ import { writeViewHash } from './url-state.js';
 import { groupBadge } from './badges.js';
 import { renderCoverage } from './coverage.js';
 import { renderPlan } from './plan.js';
+import { renderPro } from './professionals.js';
 
 /** The services the map's tiles show: the search's filters, or the what-if's type. */
 export function mapFilters() {
@@ -22,6 +23,7 @@ export function setView(view, { initial = false } = {}) {
   const find = view === 'find';
   const coverage = view === 'coverage';
   const plan = view === 'plan';
+  const pro = view === 'pro';
   $('main').dataset.view = view;
   for (const v of VIEWS) $(`view-${v}`).setAttribute('aria-pressed', String(v === view));
   $('find-panel').hidden = !find;
@@ -30,6 +32,8 @@ export function setView(view, { initial = false } = {}) {
   $('coverage-details').hidden = !coverage;
   $('plan-panel').hidden = !plan;
   $('plan-results').hidden = !plan;
+  $('pro-panel').hidden = !pro;
+  $('pro-results').hidden = !pro;
   if (was !== view || initial) legendFor(view, was);
   mirrorLegend();
   bmap?.setFilters(mapFilters());
@@ -43,6 +47,7 @@ export function setView(view, { initial = false } = {}) {
     renderCoverage();
   }
   if (plan) renderPlan();
+  if (pro) renderPro();
 }
 
 /** The coverage view's measure: Carta Social's rate or the distance to care. */
@@ -62,6 +67,13 @@ export function mirrorLegend() {
   $('map-legend-items').hidden = view !== 'find';
   mirror.hidden = view === 'find';
   if (view === 'find') {
+    box.hidden = false;
+    return;
+  }
+  if (view === 'pro') {
+    replace(mirror, h('ul', { class: 'legend-items' },
+      h('li', {}, h('span', { class: 'circle-sample rank-sample training-sample', 'aria-hidden': 'true' }, '1'), t('legend.training')),
+      h('li', {}, h('span', { class: 'circle-sample origin-sample', 'aria-hidden': 'true' }), t('legend.training.origin'))));
     box.hidden = false;
     return;
   }
@@ -95,7 +107,12 @@ export function renderMapLegend() {
 
 /** The map's labels for the view and the language (MapLibre's controls and the canvas). */
 export function mapLabels() {
-  const what = { find: t('map.label'), coverage: `${t('cov.title')}. ${t('cov.pick')}`, plan: `${t('plan.title')} ${t('plan.map.hint')}` }[state.view];
+  const what = {
+    find: t('map.label'),
+    coverage: `${t('cov.title')}. ${t('cov.pick')}`,
+    plan: `${t('plan.title')} ${t('plan.map.hint')}`,
+    pro: `${t('pro.title')}. ${t('pro.map.hint')}`,
+  }[state.view];
   return { zoomIn: t('map.zoomin'), zoomOut: t('map.zoomout'), attribution: t('map.attrib'), map: `${what} ${t('map.canvas')}` };
 }
 

@@ -3,67 +3,23 @@
 // submit changes through the API, a moderator and an admin review them on the page.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, allServices } from './helpers.mjs';
+import {
+  BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, allServices, serverLink, apiSession, openSignedIn, api,
+} from './helpers.mjs';
 
 const BIN = process.env.BUSSOLA_BIN;
 const DATA = process.env.BUSSOLA_DATA_DIR;
-const REGION = process.env.BUSSOLA_REGION;
 const RUN = `${process.pid}`;
 
 let browser;
 
-/** `bussola <args>` on the server's store; the login path (/login?token=…) it printed. */
-function linkFrom(args) {
-  const all = [...args, '--data-dir', DATA];
-  if (REGION) all.push('--region', REGION);
-  const out = execFileSync(BIN, all, { encoding: 'utf8' });
-  const line = out.split('\n').find((l) => /\/login\?token=[0-9a-f]+/.test(l));
-  assert.ok(line, `bussola ${args.join(' ')} printed a link:\n${out}`);
-  return line.slice(line.indexOf('/login?token='));
-}
+const linkFrom = (args) => serverLink(args);
 
 const account = (email, role, extra) => linkFrom(['user', 'add', '--email', email, '--role', role, ...extra]);
 
-/** Signs in through the API with a login path: the session {token, csrf}. */
-async function apiSession(path) {
-  const token = new URL(BASE + path).searchParams.get('token');
-  const res = await fetch(`${BASE}/api/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
-  });
-  assert.equal(res.status, 200, 'login');
-  const s = await res.json();
-  return { token: s.token, csrf: s.csrf };
-}
-
-/**
- * /provider in a new context signed in with an API session's cookies: the page as after its
- * login link, without another login (logins are rate-limited per address for the whole suite).
- */
-async function openAs(session, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'pt-PT', deviceScaleFactor: 1 });
-  await context.addCookies([
-    { name: 'bussola_session', value: session.token, url: BASE, httpOnly: true, sameSite: 'Strict' },
-    { name: 'bussola_csrf', value: session.csrf, url: BASE, sameSite: 'Strict' },
-  ]);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.setDefaultTimeout(60_000);
-  await page.goto(`${BASE}/provider`, { waitUntil: 'load' });
-  return { context, page, errors };
-}
-
-async function api(session, method, path, body) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { Authorization: `Bearer ${session.token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
+/** /provider in a new context signed in with an API session's cookies. */
+const openAs = (session, viewport) => openSignedIn(browser, session, viewport);
 
 const service = async (id) => (await getJSON(`/api/services/${id}`)).properties;
 

@@ -1,6 +1,9 @@
 // Shared setup of the browser tests: the server's URL, Debian's Chromium, request recording,
-// screenshots.
+// screenshots, and accounts on the server's store (BUSSOLA_BIN, BUSSOLA_DATA_DIR,
+// BUSSOLA_REGION, set by tests/browser.rs).
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +128,55 @@ export async function emptyPointNear(page, lon, lat) {
   }, [lon, lat]);
   if (!found) throw new Error(`no empty point of the map near ${lon},${lat}`);
   return found;
+}
+
+/** `bussola <args>` on the server's store (BUSSOLA_BIN, BUSSOLA_DATA_DIR, BUSSOLA_REGION); the
+ * login path (/login?token=…) it printed. */
+export function serverLink(args) {
+  const all = [...args, '--data-dir', process.env.BUSSOLA_DATA_DIR];
+  if (process.env.BUSSOLA_REGION) all.push('--region', process.env.BUSSOLA_REGION);
+  const out = execFileSync(process.env.BUSSOLA_BIN, all, { encoding: 'utf8' });
+  const line = out.split('\n').find((l) => /\/login\?token=[0-9a-f]+/.test(l));
+  assert.ok(line, `bussola ${args.join(' ')} printed a link:\n${out}`);
+  return line.slice(line.indexOf('/login?token='));
+}
+
+/** Signs in through the API with a login path: the session {token, csrf}. */
+export async function apiSession(path) {
+  const token = new URL(BASE + path).searchParams.get('token');
+  const res = await fetch(`${BASE}/api/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
+  });
+  assert.equal(res.status, 200, 'login');
+  const s = await res.json();
+  return { token: s.token, csrf: s.csrf };
+}
+
+/**
+ * /provider in a new context signed in with an API session's cookies: the page as after its
+ * login link, without another login (logins are rate-limited per address for the whole suite).
+ */
+export async function openSignedIn(browser, session, viewport, path = '/provider') {
+  const context = await browser.newContext({ viewport, locale: 'pt-PT', deviceScaleFactor: 1 });
+  await context.addCookies([
+    { name: 'bussola_session', value: session.token, url: BASE, httpOnly: true, sameSite: 'Strict' },
+    { name: 'bussola_csrf', value: session.csrf, url: BASE, sameSite: 'Strict' },
+  ]);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.setDefaultTimeout(60_000);
+  await page.goto(BASE + path, { waitUntil: 'load' });
+  return { context, page, errors };
+}
+
+/** A call to the API with a session's token: {status, body}. */
+export async function api(session, method, path, body) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { Authorization: `Bearer ${session.token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
 }
