@@ -38,6 +38,7 @@
 //! | [`ogc`] | OGC API – Features over the catalog: collections, items with paging, boxes, dates and property filters, CRSs (CRS84, EPSG:4326, EPSG:3763), queryables; its HTML pages |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
+//! | [`feed`] | Atom feeds of dated items (news, training offers): [`feed::Feed`] of plain values written by [`feed::to_atom`] |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!
 //! ## Layers
@@ -48,7 +49,7 @@
 //! `docs/development/architecture-layers.md`):
 //!
 //! - **vocabulary**: `text`, `reproject`, `error`, `issue`, `model`, `account`, `taxonomy`,
-//!   `distance`, `mail`
+//!   `distance`, `mail`, `feed`
 //! - **data**: `demo`, `surface`, `index`, `places`, `profiles`, `survey`, `files`, `geocode`, `region`,
 //!   `access`, `coverage`, `scenario`, `shipped`
 //! - **checks**: `quality`, `feedback`
@@ -76,6 +77,7 @@ pub mod distance;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod feed;
 pub mod feedback;
 pub mod fields;
 pub mod files;
