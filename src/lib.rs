@@ -32,6 +32,7 @@
 //! | [`survey`] | the usefulness survey: configured questions, answers without personal data, results |
 //! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`profiles`] | professional profiles of social care: the CNQ qualifications of the sector, in plain words, and the responses that employ them (`geodata/profiles.toml`) |
+//! | [`public_services`] | useful public services (Segurança Social, the 144 line, SNS 24, IEFP, Carta Social, district centres, each municipality's social service), links and phones only where verified (`geodata/public_services.toml`) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
@@ -50,7 +51,7 @@
 //!
 //! - **vocabulary**: `text`, `reproject`, `error`, `issue`, `model`, `account`, `taxonomy`,
 //!   `distance`, `mail`, `feed`
-//! - **data**: `demo`, `surface`, `index`, `places`, `profiles`, `survey`, `files`, `geocode`, `region`,
+//! - **data**: `demo`, `surface`, `index`, `places`, `profiles`, `public_services`, `survey`, `files`, `geocode`, `region`,
 //!   `access`, `coverage`, `scenario`, `shipped`
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
@@ -92,6 +93,7 @@ pub mod model;
 pub mod ogc;
 pub mod places;
 pub mod profiles;
+pub mod public_services;
 pub mod quality;
 pub mod region;
 pub mod reproject;

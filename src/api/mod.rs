@@ -16,6 +16,7 @@
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/profiles` | [`profiles`] (professional profiles) |
+//! | `GET /api/public-services` | [`public_services`] (useful public services) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
@@ -48,6 +49,7 @@ pub mod origin;
 pub mod params;
 pub mod profiles;
 pub mod providers;
+pub mod public_services;
 pub mod quality;
 pub mod services;
 pub mod survey;
@@ -168,6 +170,7 @@ pub fn router_with_mailer(
         .route("/api/places", get(meta::places))
         .route("/api/municipalities", get(meta::municipalities))
         .route("/api/profiles", get(profiles::list))
+        .route("/api/public-services", get(public_services::list))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
         .route("/api/export", get(export::download))

@@ -42,6 +42,7 @@ mod openapi;
 mod organisations;
 mod profiles;
 mod provider_area;
+mod public_services;
 mod qgis_styles;
 mod quality;
 mod reads_during_writes;
