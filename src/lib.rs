@@ -39,6 +39,7 @@
 //! | [`ogc`] | OGC API – Features over the catalog: collections, items with paging, boxes, dates and property filters, CRSs (CRS84, EPSG:4326, EPSG:3763), queryables; its HTML pages |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
+//! | [`news`] | news from the regional coordinator: fields checked, Markdown rendered to sanitised HTML, the public view, the Atom feed, the demonstration items of a fresh start |
 //! | [`feed`] | Atom feeds of dated items (news, training offers): [`feed::Feed`] of plain values written by [`feed::to_atom`] |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!
@@ -56,7 +57,7 @@
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
 //! - **rules**: `auth`, `fields`, `ingest`, `load`
-//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`
+//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
@@ -90,6 +91,7 @@ pub mod issue;
 pub mod load;
 pub mod mail;
 pub mod model;
+pub mod news;
 pub mod ogc;
 pub mod places;
 pub mod profiles;

@@ -17,6 +17,7 @@
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/profiles` | [`profiles`] (professional profiles) |
 //! | `GET /api/public-services` | [`public_services`] (useful public services) |
+//! | `GET\|POST /api/news`, `GET\|PATCH\|DELETE /api/news/{id}`, `GET /feeds/news.atom` | [`news`] (news from the regional coordinator) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
@@ -43,6 +44,7 @@ pub mod guard;
 pub mod hsds;
 pub mod limit;
 pub mod meta;
+pub mod news;
 pub mod ogc;
 pub mod openapi;
 pub mod origin;
@@ -171,6 +173,12 @@ pub fn router_with_mailer(
         .route("/api/municipalities", get(meta::municipalities))
         .route("/api/profiles", get(profiles::list))
         .route("/api/public-services", get(public_services::list))
+        .route("/api/news", get(news::list).post(news::create))
+        .route(
+            "/api/news/{id}",
+            get(news::one).patch(news::patch).delete(news::delete),
+        )
+        .route("/feeds/news.atom", get(news::feed))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
         .route("/api/export", get(export::download))

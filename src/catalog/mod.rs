@@ -128,6 +128,8 @@ impl Catalog {
                 .collect();
             store.seed(&part.id, &mine)?;
         }
+        // A fresh start shows the news section with demonstration items (marked demo).
+        crate::news::seed_demo(&*store, &region, seeded.is_empty(), crate::auth::now())?;
         region.services = Vec::new();
         let index = load_index(&*store, store.version()?)?;
         let version = AtomicU64::new(index.version());

@@ -35,6 +35,7 @@ mod importers;
 mod invitations;
 mod invitations_served;
 mod locales;
+mod news;
 mod official_listing;
 mod ogc;
 mod ogc_clients;

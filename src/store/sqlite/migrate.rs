@@ -136,6 +136,22 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
             capacity = json_extract(record, '$.capacity'),
             precision = coalesce(json_extract(record, '$.precision'), 'unknown');",
     ),
+    (
+        "news from the regional coordinator (Markdown text; the author never shown publicly)",
+        "CREATE TABLE IF NOT EXISTS news (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            date TEXT NOT NULL,
+            municipality TEXT,
+            link TEXT,
+            demo INTEGER NOT NULL DEFAULT 0,
+            author INTEGER REFERENCES users(id),
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS news_order ON news(date DESC, id DESC);",
+    ),
 ];
 
 /// The schema version this build writes.
@@ -200,7 +216,10 @@ mod tests {
     #[test]
     fn services_stored_before_the_brief_columns_get_them_from_their_records() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS.len() - 1;
+        let before = MIGRATIONS
+            .iter()
+            .position(|(what, _)| what.starts_with("what the index keeps"))
+            .unwrap();
         for (i, (_, sql)) in MIGRATIONS.iter().take(before).enumerate() {
             conn.execute_batch(sql).unwrap();
             conn.pragma_update(None, "user_version", i + 1).unwrap();
@@ -230,7 +249,7 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() - before);
         let got: (String, Option<String>, Option<u32>, String) = conn
             .query_row(
                 "SELECT name, locality, capacity, precision FROM services",

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 mod accounts;
 mod backup;
 mod history;
+mod news;
 mod reports;
 mod services;
 mod usage;
@@ -64,6 +65,7 @@ macro_rules! conformance {
                 reports::citizens_reports_newest_first_and_resolved_once,
                 reports::survey_answers_come_back_typed_oldest_first,
                 usage::counts_add_up_per_day_and_period,
+                news::news_comes_back_ordered_filtered_and_changed,
                 backup::a_backup_restores_what_was_stored_then,
                 backup::a_restore_keeps_what_was_revoked_or_used_since,
                 backup::a_bad_backup_changes_nothing,
