@@ -33,12 +33,15 @@
 //! | [`freshness`] | confirmations, the staleness dashboard, and what providers get back (use counts) |
 //! | [`profiles`] | professional profiles of social care: the CNQ qualifications of the sector, in plain words, and the responses that employ them (`geodata/profiles.toml`) |
 //! | [`training`] | training offers' rules: checking a submission, which offers a public list shows (nearest first), iCalendar and schema.org JSON-LD, CSV rows, the offer's page |
+//! | [`public_services`] | useful public services (Segurança Social, the 144 line, SNS 24, IEFP, Carta Social, district centres, each municipality's social service), links and phones only where verified (`geodata/public_services.toml`) |
 //! | [`places`] | place names people type (municipalities, localities) and where they are |
 //! | [`demo`] | the deterministic generator of invented services and of the test region |
 //! | [`shipped`] | builds the shipped default (the whole of Alentejo) from the shared open data |
 //! | [`ogc`] | OGC API – Features over the catalog: collections, items with paging, boxes, dates and property filters, CRSs (CRS84, EPSG:4326, EPSG:3763), queryables; its HTML pages |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
+//! | [`news`] | news from the regional coordinator: fields checked, Markdown rendered to sanitised HTML, the public view, the Atom feed, the demonstration items of a fresh start |
+//! | [`feed`] | Atom feeds of dated items (news, training offers): [`feed::Feed`] of plain values written by [`feed::to_atom`] |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!
 //! ## Layers
@@ -49,13 +52,13 @@
 //! `docs/development/architecture-layers.md`):
 //!
 //! - **vocabulary**: `text`, `reproject`, `error`, `issue`, `model`, `account`, `taxonomy`,
-//!   `distance`, `mail`
-//! - **data**: `demo`, `surface`, `index`, `places`, `profiles`, `survey`, `files`, `geocode`, `region`,
+//!   `distance`, `mail`, `feed`
+//! - **data**: `demo`, `surface`, `index`, `places`, `profiles`, `public_services`, `survey`, `files`, `geocode`, `region`,
 //!   `access`, `coverage`, `scenario`, `shipped`
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
 //! - **rules**: `auth`, `fields`, `ingest`, `load`, `training`
-//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`
+//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
@@ -77,6 +80,7 @@ pub mod distance;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod feed;
 pub mod feedback;
 pub mod fields;
 pub mod files;
@@ -88,9 +92,11 @@ pub mod issue;
 pub mod load;
 pub mod mail;
 pub mod model;
+pub mod news;
 pub mod ogc;
 pub mod places;
 pub mod profiles;
+pub mod public_services;
 pub mod quality;
 pub mod region;
 pub mod reproject;

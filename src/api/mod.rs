@@ -16,6 +16,8 @@
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
 //! | `GET /api/profiles` | [`profiles`] (professional profiles) |
+//! | `GET /api/public-services` | [`public_services`] (useful public services) |
+//! | `GET\|POST /api/news`, `GET\|PATCH\|DELETE /api/news/{id}`, `GET /feeds/news.atom` | [`news`] (news from the regional coordinator) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
@@ -42,12 +44,14 @@ pub mod guard;
 pub mod hsds;
 pub mod limit;
 pub mod meta;
+pub mod news;
 pub mod ogc;
 pub mod openapi;
 pub mod origin;
 pub mod params;
 pub mod profiles;
 pub mod providers;
+pub mod public_services;
 pub mod quality;
 pub mod services;
 pub mod survey;
@@ -180,6 +184,13 @@ pub fn router_with_mailer(
         .route("/api/training/{id}/history", get(training::history))
         .route("/api/me/training", get(training::mine))
         .route("/training/{id}", get(training::page))
+        .route("/api/public-services", get(public_services::list))
+        .route("/api/news", get(news::list).post(news::create))
+        .route(
+            "/api/news/{id}",
+            get(news::one).patch(news::patch).delete(news::delete),
+        )
+        .route("/feeds/news.atom", get(news::feed))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
         .route("/api/export", get(export::download))

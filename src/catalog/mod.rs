@@ -139,6 +139,8 @@ impl Catalog {
                 today,
             ))?;
         }
+        // A fresh start shows the news section with demonstration items (marked demo).
+        crate::news::seed_demo(&*store, &region, seeded.is_empty(), crate::auth::now())?;
         region.services = Vec::new();
         let profiles = Profiles::shipped(&region.taxonomy)?;
         let index = load_index(&*store, store.version()?)?;

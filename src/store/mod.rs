@@ -112,9 +112,28 @@ pub trait Reports {
     fn survey_answers(&self) -> Result<Vec<crate::survey::AnswerSet>>;
 }
 
+/// News from the regional coordinator.
+pub trait News {
+    /// Stores a news item by `author` (`None` for demonstration items); it, with its number.
+    fn add_news(&self, draft: &NewsDraft, author: Option<i64>, now: i64) -> Result<NewsItem>;
+    /// Replaces an item's fields (not its author or creation time); it, or `None` if unknown.
+    fn update_news(&self, id: i64, draft: &NewsDraft, now: i64) -> Result<Option<NewsItem>>;
+    /// Deletes an item; whether it was there.
+    fn delete_news(&self, id: i64) -> Result<bool>;
+    /// One item.
+    fn news_item(&self, id: i64) -> Result<Option<NewsItem>>;
+    /// At most `limit` items, newest date first (ties: higher number first); with a
+    /// municipality, that municipality's and those for the whole region (no municipality).
+    fn news(&self, municipality: Option<&str>, limit: usize) -> Result<Vec<NewsItem>>;
+    /// How many items are stored.
+    fn news_count(&self) -> Result<usize>;
+}
+
 /// Where services and their providers are kept, with (through the other traits) who may edit
 /// them, what changed, how they are used and what was reported. One value of it is a backend.
-pub trait Store: Accounts + History + Usage + Reports + TrainingOffers + Send + Sync {
+pub trait Store:
+    Accounts + History + Usage + Reports + TrainingOffers + News + Send + Sync
+{
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;
     /// The stored services with these ids (with their providers), in the order asked; ids not

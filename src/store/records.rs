@@ -224,3 +224,35 @@ pub struct ChangeQuery {
     /// Only this service.
     pub service_id: Option<String>,
 }
+
+/// A news item as written by an admin (already checked by [`crate::news`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsDraft {
+    /// Plain-text title.
+    pub title: String,
+    /// Markdown text.
+    pub text: String,
+    /// The day it is about or was published (YYYY-MM-DD).
+    pub date: String,
+    /// The municipality it concerns (DICO), or `None` for the whole region.
+    pub municipality: Option<String>,
+    /// A link to read more (http/https).
+    pub link: Option<String>,
+    /// Invented for the demonstration (shipped on a fresh start, never written through the API).
+    pub demo: bool,
+}
+
+/// A stored news item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsItem {
+    /// Its number.
+    pub id: i64,
+    /// What was written.
+    pub draft: NewsDraft,
+    /// When it was stored (Unix seconds).
+    pub created: i64,
+    /// When it last changed (Unix seconds).
+    pub updated: i64,
+    /// The account that wrote it (`None` for demonstration items); never shown publicly.
+    pub author: Option<i64>,
+}

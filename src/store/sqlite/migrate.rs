@@ -137,6 +137,22 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
             precision = coalesce(json_extract(record, '$.precision'), 'unknown');",
     ),
     (
+        "news from the regional coordinator (Markdown text; the author never shown publicly)",
+        "CREATE TABLE IF NOT EXISTS news (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            date TEXT NOT NULL,
+            municipality TEXT,
+            link TEXT,
+            demo INTEGER NOT NULL DEFAULT 0,
+            author INTEGER REFERENCES users(id),
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS news_order ON news(date DESC, id DESC);",
+    ),
+    (
         "training offers, the trainer role, and changes to training offers in the history",
         TRAINING_SCHEMA,
     ),
@@ -269,8 +285,10 @@ mod tests {
     #[test]
     fn services_stored_before_the_brief_columns_get_them_from_their_records() {
         let mut conn = Connection::open_in_memory().unwrap();
-        // The brief columns came with the eighth migration.
-        let before = 7;
+        let before = MIGRATIONS
+            .iter()
+            .position(|(what, _)| what.starts_with("what the index keeps"))
+            .unwrap();
         for (i, (_, sql)) in MIGRATIONS.iter().take(before).enumerate() {
             conn.execute_batch(sql).unwrap();
             conn.pragma_update(None, "user_version", i + 1).unwrap();

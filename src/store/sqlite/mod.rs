@@ -5,6 +5,7 @@
 mod accounts;
 mod history;
 pub mod migrate;
+mod news;
 mod notes;
 mod services;
 mod training;

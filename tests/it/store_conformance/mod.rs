@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 mod accounts;
 mod backup;
 mod history;
+mod news;
 mod reports;
 mod services;
 mod training;
@@ -67,6 +68,7 @@ macro_rules! conformance {
                 usage::counts_add_up_per_day_and_period,
                 training::offers_are_written_with_their_changes_and_read_back,
                 training::demonstration_offers_are_seeded_once,
+                news::news_comes_back_ordered_filtered_and_changed,
                 backup::a_backup_restores_what_was_stored_then,
                 backup::a_restore_keeps_what_was_revoked_or_used_since,
                 backup::a_bad_backup_changes_nothing,
