@@ -239,6 +239,23 @@ pub struct Municipality {
     pub region: String,
 }
 
+#[cfg(test)]
+impl Municipality {
+    /// A municipality with a code and a name and nothing else (unit tests).
+    pub(crate) fn bare(code: &str, name: &str) -> Self {
+        Municipality {
+            code: code.into(),
+            name: name.into(),
+            nuts3: None,
+            seat: None,
+            geometry: MultiPolygon(vec![]),
+            approximate: false,
+            population: Population::default(),
+            region: "test".into(),
+        }
+    }
+}
+
 /// One provider, one legal nature: where a record leaves it unknown but another record (or the
 /// store) knows it, the known one stands. Otherwise the provider row would flip with the order
 /// of the records, and importing the same file twice would not be idempotent.

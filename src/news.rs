@@ -59,6 +59,22 @@ fn text_field(v: &Value) -> std::result::Result<String, &'static str> {
         .ok_or("must be text")
 }
 
+/// A link to read more: http(s), with a host, without spaces, quotes or angle brackets.
+fn web_link(l: String) -> std::result::Result<String, String> {
+    let web = l.starts_with("https://") || l.starts_with("http://");
+    let host = l.split_once("://").map_or("", |(_, r)| r);
+    if !web || host.is_empty() || host.starts_with('/') {
+        Err("an http(s) address".into())
+    } else if l.chars().any(|c| c.is_whitespace() || c.is_control()) || l.contains(['<', '>', '"'])
+    {
+        Err("an address without spaces, quotes or angle brackets".into())
+    } else if l.chars().count() > MAX_LINK {
+        Err(format!("at most {MAX_LINK} characters"))
+    } else {
+        Ok(l)
+    }
+}
+
 /// Checks a body of fields against what is there (`None` for a new item, whose `title` and
 /// `text` are required and whose `date` defaults to `today`); the draft to store, or every bad
 /// field named ([`Error::InvalidFields`]). Unknown fields are refused; `municipality` and `link`
@@ -96,37 +112,25 @@ pub fn draft(
             bad.insert(k.to_string(), e);
         }
     };
+    // Title and text: not empty, not too long; the title on one line.
+    let sized = |v: &Value, max: usize, one_line: bool| {
+        text_field(v).map_err(String::from).and_then(|t| {
+            if t.is_empty() {
+                Err("must not be empty".to_string())
+            } else if t.chars().count() > max {
+                Err(format!("at most {max} characters"))
+            } else if one_line && t.chars().any(char::is_control) {
+                Err("plain text on one line".into())
+            } else {
+                Ok(t)
+            }
+        })
+    };
     if let Some(v) = fields.get("title") {
-        check(
-            "title",
-            text_field(v).map_err(String::from).and_then(|t| {
-                if t.is_empty() {
-                    Err("must not be empty".into())
-                } else if t.chars().count() > MAX_TITLE {
-                    Err(format!("at most {MAX_TITLE} characters"))
-                } else if t.chars().any(char::is_control) {
-                    Err("plain text on one line".into())
-                } else {
-                    d.title = t;
-                    Ok(())
-                }
-            }),
-        );
+        check("title", sized(v, MAX_TITLE, true).map(|t| d.title = t));
     }
     if let Some(v) = fields.get("text") {
-        check(
-            "text",
-            text_field(v).map_err(String::from).and_then(|t| {
-                if t.is_empty() {
-                    Err("must not be empty".into())
-                } else if t.chars().count() > MAX_TEXT {
-                    Err(format!("at most {MAX_TEXT} characters"))
-                } else {
-                    d.text = t;
-                    Ok(())
-                }
-            }),
-        );
+        check("text", sized(v, MAX_TEXT, false).map(|t| d.text = t));
     }
     if let Some(v) = fields.get("date") {
         check(
@@ -141,51 +145,23 @@ pub fn draft(
             }),
         );
     }
+    // The fields `null` clears: their value, or what is wrong with it.
+    let optional = |v: &Value, ok: &dyn Fn(String) -> std::result::Result<String, String>| match v {
+        Value::Null => Ok(None),
+        v => text_field(v).map_err(String::from).and_then(ok).map(Some),
+    };
     if let Some(v) = fields.get("municipality") {
+        let known = |c: String| match region.municipality(&c) {
+            Some(_) => Ok(c),
+            None => Err(format!("'{c}' is not a municipality code of this region")),
+        };
         check(
             "municipality",
-            match v {
-                Value::Null => {
-                    d.municipality = None;
-                    Ok(())
-                }
-                v => text_field(v).map_err(String::from).and_then(|c| {
-                    if region.municipality(&c).is_some() {
-                        d.municipality = Some(c);
-                        Ok(())
-                    } else {
-                        Err(format!("'{c}' is not a municipality code of this region"))
-                    }
-                }),
-            },
+            optional(v, &known).map(|m| d.municipality = m),
         );
     }
     if let Some(v) = fields.get("link") {
-        check(
-            "link",
-            match v {
-                Value::Null => {
-                    d.link = None;
-                    Ok(())
-                }
-                v => text_field(v).map_err(String::from).and_then(|l| {
-                    let web = l.starts_with("https://") || l.starts_with("http://");
-                    let host = l.split_once("://").map_or("", |(_, r)| r);
-                    if !web || host.is_empty() || host.starts_with('/') {
-                        Err("an http(s) address".into())
-                    } else if l.chars().any(|c| c.is_whitespace() || c.is_control())
-                        || l.contains(['<', '>', '"'])
-                    {
-                        Err("an address without spaces, quotes or angle brackets".into())
-                    } else if l.chars().count() > MAX_LINK {
-                        Err(format!("at most {MAX_LINK} characters"))
-                    } else {
-                        d.link = Some(l);
-                        Ok(())
-                    }
-                }),
-            },
-        );
+        check("link", optional(v, &web_link).map(|l| d.link = l));
     }
     if bad.is_empty() {
         Ok(d)

@@ -313,16 +313,7 @@ mod tests {
     use super::*;
 
     fn municipality(code: &str, name: &str) -> Municipality {
-        Municipality {
-            code: code.into(),
-            name: name.into(),
-            nuts3: None,
-            seat: None,
-            geometry: geo_types::MultiPolygon(vec![]),
-            approximate: true,
-            population: Default::default(),
-            region: "r".into(),
-        }
+        Municipality::bare(code, name)
     }
 
     /// Every municipality code of the shipped Alentejo (its CSVs).

@@ -1,18 +1,8 @@
 use super::*;
-use crate::model::{Municipality, Population};
-use geo_types::MultiPolygon;
+use crate::model::Municipality;
 
 fn municipality(code: &str, name: &str) -> Municipality {
-    Municipality {
-        code: code.into(),
-        name: name.into(),
-        nuts3: None,
-        seat: None,
-        geometry: MultiPolygon(vec![]),
-        approximate: false,
-        region: "test".into(),
-        population: Population::default(),
-    }
+    Municipality::bare(code, name)
 }
 
 fn read_bytes(name: &str, bytes: &[u8], municipalities: &[Municipality]) -> Batch {
