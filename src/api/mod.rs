@@ -184,6 +184,7 @@ pub fn router_with_mailer(
         .route("/api/training/{id}/history", get(training::history))
         .route("/api/me/training", get(training::mine))
         .route("/training/{id}", get(training::page))
+        .route("/feeds/training.atom", get(training::feed))
         .route("/api/public-services", get(public_services::list))
         .route("/api/news", get(news::list).post(news::create))
         .route(

@@ -298,3 +298,48 @@ pub async fn import(
     let body = json!({"imported": offers.len(), "pending": pending, "offers": offers});
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
+
+/// `GET /feeds/training.atom`: public offers, newest change first.
+pub async fn feed(
+    _: NoParams,
+    State(app): State<AppState>,
+    origin: Origin,
+) -> Result<Response, ApiError> {
+    let (offers, changes) = app
+        .blocking(|cat| {
+            let q = crate::store::ChangeQuery {
+                status: Some(crate::store::ChangeStatus::Applied),
+                subject: Some(crate::store::Subject::Training),
+                service_id: None,
+            };
+            Ok((cat.store().offers()?, cat.store().changes(&q)?))
+        })
+        .await?;
+    let today = crate::quality::checks::today();
+    let seeded = crate::quality::checks::days_from_iso(&today).unwrap_or(0) * 86_400;
+    let profiles = app.catalog.profiles();
+    let title_of = |c: &str| {
+        profiles
+            .profiles
+            .iter()
+            .find(|p| p.code == c)
+            .map(|p| p.title.as_str())
+    };
+    let region = app.catalog.region();
+    let xml = training::atom::atom(
+        &offers,
+        &changes,
+        (&today, seeded),
+        region,
+        &origin.base,
+        title_of,
+    )?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, crate::feed::CONTENT_TYPE),
+            (header::VARY, super::origin::VARY),
+        ],
+        xml,
+    )
+        .into_response())
+}

@@ -2,6 +2,7 @@
 //! order, and the open formats an offer is given in (iCalendar, schema.org JSON-LD). The
 //! record is [`crate::model::training::Offer`]; writes with review and history are in
 //! [`crate::edit`]'s `training`.
+pub mod atom;
 pub mod check;
 pub mod csv;
 pub mod ics;

@@ -3,7 +3,7 @@
 //! feedparser (`bash .ci/feeds.sh` installs it in `target/feed-venv`), and news kept across a
 //! restart.
 use crate::common::accounts::{call, session};
-use crate::common::{app, demo_manifest, get, get_raw, root, send};
+use crate::common::{app, demo_manifest, get, get_raw, send};
 use axum::http::StatusCode;
 use bussola::auth::Role;
 use serde_json::{json, Value};
@@ -232,27 +232,6 @@ async fn markdown_is_rendered_and_what_could_run_is_removed() {
     assert_eq!(v["title"], "<b>Título</b>");
 }
 
-/// The Python of `target/feed-venv`, with feedparser; `None` (with a reason) outside CI.
-fn feedparser() -> Option<std::path::PathBuf> {
-    let py = std::env::var_os("FEED_VENV")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root().join("target/feed-venv"))
-        .join("bin/python");
-    let ok = std::process::Command::new(&py)
-        .args(["-c", "import feedparser"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(py);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must install feedparser: bash .ci/feeds.sh"
-    );
-    eprintln!("skipping: feedparser missing in target/feed-venv (bash .ci/feeds.sh installs it)");
-    None
-}
-
 const PARSE: &str = r#"
 import feedparser, json, sys
 d = feedparser.parse(sys.stdin.buffer.read())
@@ -294,28 +273,10 @@ async fn the_feed_reads_in_feedparser() {
     let (_, ct, _) = get_raw(&app, "/feeds/news.atom").await;
     assert!(ct.starts_with("application/atom+xml"), "{ct}");
 
-    let Some(py) = feedparser() else { return };
-    use std::io::Write;
-    let mut child = std::process::Command::new(py)
-        .args(["-c", PARSE])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let Some(py) = crate::common::feed_venv("feedparser") else {
+        return;
+    };
+    let f = crate::common::python_json(&py, PARSE, xml.as_bytes());
     assert_eq!(f["bozo"], false, "{f}");
     assert_eq!(f["version"], "atom10", "{f}");
     assert_eq!(f["id"], "https://bussola.example.pt/feeds/news.atom");

@@ -518,3 +518,136 @@ async fn each_offer_has_a_calendar_file_and_a_page_with_course_json_ld() {
     let (st, _) = get(&app, "/training/tr-nope").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
+
+const FEED: &str = r#"
+import feedparser, json, sys
+d = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps({"bozo": bool(d.bozo), "error": str(d.get("bozo_exception", "")),
+    "version": d.version, "id": d.feed.get("id"),
+    "entries": [{"title": e.get("title"), "link": e.get("link"), "id": e.get("id"),
+                 "updated": e.get("updated"), "ok": e.get("updated_parsed") is not None,
+                 "tags": [t.get("term") for t in e.get("tags", [])]} for e in d.entries]}))
+"#;
+
+const ICS: &str = r#"
+import icalendar, json, sys
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+print(json.dumps([{"summary": str(e.get("summary")), "uid": str(e.get("uid")),
+    "start": e.decoded("dtstart").isoformat(), "end": e.decoded("dtend").isoformat(),
+    "location": str(e.get("location")), "url": str(e.get("url"))} for e in cal.walk("VEVENT")]))
+"#;
+
+// schema.org's context maps every term to http://schema.org/ (read offline: @vocab).
+const LD: &str = r#"
+import json, sys, rdflib
+doc = json.loads(sys.stdin.read())
+assert doc.pop("@context") == "https://schema.org"
+doc["@context"] = {"@vocab": "http://schema.org/"}
+g = rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")
+S = rdflib.Namespace("http://schema.org/")
+courses = list(g.subjects(rdflib.RDF.type, S.Course))
+inst = [i for c in courses for i in g.objects(c, S.hasCourseInstance)]
+print(json.dumps({"courses": [str(c) for c in courses],
+    "names": [str(n) for c in courses for n in g.objects(c, S.name)],
+    "providers": [str(n) for c in courses for p in g.objects(c, S.provider) for n in g.objects(p, S.name)],
+    "instances": [str(t) for i in inst for t in g.objects(i, rdflib.RDF.type)],
+    "starts": [str(d) for i in inst for d in g.objects(i, S.startDate)]}))
+"#;
+
+#[tokio::test]
+async fn independent_readers_take_the_feed_the_calendar_and_the_json_ld() {
+    let (app, cat) = app();
+    let (provider, admin) = (
+        session(&cat, "p@example.org", Role::Trainer, Some("escola-y"), &[]),
+        session(&cat, "a@example.org", Role::Admin, None, &[]),
+    );
+    let (_, v) = call(
+        &app,
+        "POST",
+        "/api/training",
+        &provider,
+        &offer("Novo & <curso>", 4, 2).to_string(),
+    )
+    .await;
+    let id = v["offer"]["id"].as_str().unwrap().to_string();
+    let change = v["changes"][0].as_i64().unwrap();
+    let feed = |app| async move { get_raw(app, "/feeds/training.atom").await };
+    let (st, ct, before) = feed(&app).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.starts_with("application/atom+xml"), "{ct}");
+    assert!(!before.contains(&id), "a pending offer is not in the feed");
+    call(
+        &app,
+        "POST",
+        &format!("/api/changes/{change}/approve"),
+        &admin,
+        "",
+    )
+    .await;
+    let (_, _, xml) = feed(&app).await;
+    assert!(xml.contains(&format!("/training/{id}")), "{xml}");
+    assert!(xml.contains("Novo &amp; &lt;curso&gt;"), "escaped: {xml}");
+    let (_, list) = get(&app, "/api/training").await;
+
+    let Some(py) = crate::common::feed_venv("feedparser") else {
+        return;
+    };
+    let f = crate::common::python_json(&py, FEED, xml.as_bytes());
+    assert_eq!(
+        (f["bozo"].clone(), f["version"].clone()),
+        (json!(false), json!("atom10")),
+        "{f}"
+    );
+    let entries = f["entries"].as_array().unwrap();
+    assert_eq!(
+        entries.len(),
+        ids(&list).len() + 1,
+        "every public offer (and the full one): {f}"
+    );
+    assert_eq!(
+        entries[0]["title"], "Novo & <curso>",
+        "the newest change first"
+    );
+    let mut seen = std::collections::HashSet::new();
+    for e in entries {
+        assert!(
+            e["ok"].as_bool().unwrap() && e["id"].as_str().unwrap().starts_with("tag:"),
+            "{e}"
+        );
+        assert!(e["link"].as_str().unwrap().contains("/training/tr-"), "{e}");
+        assert!(
+            seen.insert(e["id"].as_str().unwrap().to_string()),
+            "ids unique"
+        );
+    }
+
+    let (_, _, ics) = get_raw(&app, &format!("/api/training/{id}.ics")).await;
+    let events = crate::common::python_json(&py, ICS, ics.as_bytes());
+    let e = &events[0];
+    assert_eq!(events.as_array().unwrap().len(), 1);
+    assert_eq!(e["summary"], "Novo & <curso>");
+    assert_eq!(e["start"], day(4));
+    assert_eq!(
+        e["end"],
+        day(6),
+        "DTEND is the day after the last (RFC 5545)"
+    );
+    assert!(e["location"].as_str().unwrap().contains("Rua Exemplo 1"));
+    assert!(e["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/training/{id}")));
+
+    let (_, _, html) = get_raw(&app, &format!("/training/{id}")).await;
+    let ld = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap();
+    let g = crate::common::python_json(&py, LD, ld.as_bytes());
+    assert_eq!(g["courses"].as_array().unwrap().len(), 1, "{g}");
+    assert_eq!(g["names"], json!(["Novo & <curso>"]));
+    assert_eq!(g["providers"], json!(["Escola de Formação Exemplo"]));
+    assert_eq!(g["instances"], json!(["http://schema.org/CourseInstance"]));
+    assert_eq!(g["starts"], json!([day(4)]));
+}

@@ -170,3 +170,51 @@ pub async fn send(
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     )
 }
+
+/// The Python of `target/feed-venv` (`bash .ci/feeds.sh`), the independent readers of what the
+/// service writes (feedparser, icalendar, rdflib), if it imports `module`; `None` (with a reason)
+/// outside CI, where a missing reader fails instead.
+pub fn feed_venv(module: &str) -> Option<PathBuf> {
+    let py = std::env::var_os("FEED_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/feed-venv"))
+        .join("bin/python");
+    let ok = std::process::Command::new(&py)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(py);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install {module}: bash .ci/feeds.sh"
+    );
+    eprintln!("skipping: {module} missing in target/feed-venv (bash .ci/feeds.sh installs it)");
+    None
+}
+
+/// Runs a Python script with `input` on its standard input; its standard output as JSON.
+pub fn python_json(py: &Path, script: &str, input: &[u8]) -> Value {
+    use std::io::Write;
+    let mut child = std::process::Command::new(py)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("input written");
+    let out = child.wait_with_output().expect("python ends");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from python")
+}
