@@ -221,10 +221,11 @@ pub(crate) enum UserCommand {
         /// E-mail address.
         #[arg(long)]
         email: String,
-        /// `admin`, `moderator` or `provider`.
+        /// `admin`, `moderator`, `provider` or `trainer`.
         #[arg(long)]
         role: String,
-        /// For a provider: the provider id (`provider.id` of its services) it may edit.
+        /// For a provider: the provider id (`provider.id` of its services) it may edit; for a
+        /// trainer: the id of its training entity (its offers' organiser).
         #[arg(long)]
         provider: Option<String>,
         /// For a moderator: a municipality code (DICO) it looks after; repeatable.
