@@ -110,6 +110,19 @@ impl Profiles {
             .filter(move |p| p.responses.iter().any(|r| r == code))
     }
 
+    /// A profile's title by its CNQ code (`762191` → "Agente em Geriatria").
+    pub fn title(&self, code: &str) -> Option<&str> {
+        self.profiles
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.title.as_str())
+    }
+
+    /// Whether a CNQ code is one of the profiles.
+    pub fn has(&self, code: &str) -> bool {
+        self.title(code).is_some()
+    }
+
     /// The area's name (`761` → "Serviços de Apoio a Crianças e Jovens").
     pub fn area_name(area: &str) -> Option<&'static str> {
         AREAS.iter().find(|(a, _)| *a == area).map(|(_, n)| *n)

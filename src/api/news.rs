@@ -126,12 +126,14 @@ pub async fn feed(
         .blocking(|cat| cat.store().news(None, news::FEED_ITEMS))
         .await?;
     let xml = news::atom(&items, app.catalog.region(), &origin.base)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, crate::feed::CONTENT_TYPE),
-            (header::VARY, super::origin::VARY),
-        ],
-        xml,
-    )
-        .into_response())
+    Ok(atom(xml))
+}
+
+/// An Atom document as answered: its media type, and `Vary` since its links are absolute.
+pub(super) fn atom(xml: String) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, crate::feed::CONTENT_TYPE),
+        (header::VARY, super::origin::VARY),
+    ];
+    (headers, xml).into_response()
 }

@@ -47,7 +47,7 @@ fn filter(app: &AppState, p: &Params) -> Result<query::Filter, Error> {
     };
     let profile = p.text("profile");
     if let Some(c) = profile.as_deref() {
-        if !app.catalog.profiles().profiles.iter().any(|x| x.code == c) {
+        if !app.catalog.profiles().has(c) {
             return Err(Error::param(
                 "profile",
                 format!("unknown profile '{c}' (see /api/profiles)"),
@@ -168,13 +168,7 @@ pub async fn page(
     let o = app.blocking(move |cat| write::public(cat, &id)).await?;
     let url = format!("{}/training/{}", origin.base, o.id);
     let profiles = app.catalog.profiles();
-    let title_of = |c: &str| {
-        profiles
-            .profiles
-            .iter()
-            .find(|p| p.code == c)
-            .map(|p| p.title.as_str())
-    };
+    let title_of = |c: &str| profiles.title(c);
     let ld = jsonld::course(&o, &url, title_of);
     let html = training::page::render(&o, &ld, app.catalog.region(), title_of);
     Ok(([(header::VARY, super::origin::VARY)], Html(html)).into_response())
@@ -318,13 +312,7 @@ pub async fn feed(
     let today = crate::quality::checks::today();
     let seeded = crate::quality::checks::days_from_iso(&today).unwrap_or(0) * 86_400;
     let profiles = app.catalog.profiles();
-    let title_of = |c: &str| {
-        profiles
-            .profiles
-            .iter()
-            .find(|p| p.code == c)
-            .map(|p| p.title.as_str())
-    };
+    let title_of = |c: &str| profiles.title(c);
     let region = app.catalog.region();
     let xml = training::atom::atom(
         &offers,
@@ -334,12 +322,5 @@ pub async fn feed(
         &origin.base,
         title_of,
     )?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, crate::feed::CONTENT_TYPE),
-            (header::VARY, super::origin::VARY),
-        ],
-        xml,
-    )
-        .into_response())
+    Ok(super::news::atom(xml))
 }

@@ -195,7 +195,7 @@ fn check(ctx: Context<'_>, o: &Offer, problems: &mut Problems) {
         bad("organiser", "the organiser's name is needed".into());
     }
     for p in &o.profiles {
-        if !ctx.profiles.profiles.iter().any(|k| &k.code == p) {
+        if !ctx.profiles.has(p) {
             bad(
                 "profiles",
                 format!("unknown profile '{p}' (see /api/profiles)"),
