@@ -20,7 +20,7 @@
 //! | [`load`] | the region loader (`Region::load`, `Region::from_manifest`, [`load::load_all`]): a manifest's services read and checked by ingest, with the boundaries and population |
 //! | [`quality`] | field validators, cross-source duplicates and the quality report |
 //! | [`reproject`] | reprojection of any EPSG CRS to WGS84 |
-//! | [`store`] | durable storage behind the [`store::Store`] trait, typed and engine-neutral; the embedded SQLite backend; the `--database` choice |
+//! | [`store`] | durable storage behind the [`store::Store`] trait, typed and engine-neutral; the embedded SQLite backend and the PostgreSQL/PostGIS one; the `--database` choice |
 //! | [`auth`] | accounts and roles, single-use login links, session tokens (hashed) |
 //! | [`mail`] | sending e-mail (invitations): a log-only default or SMTP, behind [`mail::Mailer`] |
 //! | [`edit`] | editing services: field validation, review classes, history and revert |

@@ -169,7 +169,8 @@ pub(crate) enum Command {
     /// Region manifests: `region add` writes a new one.
     #[command(subcommand)]
     Region(RegionCommand),
-    /// Copy the region's database to a file while it is in use (SQLite's online backup).
+    /// Copy the region's database to a file while it is in use (SQLite's online backup; for
+    /// PostgreSQL, pg_dump's custom format).
     Backup {
         /// The file to write (must not exist).
         #[arg(long)]
@@ -180,7 +181,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Replace the region's database with a backup (stop the server first).
+    /// Replace the region's database with a backup (stop the server first; for PostgreSQL, one
+    /// made by `bussola backup`, loaded by pg_restore and psql in one transaction).
     Restore {
         /// The backup file.
         from: PathBuf,
@@ -330,7 +332,9 @@ pub(crate) struct DbArgs {
     /// Folder of the embedded database, `<region id>.sqlite` (created on first start).
     #[arg(long, default_value = "data")]
     pub(crate) data_dir: PathBuf,
-    /// The database instead of the file in --data-dir: an SQLite file path (or sqlite:PATH).
+    /// The database instead of the file in --data-dir: an SQLite file path (or sqlite:PATH), or
+    /// a PostgreSQL database with PostGIS, postgres://USER:PASSWORD@HOST:PORT/DB (also
+    /// postgresql://; see docs/operations/postgres.md). Passwords are never shown.
     #[arg(long, env = "BUSSOLA_DATABASE", hide_env_values = true)]
     pub(crate) database: Option<String>,
 }

@@ -1,22 +1,25 @@
 //! Durable storage behind the [`Store`] trait, whatever the backend.
 //!
-//! The default is an embedded SQLite file ([`SqliteStore`]). A second backend (PostgreSQL/PostGIS
-//! for several replicas is planned) implements the same traits, converts its own errors into
-//! [`StoreError`] and must pass the conformance suite in `tests/it/store_conformance.rs`. Values
+//! The default is an embedded SQLite file ([`SqliteStore`]); a PostgreSQL/PostGIS database
+//! ([`PostgresStore`], `--database postgres://…`) is the second backend, for one database shared
+//! by several processes. Each implements the same traits, converts its own errors into
+//! [`StoreError`] and passes the conformance suite in `tests/it/store_conformance/`. Values
 //! cross the traits typed (records, reports, answers), never as JSON text. Every write is one
 //! transaction: a crash never leaves half a record, and a failed write leaves what was stored
 //! untouched. Calls block (disk, locks): async code runs them on a blocking thread.
 mod database;
+pub mod postgres;
 mod records;
 pub mod sqlite;
 mod usage;
 
+pub use self::postgres::PostgresStore;
 use crate::account::{NewUser, User};
 pub use crate::error::StoreError;
 use crate::model::{Brief, Codes, Service};
 use crate::quality::Report;
 use crate::Result;
-pub use database::Database;
+pub use database::{Database, DatabaseUrl};
 pub use records::*;
 pub use sqlite::SqliteStore;
 use std::collections::BTreeMap;

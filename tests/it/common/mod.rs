@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod locked;
 pub mod mvt;
+pub mod postgres;
 pub mod server;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

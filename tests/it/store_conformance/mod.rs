@@ -1,13 +1,15 @@
 //! The store conformance suite: what any [`Store`] backend must do, checked through the traits
-//! only. A backend passes by adding one `conformance!` line with a function that opens a fresh,
-//! empty store in a scratch folder; every check then runs as its own test
-//! (`cargo test --test it store_conformance::sqlite_file::`).
+//! only. A backend passes by adding one `conformance!` line with a [`Backend`]: a function that
+//! opens a fresh, empty store in a scratch folder, whether it can run here, and what to clean
+//! up; every check then runs as its own test
+//! (`cargo test --test it store_conformance::sqlite_file::`, `…::postgres::`).
 //!
 //! The checks are behaviour a user of the service would notice if a backend got it wrong:
 //! records that come back different, a write that half happens, a link used twice, a decision
 //! taken twice, counts lost, a backup that does not restore.
-use bussola::store::{SqliteStore, Store};
+use bussola::store::{Database, SqliteStore, Store};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 mod accounts;
 mod backup;
@@ -21,28 +23,39 @@ mod usage;
 /// Opens a fresh, empty store of the backend under test; its files (if any) go in the folder.
 pub type Open = dyn Fn(&Path) -> Box<dyn Store>;
 
-/// A scratch folder of its own for one check (removed when dropped).
-pub struct Scratch(pub PathBuf);
+/// A backend under test.
+pub struct Backend {
+    /// Opens a fresh, empty store; what it makes outside the folder is named after the folder.
+    pub open: fn(&Path) -> Box<dyn Store>,
+    /// Whether the backend can run here (when not, it prints why; in CI it fails).
+    pub ready: fn() -> bool,
+    /// Removes what `open` made outside the folder (after the check, passed or failed).
+    pub clean: fn(&Path),
+}
+
+/// A scratch folder of its own for one check (cleaned and removed when dropped).
+pub struct Scratch(pub PathBuf, fn(&Path));
 
 impl Scratch {
-    pub fn new(backend: &str, check: &str) -> Self {
+    pub fn new(backend: &str, check: &str, clean: fn(&Path)) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "bussola-conformance-{backend}-{check}-{}",
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        Scratch(dir, clean)
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
+        (self.1)(&self.0);
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
-/// One `#[test]` per check for a backend: `conformance!(name, open_fn)`.
+/// One `#[test]` per check for a backend: `conformance!(name, BACKEND)`.
 macro_rules! conformance {
     ($backend:ident, $open:expr) => {
         mod $backend {
@@ -80,9 +93,12 @@ macro_rules! conformance {
         $(
             #[test]
             fn $check() {
-                let dir = Scratch::new(stringify!($backend), stringify!($check));
-                let open: &Open = &$open;
-                $module::$check(open, &dir.0);
+                let backend: &Backend = &$open;
+                if !(backend.ready)() {
+                    return;
+                }
+                let dir = Scratch::new(stringify!($backend), stringify!($check), backend.clean);
+                $module::$check(&backend.open, &dir.0);
             }
         )*
     };
@@ -93,4 +109,57 @@ fn sqlite_file(dir: &Path) -> Box<dyn Store> {
 }
 
 // The default backend, on a file as served (WAL, synchronous writes).
-conformance!(sqlite_file, sqlite_file);
+conformance!(
+    sqlite_file,
+    Backend {
+        open: sqlite_file,
+        ready: || true,
+        clean: |_| {},
+    }
+);
+
+/// The databases made for scratch folders: (folder, database name).
+static POSTGRES_DATABASES: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+
+/// The database on the test cluster of a scratch folder, opened as `--database` would: a fresh
+/// one on the folder's first open, the same one again after.
+fn postgres(dir: &Path) -> Box<dyn Store> {
+    use crate::common::postgres;
+    let admin = postgres::cluster().expect("checked by ready");
+    let name = postgres::name(&dir.display().to_string());
+    let mut made = POSTGRES_DATABASES.lock().unwrap();
+    if !made.iter().any(|(folder, _)| folder == dir) {
+        postgres::create(&admin, &name);
+        made.push((dir.to_path_buf(), name.clone()));
+    }
+    drop(made);
+    let url = postgres::url_of(&admin, &name);
+    Database::parse(&url).unwrap().open().unwrap()
+}
+
+/// Drops the databases made for a scratch folder and the folders in it.
+fn postgres_clean(dir: &Path) {
+    let Some(admin) = std::env::var("BUSSOLA_TEST_POSTGRES").ok() else {
+        return;
+    };
+    let mut made = POSTGRES_DATABASES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    made.retain(|(folder, name)| {
+        let mine = folder.starts_with(dir);
+        if mine {
+            crate::common::postgres::drop_database(&admin, name);
+        }
+        !mine
+    });
+}
+
+// PostgreSQL with PostGIS, one database per check on the cluster of BUSSOLA_TEST_POSTGRES.
+conformance!(
+    postgres,
+    Backend {
+        open: postgres,
+        ready: || crate::common::postgres::cluster().is_some(),
+        clean: postgres_clean,
+    }
+);
