@@ -8,6 +8,7 @@ import { linkResult } from './invite.js';
 /** What an account looks after, in words: its organisation, or its municipalities. */
 function scope(u, providers, munis) {
   if (u.role === 'provider') return providers.get(u.provider) || u.provider || '';
+  if (u.role === 'trainer') return u.provider || '';
   if (u.role === 'moderator') return u.municipalities.map((m) => munis.get(m) || m).join(', ');
   return t('dash.accounts.everything');
 }

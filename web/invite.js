@@ -1,9 +1,11 @@
 // Inviting a person (admins): `POST /api/invitations` with {email, role, provider |
-// municipalities}; the answer's login link is shown to copy unless the server e-mailed it.
+// municipalities}; the answer's login link is shown to copy unless the server e-mailed it. A
+// provider account names its organisation (chosen from the services' providers); a trainer
+// account its training entity, by an id typed here (sent in the same `provider` field).
 import { t, date, name } from './i18n.js';
 import { h, replace, $ } from './dom.js';
 
-const ROLES = ['provider', 'moderator', 'admin'];
+const ROLES = ['provider', 'trainer', 'moderator', 'admin'];
 
 /** The region's providers (id, name) from the services the admin may edit, by name. */
 function providers(services) {
@@ -60,6 +62,14 @@ export async function showInvite({ call, services, onInvited }) {
     providers(services).map(([id, n]) => h('option', { value: id }, n)));
   const providerBox = h('div', { class: 'field', id: 'inv-provider-box' },
     h('label', { for: 'inv-provider' }, t('dash.invite.provider')), provider, errorP('inv-provider-error'));
+  const trainer = h('input', {
+    id: 'inv-trainer', name: 'trainer', type: 'text', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false',
+    'aria-describedby': 'inv-trainer-help inv-trainer-error',
+  });
+  const trainerBox = h('div', { class: 'field', id: 'inv-trainer-box', hidden: true },
+    h('label', { for: 'inv-trainer' }, t('dash.invite.trainer')),
+    h('p', { id: 'inv-trainer-help', class: 'help' }, t('dash.invite.trainer.help')),
+    trainer, errorP('inv-trainer-error'));
   const muniBox = h('fieldset', { class: 'field dash-choices dash-munis', id: 'inv-munis', 'aria-describedby': 'inv-munis-error', hidden: true },
     h('legend', {}, t('dash.invite.municipalities')),
     mList.map((m) => h('label', { for: `inv-m-${m.code}` },
@@ -69,11 +79,12 @@ export async function showInvite({ call, services, onInvited }) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('dash.invite.send'));
   const form = h('form', { id: 'dash-invite-form', novalidate: true, 'aria-labelledby': 'dash-invite-title' },
     h('div', { class: 'field' }, h('label', { for: 'inv-email' }, t('dash.invite.email')), email, errorP('inv-email-error')),
-    roleBox, providerBox, muniBox, submit, result);
+    roleBox, providerBox, trainerBox, muniBox, submit, result);
 
   const role = () => roleInputs.find((i) => i.checked)?.value || 'provider';
   const showFor = () => {
     providerBox.hidden = role() !== 'provider';
+    trainerBox.hidden = role() !== 'trainer';
     muniBox.hidden = role() !== 'moderator';
   };
   for (const i of roleInputs) i.addEventListener('change', showFor);
@@ -83,6 +94,7 @@ export async function showInvite({ call, services, onInvited }) {
   const targets = {
     email: [email, 'inv-email-error', 'dash.invite.bad.email'],
     provider: [provider, 'inv-provider-error', 'dash.invite.bad.provider'],
+    trainer: [trainer, 'inv-trainer-error', 'dash.invite.bad.trainer'],
     municipalities: [muniBox, 'inv-munis-error', 'dash.invite.bad.municipalities'],
   };
   targets.municipality = targets.municipalities;
@@ -98,6 +110,7 @@ export async function showInvite({ call, services, onInvited }) {
     clear();
     const body = { email: email.value.trim(), role: role() };
     if (body.role === 'provider') body.provider = provider.value;
+    if (body.role === 'trainer') body.provider = trainer.value.trim();
     if (body.role === 'moderator') body.municipalities = [...muniBox.querySelectorAll('input:checked')].map((i) => i.value);
     submit.disabled = true;
     replace(result, h('p', { class: 'result' }, t('dash.working')));
@@ -113,7 +126,8 @@ export async function showInvite({ call, services, onInvited }) {
       let first = null;
       const other = [];
       for (const [k, msg] of Object.entries(r.body.fields)) {
-        const target = targets[k];
+        // A trainer's entity is sent as `provider` too.
+        const target = targets[k === 'provider' && body.role === 'trainer' ? 'trainer' : k];
         if (!target) { other.push(msg); continue; }
         const [el, errId, key] = target;
         $(errId).textContent = t(key);

@@ -7,6 +7,7 @@ import { h, replace, $ } from './dom.js';
 import { api } from './api.js';
 import { why } from './provider-api.js';
 import { confirmStep } from './confirm-step.js';
+import { showFieldErrors, fieldWords } from './form-errors.js';
 
 const FIELDS = [
   { key: 'title', type: 'text', required: true },
@@ -111,11 +112,11 @@ export async function showNewsForm({ call }) {
       say('ok', t(editing ? 'news.saved' : 'news.published'));
       fill(null);
       await refresh();
-    } else if (r.status === 422 && inputs[r.body?.field]) {
-      errors[r.body.field].textContent = r.body.error;
-      inputs[r.body.field].setAttribute('aria-invalid', 'true');
-      inputs[r.body.field].focus();
-      say('bad', t('prov.invalid'));
+    } else if (r.status === 422 && r.body?.fields) {
+      // Each refused field's message under it (the server names them all at once).
+      const place = (k) => (inputs[k] ? { input: inputs[k], error: errors[k] } : null);
+      const elsewhere = showFieldErrors(r.body.fields, place, fieldWords('news.invalid', (k) => k));
+      say('bad', [t('prov.invalid'), ...elsewhere].join(' '));
     } else {
       say('bad', r.status === 401 ? t('prov.expired') : t('prov.error', { msg: why(r) }));
     }

@@ -1,6 +1,6 @@
 // Review on the coordination dashboard: the changes waiting for a moderator (approve or
-// reject, in place) and, for admins, a service's history with "Desfazer" (revert) after a
-// confirmation step.
+// reject, in place) and, for admins, the history of a service, an organisation or a training
+// offer, with "Desfazer" (revert) after a confirmation step.
 import { t, num, locale, name, day } from './i18n.js';
 import { h, replace, $ } from './dom.js';
 
@@ -83,12 +83,13 @@ function changeCard(c, ctx) {
   const out = h('p', { class: 'result', role: 'status', 'aria-live': 'polite' });
   const approve = h('button', { type: 'button', class: 'btn btn-primary' }, t('dash.approve'));
   const reject = h('button', { type: 'button', class: 'btn' }, t('dash.reject'));
+  // A new offer has no history yet; a change to a published one, a service or an organisation has.
+  const subject = c.subject === 'training' ? 'offer' : c.subject === 'provider' ? 'org' : 'service';
+  const historyId = { offer: `training:${c.service_id}`, org: `org:${c.service_id}`, service: c.service_id }[subject];
   const buttons = h('div', { class: 'dash-actions' }, approve, reject,
-    ctx.admin && c.subject !== 'training'
-      ? h('button', {
-        type: 'button', class: 'btn btn-link',
-        onclick: () => ctx.openHistory(c.subject === 'provider' ? `org:${c.service_id}` : c.service_id),
-      }, t(c.subject === 'provider' ? 'dash.history.open.org' : 'dash.history.open'))
+    ctx.admin && !(c.subject === 'training' && c.field === 'offer')
+      ? h('button', { type: 'button', class: 'btn btn-link', onclick: () => ctx.openHistory(historyId) },
+        t({ offer: 'dash.history.open.offer', org: 'dash.history.open.org', service: 'dash.history.open' }[subject]))
       : null);
   const card = h('li', { class: 'card', dataset: { id: c.id, service: c.service_id } },
     serviceTitle(ctx.services, c.service_id, c.subject, c, ctx.training), details(c), buttons, out);
@@ -156,8 +157,12 @@ function historyEntry(e, reverted, ctx, service) {
     return li;
   }
   const undo = h('button', { type: 'button', class: 'btn' }, t('dash.undo'));
+  // Undoing an offer's publication withdraws it; any other change puts the old value back.
+  const question = e.subject === 'training' && e.field === 'offer'
+    ? t('dash.undo.offer', { title: e.new?.title || '' })
+    : t('dash.undo.confirm', { field: fieldName(e.field, e.subject), old: valueText(e.field, e.old), new: valueText(e.field, e.new) });
   const confirmBox = h('div', { class: 'dash-confirm', hidden: true, role: 'group', 'aria-label': t('dash.undo') },
-    h('p', {}, t('dash.undo.confirm', { field: fieldName(e.field, e.subject), old: valueText(e.field, e.old), new: valueText(e.field, e.new) })));
+    h('p', {}, question));
   const yes = h('button', { type: 'button', class: 'btn btn-primary' }, t('dash.undo.yes'));
   const no = h('button', { type: 'button', class: 'btn' }, t('dash.undo.no'));
   confirmBox.append(h('div', { class: 'dash-actions' }, yes, no));
@@ -186,10 +191,14 @@ async function showHistory(ctx, id, message = '') {
   const status = $('dash-history-status');
   status.className = message ? 'result ok' : 'result';
   status.textContent = message || t('dash.working');
-  // `org:<provider id>` is an organisation's history; anything else a service's.
+  // `org:<provider id>` is an organisation's history, `training:<id>` an offer's; anything
+  // else a service's.
+  const training = id.startsWith('training:');
   const url = id.startsWith('org:')
     ? `/api/providers/${encodeURIComponent(id.slice(4))}/history`
-    : `/api/services/${encodeURIComponent(id)}/history`;
+    : training
+      ? `/api/training/${encodeURIComponent(id.slice(9))}/history`
+      : `/api/services/${encodeURIComponent(id)}/history`;
   const r = await ctx.call('GET', url);
   if (r.status !== 200) {
     status.className = 'result bad';
@@ -197,7 +206,8 @@ async function showHistory(ctx, id, message = '') {
     replace(box);
     return;
   }
-  const history = r.body.history || [];
+  // An offer's entries do not say what they are about: they are the offer's.
+  const history = (r.body.history || []).map((e) => (training ? { ...e, subject: 'training' } : e));
   const reverted = new Set(history.map((e) => e.reverts).filter(Boolean));
   if (!message) status.textContent = history.length ? '' : t('dash.history.none');
   replace(box, [...history].reverse().map((e) => historyEntry(e, reverted.has(e.id), ctx, id)));
@@ -218,7 +228,12 @@ function historyPicker(ctx) {
       list.sort((a, b) => a.name.localeCompare(b.name, 'pt')).map((s) => h('option', { value: s.id }, s.name)))),
     h('optgroup', { label: t('dash.history.orgs') },
       [...orgs.entries()].sort((a, b) => String(a[1]).localeCompare(String(b[1]), 'pt'))
-        .map(([id, n]) => h('option', { value: `org:${id}` }, n || id))));
+        .map(([id, n]) => h('option', { value: `org:${id}` }, n || id))),
+    ctx.offers.length
+      ? h('optgroup', { label: t('dash.history.offers') },
+        [...ctx.offers].sort((a, b) => String(a.title).localeCompare(String(b.title), 'pt'))
+          .map((o) => h('option', { value: `training:${o.id}` }, o.title || o.id)))
+      : null);
   const form = h('form', { class: 'dash-picker' },
     h('div', { class: 'field' }, h('label', { for: 'dash-history-service' }, t('dash.history.service')), select),
     h('button', { type: 'submit', class: 'btn btn-primary' }, t('dash.history.show')));
@@ -239,7 +254,12 @@ function historyPicker(ctx) {
  * for history and undo.
  */
 export async function showReview({ call, services, admin }) {
-  const ctx = { call, services, training: new Map(), admin, decided: () => {}, openHistory: () => {} };
-  if (admin) historyPicker(ctx);
+  const ctx = { call, services, training: new Map(), offers: [], admin, decided: () => {}, openHistory: () => {} };
+  if (admin) {
+    // The training offers an admin may see (every one), for their history.
+    const r = await call('GET', '/api/me/training');
+    ctx.offers = (r.body?.offers || []).map((f) => f.properties);
+    historyPicker(ctx);
+  }
   await showChanges(ctx);
 }

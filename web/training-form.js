@@ -1,9 +1,11 @@
 // The form of a training offer in the provider area: a new offer (POST /api/training) or an
-// offer of the account's (PATCH /api/training/{id}, only what changed). A refused field (422
-// {"error", "field"}) gets the server's message next to it and the focus.
+// offer of the account's (PATCH /api/training/{id}, only what changed). Refused fields (422
+// {"error", "fields": {name: message}}) get a message each under the field, and the first the
+// focus.
 import { t } from './i18n.js';
 import { h } from './dom.js';
 import { call, why } from './provider-api.js';
+import { showFieldErrors, fieldWords } from './form-errors.js';
 
 export const AUDIENCES = ['workers', 'managers', 'volunteers'];
 const MODALITIES = ['in_person', 'online', 'mixed'];
@@ -90,13 +92,15 @@ function body(values, keys) {
   return out;
 }
 
-/** The form's field for a name the server gives (`enrol.url`, `organiser.name`, `enrol`…). */
-function fieldFor(name, inputs) {
-  const n = String(name || '').replace('.', '_');
-  if (inputs[n]) return n;
-  if (n === 'organiser_name' || n === 'organiser_provider_id') return 'organiser';
-  if (n === 'enrol' || n.startsWith('enrol')) return 'enrol_url';
-  if (n === 'geometry' || n === 'position') return 'address';
+const ENROL = ['enrol_url', 'enrol_phone', 'enrol_email'];
+
+/** Where the server's name for a field is on the form: {input(s), error}, or null (not on it).
+ * `enrol` is its three inputs, its message under the last; `position` (or lon/lat) is the
+ * address, the help of which says it places the offer. */
+function placeFor(name, inputs, errors) {
+  if (inputs[name]) return { input: inputs[name], error: errors[name] };
+  if (name === 'enrol') return { input: ENROL.map((k) => inputs[k]), error: errors.enrol_email };
+  if (['position', 'lon', 'lat'].includes(name)) return { input: inputs.address, error: errors.address };
   return null;
 }
 
@@ -152,14 +156,10 @@ export function trainingForm(offer, lists, onSaved) {
       const pending = res.status === 201 ? res.body?.status === 'pending' : (res.body?.pending || []).length > 0;
       say('ok', t(pending ? 'trf.pending' : 'trf.published'));
       onSaved?.(res.body, pending);
-    } else if (res.status === 422) {
-      const k = fieldFor(res.body?.field, inputs);
-      if (k) {
-        errors[k].textContent = res.body?.error || t('prov.invalid');
-        inputs[k].setAttribute('aria-invalid', 'true');
-        (inputs[k].querySelector?.('input') || inputs[k]).focus();
-      }
-      say('bad', k ? t('prov.invalid') : t('prov.error', { msg: why(res) }));
+    } else if (res.status === 422 && res.body?.fields) {
+      const label = (k) => t(`trf.field.${k}`) === `trf.field.${k}` ? k : t(`trf.field.${k}`);
+      const elsewhere = showFieldErrors(res.body.fields, (k) => placeFor(k, inputs, errors), fieldWords('trf.invalid', label));
+      say('bad', [t('prov.invalid'), ...elsewhere].join(' '));
     } else {
       say('bad', res.status === 401 ? t('prov.expired') : t('prov.error', { msg: why(res) }));
     }

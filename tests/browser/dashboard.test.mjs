@@ -332,6 +332,29 @@ describe('coordination dashboard', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSS
       const me = await api(await apiSession(url.pathname + url.search), 'GET', '/api/me');
       assert.equal(me.body.user.email, email);
     }
+
+    // A trainer (a training entity, named by an id typed in): its own field, said in plain words;
+    // without the id the server's refusal is shown under it; the id is sent as `provider`.
+    await page.check('#inv-role-trainer');
+    assert.equal(await page.isVisible('#inv-provider'), false);
+    assert.equal(await page.isVisible('#inv-munis'), false);
+    assert.match(await page.textContent('#inv-trainer-help'), /escola ou empresa de formação/);
+    const trainerEmail = `dash-trainer-${RUN}@example.pt`;
+    await page.fill('#inv-email', trainerEmail);
+    await page.click('#dash-invite-form button[type="submit"]');
+    await page.locator('#inv-trainer-error').filter({ hasText: /identificador da entidade formadora/ }).waitFor();
+    assert.equal(await page.getAttribute('#inv-trainer', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'inv-trainer');
+    await page.fill('#inv-trainer', `escola-${RUN}`);
+    await page.click('#dash-invite-form button[type="submit"]');
+    await page.locator('#inv-result .result.ok').first().waitFor();
+    assert.equal(await page.getAttribute('#inv-trainer', 'aria-invalid'), null);
+    const trainer = (await api(ctx.admin, 'GET', '/api/users')).body.users.find((u) => u.email === trainerEmail);
+    assert.equal(trainer?.role, 'trainer');
+    assert.equal(trainer.provider, `escola-${RUN}`);
+    const trainerItem = page.locator('#dash-account-list > li', { hasText: trainerEmail });
+    await trainerItem.waitFor();
+    assert.match(await trainerItem.textContent(), new RegExp(`entidade formadora · escola-${RUN}`));
     assert.equal(await overflows(page), false);
     await shot(page, 'dashboard-accounts-phone');
     await context.close();

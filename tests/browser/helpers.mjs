@@ -100,14 +100,15 @@ export async function allServices(query = '') {
 
 /**
  * A pixel of the map canvas (relative to the page) near the lon/lat where clicking hits no
- * service, cluster or result (so a click there is a plain "search here"). Tries a spiral
+ * service, cluster, result or training offer (so a click there is a plain "search here", or
+ * "training near here" in the professionals view, not a click on a badge). Tries a spiral
  * of offsets.
  */
 export async function emptyPointNear(page, lon, lat) {
   const found = await page.evaluate(([lon0, lat0]) => {
     const map = window.bussolaMap;
     const canvas = map.getCanvas().getBoundingClientRect();
-    const layers = ['services-points', 'services-clusters', 'results-badges'].filter((id) => map.getLayer(id));
+    const layers = ['services-points', 'services-clusters', 'results-badges', 'training-badges'].filter((id) => map.getLayer(id));
     const base = map.project([lon0, lat0]);
     for (let r = 0; r < 200; r += 6) {
       for (let a = 0; a < 360; a += 30) {
