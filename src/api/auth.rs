@@ -50,7 +50,7 @@ impl FromRequestParts<AppState> for Auth {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
         let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if writes {
-            app.limits.check(&client(parts), Route::Write)?;
+            app.limit(&client(parts), Route::Write).await?;
         }
         let bearer = parts
             .headers
@@ -121,7 +121,7 @@ pub async fn login(
     parts: Parts,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    app.limits.check(&client(&parts), Route::Login)?;
+    app.limit(&client(&parts), Route::Login).await?;
     let token = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v.get("token")?.as_str().map(str::to_string))

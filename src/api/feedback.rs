@@ -50,7 +50,7 @@ pub async fn report(
     })?;
     // Only reports that would be stored count towards the limit.
     app.catalog.check_report(&id, &report)?;
-    app.limits.check(&client.0, Route::Feedback)?;
+    app.limit(&client.0, Route::Feedback).await?;
     let stored = app
         .blocking(move |cat| cat.report_problem(&id, &report))
         .await?;
@@ -88,7 +88,7 @@ pub async fn resolve(
     client: Client,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    app.limits.check(&client.0, Route::Write)?;
+    app.limit(&client.0, Route::Write).await?;
     let id: i64 = id
         .parse()
         .map_err(|_| crate::Error::param("id", format!("'{id}' is not a report number")))?;

@@ -118,7 +118,7 @@ pub async fn contacted(
         what: "service",
         id: id.clone(),
     })?;
-    app.limits.check(&client.0, super::limit::Route::Contact)?;
+    app.limit(&client.0, super::limit::Route::Contact).await?;
     count(&app, &[s.id().to_string()], UsageKind::Contact);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,6 @@
-//! In-process rate limits: a token bucket per client address and route class.
+//! Rate limits: a token bucket per client address and route class, kept in this process, or
+//! in the store when it shares them between processes (PostgreSQL: several replicas), so a
+//! client cannot multiply its limit by switching replica.
 use crate::error::Refusal;
 use crate::Error;
 use axum::http::request::Parts;
@@ -81,15 +83,41 @@ impl RateLimits {
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(burst);
         *at = now;
         if *tokens < 1.0 {
-            let wait = ((1.0 - *tokens) / per_sec).ceil();
-            return Err(Error::refused(
-                Refusal::TooMany,
-                format!("too many requests; try again in {wait} s"),
-            ));
+            return Err(too_many(((1.0 - *tokens) / per_sec).ceil()));
         }
         *tokens -= 1.0;
         Ok(())
     }
+}
+
+impl super::AppState {
+    /// Takes one token for a client and route class (from the store's buckets when it shares
+    /// them, else this process's), or refuses with 429.
+    pub async fn limit(&self, client: &str, route: Route) -> Result<(), Error> {
+        if self.catalog.store().shared_limits().is_none() {
+            return self.limits.check(client, route);
+        }
+        let (burst, per_sec) = self.limits.limit(route);
+        let key = format!("{route:?}:{client}");
+        let wait = self
+            .blocking(move |cat| match cat.store().shared_limits() {
+                Some(shared) => shared.take(&key, burst, per_sec),
+                None => Ok(None),
+            })
+            .await?;
+        match wait {
+            None => Ok(()),
+            Some(wait) => Err(too_many(wait)),
+        }
+    }
+}
+
+/// The refusal of a client whose bucket is empty for `wait` more seconds.
+fn too_many(wait: f64) -> Error {
+    Error::refused(
+        Refusal::TooMany,
+        format!("too many requests; try again in {wait} s"),
+    )
 }
 
 /// The client's address: the peer, or, behind a trusted proxy, the address it forwarded (see

@@ -52,7 +52,7 @@ pub async fn answer(
         Audience::Provider => Some(auth?.user.role),
         _ => None,
     };
-    app.limits.check(client.as_str(), Route::Survey)?;
+    app.limit(client.as_str(), Route::Survey).await?;
     let stored = app
         .blocking(move |cat| cat.submit_survey(&new, role))
         .await?;

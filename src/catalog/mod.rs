@@ -206,13 +206,12 @@ impl Catalog {
     /// the new version also sees the new index).
     /// `touched`: the services written, before and after.
     /// What was touched is logged first, so whoever sees the new index finds its changes.
-    fn publish(&self, mut next: ServiceIndex, touched: Vec<Touch>) -> Result<()> {
-        let version = self.store.version()?;
-        next.set_version(version);
-        self.touch(version, Some(touched))?;
-        self.index.store(Arc::new(next));
-        self.version.store(version, Ordering::Release);
-        Ok(())
+    /// Another process's writes that landed meanwhile are applied too ([`Self::catch_up`]).
+    fn publish(&self, mut next: ServiceIndex, mut touched: Vec<Touch>) -> Result<()> {
+        let before = self.data_version();
+        let (version, theirs) = self.catch_up(&mut next, before, self.store.version()?)?;
+        touched.extend(theirs);
+        self.publish_as(next, version, Some(touched))
     }
 
     /// The published index: the briefs as of its [`ServiceIndex::version`], consistent with

@@ -170,4 +170,36 @@ pub trait Store:
     fn restore(&self, from: &Path) -> Result<()>;
     /// Where the data is, for logs and messages (never a password).
     fn describe(&self) -> String;
+    /// What was written after data version `since`, for a process keeping a copy in step
+    /// (another replica's writes): the services written since, as stored now, and the ids of
+    /// those deleted since. `None` when this store cannot say (it keeps no log of writes, or
+    /// not that far back, or it was restored since): then read everything again.
+    fn changed_since(&self, since: u64) -> Result<Option<Changed>> {
+        let _ = since;
+        Ok(None)
+    }
+    /// Calls `wake`, from a thread of the store's own, whenever another process may have
+    /// written: on each write's notification, and each time the connection that hears them is
+    /// made (again). `false` when this store hears of no writes: callers poll
+    /// [`Store::version`].
+    fn watch(&self, wake: Wake) -> Result<bool> {
+        let _ = wake;
+        Ok(false)
+    }
+    /// The rate limits kept in the store, shared by every process on it; `None` when each
+    /// process keeps its own.
+    fn shared_limits(&self) -> Option<&dyn SharedLimits> {
+        None
+    }
+}
+
+/// What [`Store::watch`] calls when another process may have written.
+pub type Wake = Box<dyn Fn() + Send + Sync>;
+
+/// Token buckets kept in the store (the store's clock), so a client cannot multiply its limit
+/// by switching between processes.
+pub trait SharedLimits {
+    /// Takes one token from bucket `key`, which holds at most `burst` and gets `per_sec` back
+    /// a second: `None` when taken, or the seconds until one is back when it is empty.
+    fn take(&self, key: &str, burst: f64, per_sec: f64) -> Result<Option<f64>>;
 }

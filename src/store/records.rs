@@ -256,3 +256,14 @@ pub struct NewsItem {
     /// The account that wrote it (`None` for demonstration items); never shown publicly.
     pub author: Option<i64>,
 }
+
+/// What was written after a data version (see [`super::Store::changed_since`]).
+#[derive(Debug, Clone, Default)]
+pub struct Changed {
+    /// The data version this answer is complete up to.
+    pub version: u64,
+    /// The services written since, as stored now (with their providers), in id order.
+    pub services: Vec<Service>,
+    /// The ids of services deleted since, in id order.
+    pub removed: Vec<String>,
+}

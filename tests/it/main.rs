@@ -12,6 +12,7 @@ mod api_listing;
 mod api_nearest;
 mod carta_social_classification;
 mod catalog_sync;
+mod catalogs_in_step;
 mod cli;
 mod common;
 mod coverage_api;

@@ -234,7 +234,8 @@ impl PostgresStore {
     }
 
     /// The SQL that ends, after a restore, the tokens revoked or used now (each keeping a time
-    /// of its own if it has one), and moves the data version past the present one.
+    /// of its own if it has one), and moves the data version past the present one (and the change log's floor
+    /// to it: every replica reloads whole).
     fn carry_over(&self) -> Result<String> {
         let (ended, version) = self.run(|conn| {
             let ended = conn.query(
@@ -269,7 +270,9 @@ impl PostgresStore {
         }
         sql.push_str(&format!(
             "WITH v AS (UPDATE data_version SET version = greatest(version, {version}) + 1
-               RETURNING version)
+               RETURNING version),
+             floor AS (INSERT INTO meta(key, value) SELECT 'log_floor', version::text FROM v
+               ON CONFLICT (key) DO UPDATE SET value = excluded.value)
              SELECT pg_notify({}, version::text) FROM v;\n",
             literal(CHANNEL)
         ));

@@ -130,13 +130,69 @@ CREATE TABLE training (
 );
 ";
 
+/// Replicas in step: which services each data version wrote (`service_log`, filled by
+/// triggers, so no write can forget it), one version per transaction (`bussola_version()`),
+/// and shared rate limits (`rate_buckets`).
+///
+/// The version is moved by the first service row a transaction writes and stays locked until
+/// it commits, so versions commit in order: a reader that sees version V sees every write up
+/// to V. `meta.log_floor` is the version after which the log is complete (moved on by a
+/// restore and by pruning); asked about an older version, the store says "reload whole".
+const V2: &str = "
+ALTER TABLE data_version ADD COLUMN txid bigint;
+CREATE TABLE service_log (
+    version bigint NOT NULL,
+    service_id text NOT NULL,
+    PRIMARY KEY (version, service_id)
+);
+INSERT INTO meta(key, value) SELECT 'log_floor', version::text FROM data_version
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+CREATE OR REPLACE FUNCTION bussola_version() RETURNS bigint LANGUAGE sql AS $$
+    WITH moved AS (
+        UPDATE data_version SET version = version + 1, txid = txid_current()
+        WHERE txid IS DISTINCT FROM txid_current() RETURNING version)
+    SELECT coalesce((SELECT version FROM moved), (SELECT version FROM data_version))
+$$;
+CREATE OR REPLACE FUNCTION bussola_log_service() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO service_log(version, service_id)
+    VALUES (bussola_version(), CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER services_log AFTER INSERT OR UPDATE OR DELETE ON services
+    FOR EACH ROW EXECUTE FUNCTION bussola_log_service();
+CREATE OR REPLACE FUNCTION bussola_log_provider() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO service_log(version, service_id)
+    SELECT bussola_version(), id FROM services WHERE provider_id = NEW.id
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER providers_log AFTER UPDATE ON providers
+    FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION bussola_log_provider();
+CREATE TABLE rate_buckets (
+    key text PRIMARY KEY,
+    tokens double precision NOT NULL,
+    at double precision NOT NULL,
+    allowed boolean NOT NULL
+);
+";
+
 /// Every migration, oldest first: (what it does, SQL). A new one goes at the end; a restore
 /// of an older backup replaces every table of [`TABLES`] and then runs the newer migrations.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "PostGIS; services with a geography point, providers, accounts, tokens, history, reports, \
-     feedback, survey answers, use counts, news, training offers and the data version",
-    V1,
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "PostGIS; services with a geography point, providers, accounts, tokens, history, \
+         reports, feedback, survey answers, use counts, news, training offers and the data \
+         version",
+        V1,
+    ),
+    (
+        "the log of services written per data version, for replicas; shared rate limits",
+        V2,
+    ),
+];
 
 /// Every table of the schema (a restore drops them all before loading a backup's), the
 /// migrations' own last.
@@ -155,6 +211,8 @@ pub const TABLES: &[&str] = &[
     "survey_answers",
     "service_usage",
     "training",
+    "service_log",
+    "rate_buckets",
     "schema_migrations",
 ];
 

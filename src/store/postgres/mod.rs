@@ -9,14 +9,17 @@
 //!
 //! Every write that changes services moves the data version, a single row in `data_version`
 //! updated in the write's own transaction (so it is monotonic across every process on the
-//! database), and notifies [`CHANNEL`] with the new version: the place where other replicas
-//! will learn of a write.
+//! database), and notifies [`CHANNEL`] with the new version at commit. Triggers log which
+//! services each version wrote (`service_log`), so another replica, woken by the notification
+//! ([`Store::watch`](crate::store::Store::watch)), reads only those
+//! ([`Store::changed_since`](crate::store::Store::changed_since)).
 mod accounts;
 mod backup;
 mod history;
 pub mod migrate;
 mod news;
 mod notes;
+mod replicas;
 mod services;
 mod training;
 mod usage;
@@ -30,7 +33,7 @@ use r2d2_postgres::{r2d2, PostgresConnectionManager};
 use std::time::Duration;
 
 /// The notification channel a write's new data version is sent on (`NOTIFY`), in the write's
-/// transaction: what other replicas will listen to.
+/// transaction: what other replicas listen to.
 pub const CHANNEL: &str = "bussola_data";
 
 /// How many connections a process keeps at most: a write and a few reads side by side.
@@ -58,6 +61,10 @@ pub struct PostgresStore {
     config: Config,
     /// The URL without its password, for messages.
     shown: String,
+    /// False once the store is dropped (its listening thread then ends).
+    open: replicas::Open,
+    /// Rate limit takes so far (old buckets are swept now and then).
+    takes: replicas::Takes,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -104,6 +111,8 @@ impl PostgresStore {
             pool: Some(pool),
             config,
             shown: shown.to_string(),
+            open: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            takes: Default::default(),
         })
     }
 
@@ -119,6 +128,7 @@ impl PostgresStore {
 
 impl Drop for PostgresStore {
     fn drop(&mut self) {
+        self.open.store(false, std::sync::atomic::Ordering::Release);
         // Closing a connection blocks on the client's own runtime, like every call.
         if let Some(pool) = self.pool.take() {
             off_runtime(move || drop(pool));
@@ -140,13 +150,28 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
-/// Moves the data version on (in the write's transaction) and tells listeners the new one.
+/// How many data versions the change log keeps (older ones are pruned): a replica further
+/// behind than this reloads whole.
+const LOG_KEEP: i64 = 20_000;
+
+/// Moves the data version on (once per transaction: the triggers of the service rows written
+/// may have moved it already) and tells listeners the new one, at commit.
 fn bump(tx: &mut Transaction<'_>) -> Result<()> {
+    let version: i64 = tx.query_one("SELECT bussola_version()", &[])?.try_get(0)?;
     tx.execute(
-        "WITH v AS (UPDATE data_version SET version = version + 1 RETURNING version)
-         SELECT pg_notify($1, version::text) FROM v",
-        &[&CHANNEL],
+        "SELECT pg_notify($1, $2::bigint::text)",
+        &[&CHANNEL, &version],
     )?;
+    // Now and then, forget what replicas no longer need.
+    if version % 1024 == 0 && version > LOG_KEEP {
+        let floor = version - LOG_KEEP;
+        tx.execute("DELETE FROM service_log WHERE version <= $1", &[&floor])?;
+        tx.execute(
+            "UPDATE meta SET value = $1::bigint::text
+             WHERE key = 'log_floor' AND value::bigint < $1::bigint",
+            &[&floor],
+        )?;
+    }
     Ok(())
 }
 

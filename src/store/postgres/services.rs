@@ -2,7 +2,7 @@
 //! PostGIS point in columns of their own).
 use super::{bump, count, parse, put_all, PostgresStore};
 use crate::model::{Brief, BriefFields, Codes, Precision, Provider, Service};
-use crate::store::{Store, StoreError};
+use crate::store::{Changed, SharedLimits, Store, StoreError, Wake};
 use crate::Result;
 use std::collections::HashMap;
 use std::path::Path;
@@ -183,6 +183,18 @@ impl Store for PostgresStore {
 
     fn describe(&self) -> String {
         format!("PostgreSQL database {}", self.shown)
+    }
+
+    fn changed_since(&self, since: u64) -> Result<Option<Changed>> {
+        self.changes_after(since)
+    }
+
+    fn watch(&self, wake: Wake) -> Result<bool> {
+        self.listen(wake)
+    }
+
+    fn shared_limits(&self) -> Option<&dyn SharedLimits> {
+        Some(self)
     }
 }
 

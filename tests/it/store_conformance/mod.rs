@@ -15,6 +15,7 @@ mod accounts;
 mod backup;
 mod history;
 mod news;
+mod replicas;
 mod reports;
 mod services;
 mod training;
@@ -86,6 +87,8 @@ macro_rules! conformance {
                 backup::a_restore_keeps_what_was_revoked_or_used_since,
                 backup::a_bad_backup_changes_nothing,
                 backup::a_backend_failure_keeps_its_cause,
+                replicas::another_process_hears_and_learns_what_changed,
+                replicas::rate_limits_are_shared_by_every_process,
             );
         }
     };
