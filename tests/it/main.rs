@@ -42,6 +42,7 @@ mod ogc;
 mod ogc_clients;
 mod openapi;
 mod organisations;
+mod postgres_served;
 mod profiles;
 mod provider_area;
 mod public_services;
