@@ -154,8 +154,10 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// behind than this reloads whole.
 const LOG_KEEP: i64 = 20_000;
 
-/// Moves the data version on (once per transaction: the triggers of the service rows written
-/// may have moved it already) and tells listeners the new one, at commit.
+/// Moves the data version on (once per transaction; the triggers of the service rows written
+/// then find it moved) and tells listeners the new one, at commit. Called first in a write's
+/// transaction: the version's row lock then always comes before any service row's, so two
+/// processes writing the same services wait for each other instead of deadlocking.
 fn bump(tx: &mut Transaction<'_>) -> Result<()> {
     let version: i64 = tx.query_one("SELECT bussola_version()", &[])?.try_get(0)?;
     tx.execute(

@@ -124,12 +124,12 @@ impl Store for PostgresStore {
     fn seed(&self, region: &str, services: &[Service]) -> Result<()> {
         self.run(|conn| {
             let mut tx = conn.transaction()?;
+            bump(&mut tx)?;
             put_all(&mut tx, services)?;
             tx.execute(
                 "INSERT INTO seeded_regions(region) VALUES ($1) ON CONFLICT DO NOTHING",
                 &[&region],
             )?;
-            bump(&mut tx)?;
             tx.commit()?;
             Ok(())
         })
@@ -145,8 +145,8 @@ impl Store for PostgresStore {
                 return Ok(());
             }
             let mut tx = conn.transaction()?;
-            put_all(&mut tx, services)?;
             bump(&mut tx)?;
+            put_all(&mut tx, services)?;
             tx.commit()?;
             Ok(())
         })
@@ -155,12 +155,15 @@ impl Store for PostgresStore {
     fn delete(&self, id: &str) -> Result<bool> {
         self.run(|conn| {
             let mut tx = conn.transaction()?;
+            bump(&mut tx)?;
             let n = tx.execute("DELETE FROM services WHERE id = $1", &[&id])?;
-            if n > 0 {
-                bump(&mut tx)?;
+            if n == 0 {
+                // Nothing deleted: the version stays where it was.
+                tx.rollback()?;
+                return Ok(false);
             }
             tx.commit()?;
-            Ok(n > 0)
+            Ok(true)
         })
     }
 
