@@ -51,6 +51,7 @@ mod quality;
 mod reads_during_writes;
 mod real_data;
 mod regions;
+mod replicas;
 mod reproject_cross_check;
 mod store_conformance;
 mod store_off_runtime;
