@@ -53,6 +53,9 @@ impl From<r2d2::Error> for Error {
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
+/// A connection taken from the pool (back to it when dropped).
+type Pooled = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
 /// Services and everything else in one PostgreSQL database with PostGIS.
 pub struct PostgresStore {
     /// Always there until the store is dropped.
@@ -113,6 +116,14 @@ impl PostgresStore {
             shown: shown.to_string(),
             open: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
             takes: Default::default(),
+        })
+    }
+
+    /// Runs `f` with a connection of the pool it may keep, off any async runtime.
+    fn run_owned<T: Send>(&self, f: impl FnOnce(Pooled) -> Result<T> + Send) -> Result<T> {
+        off_runtime(|| {
+            let pool = self.pool.as_ref().ok_or(StoreError::Poisoned)?;
+            f(pool.get()?)
         })
     }
 

@@ -2,7 +2,7 @@
 //! PostGIS point in columns of their own).
 use super::{bump, count, parse, put_all, PostgresStore};
 use crate::model::{Brief, BriefFields, Codes, Precision, Provider, Service};
-use crate::store::{Changed, SharedLimits, Store, StoreError, Wake};
+use crate::store::{Changed, Held, SharedLimits, Store, StoreError, Wake};
 use crate::Result;
 use std::collections::HashMap;
 use std::path::Path;
@@ -194,6 +194,10 @@ impl Store for PostgresStore {
 
     fn watch(&self, wake: Wake) -> Result<bool> {
         self.listen(wake)
+    }
+
+    fn hold_starts(&self) -> Result<Held> {
+        self.start_lock()
     }
 
     fn shared_limits(&self) -> Option<&dyn SharedLimits> {
