@@ -333,6 +333,23 @@ fn cpu_seconds(pid: u32, ticks: f64) -> f64 {
     (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / ticks
 }
 
+/// CPU seconds the whole machine spent busy (every core, all but idle and waiting for I/O),
+/// from `/proc/stat`.
+fn busy_seconds(ticks: f64) -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let f: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|v| v.parse().unwrap_or(0.0))
+        .collect();
+    // user nice system idle iowait irq softirq steal …
+    let all: f64 = f.iter().take(8).sum();
+    (all - f.get(3).unwrap_or(&0.0) - f.get(4).unwrap_or(&0.0)) / ticks
+}
+
 /// Runs `wrk` over the paths in `list` against `addr` for `secs` seconds with `conns`
 /// connections, and the cores each of `watched` (name, pid) used meanwhile.
 fn wrk(
@@ -352,6 +369,7 @@ fn wrk(
         .iter()
         .map(|(_, p)| cpu_seconds(*p, ticks))
         .collect();
+    let busy_before = busy_seconds(ticks);
     let start = std::time::Instant::now();
     let child = std::process::Command::new("wrk")
         .args([
@@ -379,12 +397,21 @@ fn wrk(
     });
     let out = child.wait_with_output().expect("wrk ends");
     let wall = start.elapsed().as_secs_f64();
-    let mut cores: Vec<(String, f64)> = watched
-        .iter()
-        .zip(before)
-        .map(|((n, p), b)| (n.to_string(), (cpu_seconds(*p, ticks) - b) / wall))
-        .collect();
+    // Per name (PostgreSQL is one process per connection), in the order first watched.
+    let mut cores: Vec<(String, f64)> = Vec::new();
+    for ((name, pid), b) in watched.iter().zip(before) {
+        let used = (cpu_seconds(*pid, ticks) - b) / wall;
+        match cores.iter_mut().find(|(n, _)| n == name) {
+            Some((_, c)) => *c += used,
+            None => cores.push((name.to_string(), used)),
+        }
+    }
     cores.push(("wrk".into(), wrk_cpu.join().unwrap_or(0.0) / wall));
+    // The rest of the machine's busy time: other processes, and the kernel's network work
+    // that no process is charged for.
+    let ours: f64 = cores.iter().map(|(_, c)| c).sum();
+    let busy = (busy_seconds(ticks) - busy_before) / wall;
+    cores.push(("the rest".into(), (busy - ours).max(0.0)));
     (parse_wrk(&String::from_utf8_lossy(&out.stdout)), cores)
 }
 
@@ -465,27 +492,59 @@ fn read_throughput_of_one_replica_and_of_two_behind_haproxy() {
             p.push(("replica b", b.pid().expect("b runs")));
             p.push(("haproxy", lb.pid()));
         }
+        // The PostgreSQL processes serving the replicas' connections.
+        let sql = "SELECT pid FROM pg_stat_activity
+                   WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        for pid in query(&db.url, sql).lines() {
+            p.push(("postgres", pid.parse().expect("a pid")));
+        }
         p
     };
     println!(
         "replicas benchmark: {secs} s per run, {conns} connections, wrk -t2; load average before: {}",
         std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
     );
-    println!("\n| requests | target | per second | ratio | p50 | p99 | cores used: replica a, replica b, haproxy, wrk |");
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!("\n| requests | target | per second | ratio | p50 | p99 | cores used (of {cpus}) |");
     println!("|---|---|---:|---:|---:|---:|---|");
+    let mut notes = Vec::new();
     for (what, file, text) in &lists {
         let list = dir.join(file);
         std::fs::write(&list, text).expect("the list is written");
-        // Warm both replicas (their tile caches, the records read from the database).
+        // Warm both replicas: every path once (tiles into the caches, records read from the
+        // database into the features kept), then wrk for a little.
         for r in [&a, &b] {
-            wrk(&r.addr(), &list, 3, conns, &[]);
+            for path in text.lines() {
+                let res = request(&r.addr(), "GET", path, &[("Accept-Encoding", "gzip")], None)
+                    .unwrap_or_else(|e| panic!("{path}: {e}"));
+                assert!(res.status < 300, "{path}: {}", res.status);
+            }
+            wrk(&r.addr(), &list, 2, conns, &[]);
         }
         let (direct, c1) = wrk(&a.addr(), &list, secs, conns, &pids(false));
         lb.command("disable server replicas/b").expect("b disabled");
         let (one, c2) = wrk(&lb.addr(), &list, secs, conns, &pids(true));
         lb.command("enable server replicas/b").expect("b enabled");
         lb.wait_for("b", "UP", Duration::from_secs(5));
+        let opened = |lb: &Balancer| -> Vec<u64> {
+            ["a", "b"]
+                .iter()
+                .flat_map(|s| {
+                    let st = lb.stat(s);
+                    ["connect", "reuse"]
+                        .map(|k| st.get(k).and_then(|v| v.parse().ok()).unwrap_or(0))
+                })
+                .collect()
+        };
+        let before = opened(&lb);
         let (two, c3) = wrk(&lb.addr(), &list, secs, conns, &pids(true));
+        let after = opened(&lb);
+        let d: Vec<u64> = after.iter().zip(&before).map(|(x, y)| x - y).collect();
+        notes.push(format!(
+            "{what}, two replicas: HAProxy opened {} and {} connections to a and b, and reused \
+             one {} and {} times",
+            d[0], d[2], d[1], d[3]
+        ));
         for (target, rate, cores) in [
             ("replica a directly", direct, c1),
             ("HAProxy, replica a only", one, c2),
@@ -507,6 +566,9 @@ fn read_throughput_of_one_replica_and_of_two_behind_haproxy() {
                 "{what}, {target}: failed requests"
             );
         }
+    }
+    for n in notes {
+        println!("\n{n}");
     }
     println!(
         "\nload average after: {}",
