@@ -63,11 +63,29 @@ pub(super) async fn serve(
     // The peer address keys the rate limits of login and writes.
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stopped())
         .await?;
     // Use counts wait in memory for a few seconds; write them before leaving.
     catalog.flush_usage()?;
     Ok(())
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT), or SIGTERM (systemd, a
+/// container runtime, `kill`), so the use counts still in memory are written either way.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => tracing::warn!("SIGTERM will not stop the server gracefully: {e}"),
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

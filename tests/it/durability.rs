@@ -234,3 +234,35 @@ async fn a_session_revoked_after_a_backup_stays_revoked_after_restoring_it() {
     drop(cat);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// systemd, container runtimes and `kill` stop a process with SIGTERM: the server stops
+/// gracefully then too, writing the use counts still in memory.
+#[test]
+fn sigterm_stops_the_server_gracefully_and_keeps_the_use_counts() {
+    use bussola::store::Usage;
+    let server = crate::common::Server::start("sigterm", &[]);
+    let reply = crate::common::http_get(&server.addr, "/api/services/demo-0711-erpi-1");
+    assert!(
+        reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.0 200"),
+        "{reply}"
+    );
+    let mut server = server;
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "stopped gracefully: {status}");
+    let db = std::fs::read_dir(&server.data_dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "sqlite"))
+        .expect("the database file");
+    let store = SqliteStore::open(&db).unwrap();
+    let counts = store
+        .usage(&["demo-0711-erpi-1".to_string()], "2000-01-01")
+        .unwrap();
+    assert_eq!(
+        counts[0].views, 1,
+        "the view counted before SIGTERM is kept"
+    );
+}
