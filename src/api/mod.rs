@@ -11,6 +11,7 @@
 //! | `POST /api/services/{id}/confirm`, `POST /api/confirm`, `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats` | [`fresh`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
+//! | `GET /api/trends`, `POST /api/trends/import` | [`trends`] (indicators over time) |
 //! | `GET /api/export` | [`export`] |
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
@@ -57,6 +58,7 @@ pub mod services;
 pub mod survey;
 pub mod tiles;
 pub mod training;
+pub mod trends;
 pub mod users;
 pub mod web;
 
@@ -194,6 +196,8 @@ pub fn router_with_mailer(
         .route("/feeds/news.atom", get(news::feed))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
+        .route("/api/trends", get(trends::trends))
+        .route("/api/trends/import", post(trends::import))
         .route("/api/export", get(export::download))
         .route("/api/quality", get(quality::json))
         .route("/quality", get(quality::page))

@@ -52,6 +52,12 @@ pub(super) async fn serve(
         catalog.clone(),
         std::time::Duration::from_secs(2),
     ));
+    // Indicators kept over time: after writes (once quiet) and at least daily; past days
+    // rebuilt from the change history first.
+    tokio::spawn(bussola::trends::recorder::keep_recording(
+        catalog.clone(),
+        bussola::trends::recorder::Pace::default(),
+    ));
     if mailer.sends() {
         tracing::info!("login links are e-mailed through SMTP");
     }

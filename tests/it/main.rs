@@ -56,5 +56,6 @@ mod store_off_runtime;
 mod survey;
 mod tiles;
 mod training;
+mod trends;
 mod web;
 mod web_modules;
