@@ -1,10 +1,11 @@
-//! Indicators over time: `GET /api/trends` (one indicator of one area) and `POST
-//! /api/trends/import` (reference values from CSV, admins). Thin over [`crate::trends`].
+//! Indicators over time: `GET /api/trends` (one indicator of one area), `POST
+//! /api/trends/import` (reference values from CSV, admins) and `GET /api/changes/summary` (what
+//! changed between two days). Thin over [`crate::trends`].
 use super::auth::Auth;
 use super::error::ApiError;
 use super::params::{NoParams, Params};
 use super::AppState;
-use crate::trends::{reference, series};
+use crate::trends::{reference, series, summary};
 use crate::Error;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -64,4 +65,26 @@ pub async fn import(
         .blocking(move |cat| reference::import(cat, &user, &text))
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "imported": n }))).into_response())
+}
+
+/// `GET /api/changes/summary?from=&to=&municipality=&region=`.
+pub async fn changes_summary(
+    State(app): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<summary::Summary>, ApiError> {
+    let p = Params::parse(q.as_deref(), &["from", "to", "municipality", "region"])?;
+    let today = crate::trends::day_of(crate::auth::now());
+    let s = app
+        .blocking(move |cat| {
+            summary::summary(
+                cat,
+                p.text("from").as_deref(),
+                p.text("to").as_deref(),
+                p.text("municipality").as_deref(),
+                p.text("region").as_deref(),
+                today,
+            )
+        })
+        .await?;
+    Ok(Json(s))
 }

@@ -10,7 +10,8 @@
 //!   it after writes (debounced) and at least daily;
 //! - [`backfill`]: past days rebuilt from the change history, marked reconstructed;
 //! - [`reference`]: published values to compare with, from a CSV file;
-//! - [`series`]: one indicator of one area between two times, as JSON or CSV.
+//! - [`series`]: one indicator of one area between two times, as JSON or CSV;
+//! - [`summary`]: what changed between two dates, per municipality.
 //!
 //! Knows nothing of HTTP: `api::trends` is thin over it.
 pub mod areas;
@@ -20,6 +21,7 @@ pub mod recorder;
 pub mod reference;
 pub mod series;
 pub mod snapshot;
+pub mod summary;
 
 /// A day (days since 1970-01-01) as `YYYY-MM-DD`.
 pub fn day_text(day: i64) -> String {

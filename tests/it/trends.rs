@@ -1,6 +1,6 @@
 //! Indicators over time (issue #18): a capacity change makes a point with the exact new rate;
-//! past days rebuilt from the change history give the rates computed by hand; reference values
-//! come in by CSV (API and command line, bad cells named).
+//! past days rebuilt from the change history give the rates computed by hand; reference values come in by CSV (API and
+//! command line, bad cells named); what changed between two days, per municipality, by role.
 //!
 //! The fixture region (`tests/data/demo-alentejo-central`): Redondo (0710) has 1,734 people
 //! aged 65+ and 227 places in ERPI, Centro de Dia and SAD (13.09 %, target 12 %); Alandroal
@@ -351,11 +351,131 @@ async fn bad_questions_are_named() {
             "from",
         ),
         ("/api/trends?indicator=places.ERPI&format=xls", "format"),
+        ("/api/changes/summary?from=yesterday", "from"),
+        ("/api/changes/summary?municipality=9999", "municipality"),
+        ("/api/changes/summary?region=nowhere", "region"),
     ] {
         let (st, v) = get(&app, uri).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}: {v}");
         assert_eq!(v["parameter"], param, "{uri}: {v}");
     }
+}
+
+#[tokio::test]
+async fn what_changed_between_two_days_per_municipality_by_role() {
+    let (app, cat) = app();
+    let admin = session(&cat, "admin@example.pt", Role::Admin, None, &[]);
+    let erpi = cat.get("demo-0702-erpi-1").unwrap();
+    let provider = session(
+        &cat,
+        "p@example.pt",
+        Role::Provider,
+        Some(&erpi.provider.id),
+        &[],
+    );
+    // An admin: 73 places to 80. The provider: vacancies (live), and places (waiting for
+    // review, so not counted).
+    let patch = |who: &str, body: Value| {
+        let (app, who, body) = (app.clone(), who.to_string(), body.to_string());
+        async move { call(&app, "PATCH", "/api/services/demo-0702-erpi-1", &who, &body).await }
+    };
+    assert_eq!(
+        patch(&admin, json!({"capacity": 80})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        patch(&provider, json!({"vacancies": 3})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        patch(&provider, json!({"capacity": 90})).await.0,
+        StatusCode::ACCEPTED
+    );
+    // A program writes a new creche (20 places) and removes a SAD (31 places).
+    let mut new = cat.get("demo-0702-erpi-2").unwrap();
+    new.id = "new-creche".into();
+    new.name = "Creche Nova".into();
+    new.type_code = "CRECHE".into();
+    new.capacity = Some(20);
+    new.users = Some(0);
+    cat.upsert(new).unwrap();
+    cat.delete("demo-0702-sad-idosos-2").unwrap();
+
+    let (st, v) = get(&app, "/api/changes/summary").await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let munis = v["municipalities"].as_array().unwrap();
+    assert_eq!(munis.len(), 1, "{v}");
+    let m = &munis[0];
+    assert_eq!(
+        (m["code"].as_str(), m["name"].as_str()),
+        (Some("0702"), Some("Arraiolos"))
+    );
+    assert_eq!(m["opened"][0]["service"], "new-creche");
+    assert_eq!(m["opened"][0]["type"], "CRECHE");
+    assert_eq!(m["opened"][0]["by"], "data");
+    assert_eq!(m["closed"][0]["service"], "demo-0702-sad-idosos-2");
+    assert_eq!(m["closed"][0]["old"]["capacity"], 31);
+    let changed: Vec<(&str, &Value, &Value, &str)> = m["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["field"].as_str().unwrap(),
+                &c["old"],
+                &c["new"],
+                c["by"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("capacity", &json!(73), &json!(80), "admin"),
+            (
+                "vacancies",
+                &erpi.vacancies.map_or(Value::Null, |n| json!(n)),
+                &json!(3),
+                "provider"
+            ),
+        ]
+    );
+    assert_eq!(m["places"], 7 + 20 - 31);
+    assert_eq!(m["by"], json!({"admin": 1, "data": 2, "provider": 1}));
+    assert_eq!(
+        v["totals"],
+        json!({"opened": 1, "closed": 1, "changed": 2, "places": -4,
+               "by": {"admin": 1, "data": 2, "provider": 1}})
+    );
+    let today = bussola::trends::day_text(day_of(bussola::auth::now()));
+    assert_eq!(
+        (v["from"].clone(), v["to"].clone()),
+        (
+            json!(bussola::trends::day_text(day_of(bussola::auth::now()) - 29)),
+            json!(today)
+        )
+    );
+    let (_, past) = get(&app, "/api/changes/summary?from=2020-01-01&to=2020-12-31").await;
+    assert_eq!(past["municipalities"], json!([]));
+    let (_, other) = get(&app, "/api/changes/summary?municipality=0701").await;
+    assert_eq!(other["totals"]["opened"], 0);
+    // The closing is history, not undone by a revert.
+    let closing = cat
+        .store()
+        .changes(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|c| c.change.field == "closed")
+        .unwrap();
+    let (st, r) = call(
+        &app,
+        "POST",
+        &format!("/api/changes/{}/revert", closing.id),
+        &admin,
+        "",
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
 }
 
 #[test]
