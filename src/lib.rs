@@ -41,7 +41,7 @@
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
 //! | [`news`] | news from the regional coordinator: fields checked, Markdown rendered to sanitised HTML, the public view, the Atom feed, the demonstration items of a fresh start |
-//! | [`trends`] | indicators kept over time: snapshots recorded daily and after changes, past days rebuilt from the change history, published reference values, what changed between two dates |
+//! | [`trends`] | indicators kept over time: snapshots recorded daily and after changes, past days rebuilt from the change history, published reference values, alerts and their Atom feeds, what changed between two dates |
 //! | [`feed`] | Atom feeds of dated items (news, training offers): [`feed::Feed`] of plain values written by [`feed::to_atom`] |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!

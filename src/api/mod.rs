@@ -11,7 +11,7 @@
 //! | `POST /api/services/{id}/confirm`, `POST /api/confirm`, `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats` | [`fresh`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
-//! | `GET /api/trends`, `POST /api/trends/import`, `GET /api/changes/summary` | [`trends`] (indicators over time, what changed) |
+//! | `GET /api/trends`, `POST /api/trends/import`, `GET /api/changes/summary`, `GET /feeds/alerts.atom` | [`trends`] (indicators over time, what changed, alerts) |
 //! | `GET /api/export` | [`export`] |
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
@@ -199,6 +199,7 @@ pub fn router_with_mailer(
         .route("/api/trends", get(trends::trends))
         .route("/api/trends/import", post(trends::import))
         .route("/api/changes/summary", get(trends::changes_summary))
+        .route("/feeds/alerts.atom", get(trends::feed))
         .route("/api/export", get(export::download))
         .route("/api/quality", get(quality::json))
         .route("/quality", get(quality::page))

@@ -1,11 +1,12 @@
 //! Indicators over time: `GET /api/trends` (one indicator of one area), `POST
-//! /api/trends/import` (reference values from CSV, admins) and `GET /api/changes/summary` (what
-//! changed between two days). Thin over [`crate::trends`].
+//! /api/trends/import` (reference values from CSV, admins), `GET /api/changes/summary` (what
+//! changed between two days) and the alerts' Atom feed `GET /feeds/alerts.atom`. Thin over
+//! [`crate::trends`].
 use super::auth::Auth;
 use super::error::ApiError;
 use super::params::{NoParams, Params};
 use super::AppState;
-use crate::trends::{reference, series, summary};
+use crate::trends::{alerts, reference, series, summary};
 use crate::Error;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -87,4 +88,21 @@ pub async fn changes_summary(
         })
         .await?;
     Ok(Json(s))
+}
+
+/// `GET /feeds/alerts.atom?area=`: the alerts of an area (the region by default) and of the
+/// areas inside it, newest first.
+pub async fn feed(
+    State(app): State<AppState>,
+    RawQuery(q): RawQuery,
+    origin: super::origin::Origin,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref(), &["area"])?;
+    let base = origin.base;
+    let xml = app
+        .blocking(move |cat| {
+            alerts::feed(cat, p.text("area").as_deref(), &base, crate::auth::now())
+        })
+        .await?;
+    Ok(super::news::atom(xml))
 }

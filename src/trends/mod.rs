@@ -11,9 +11,11 @@
 //! - [`backfill`]: past days rebuilt from the change history, marked reconstructed;
 //! - [`reference`]: published values to compare with, from a CSV file;
 //! - [`series`]: one indicator of one area between two times, as JSON or CSV;
+//! - [`alerts`]: events between consecutive points and their Atom feed;
 //! - [`summary`]: what changed between two dates, per municipality.
 //!
 //! Knows nothing of HTTP: `api::trends` is thin over it.
+pub mod alerts;
 pub mod areas;
 pub mod backfill;
 pub mod indicators;

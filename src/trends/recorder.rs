@@ -5,7 +5,8 @@
 //! a snapshot after a change stores only the values that differ from each series' latest point
 //! (bucket `v<data version>`), so a write that moves one municipality adds a few points, not
 //! thousands. Buckets make recording idempotent: replicas sharing a database that record the
-//! same day or data version store it once.
+//! same day or data version store it once (and the alerts found with it once).
+use super::alerts::{self, Latest};
 use super::snapshot::{self, Site, Staleness};
 use super::{backfill, day_of, day_text};
 use crate::catalog::Catalog;
@@ -13,12 +14,8 @@ use crate::freshness::{age, Age};
 use crate::model::Facts;
 use crate::store::IndicatorPoint;
 use crate::Result;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// The latest points by (area, indicator).
-type Latest = HashMap<(String, String), IndicatorPoint>;
 
 /// Which snapshot to record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +34,8 @@ pub struct Recorded {
     pub bucket: String,
     /// Points stored.
     pub points: usize,
+    /// Alerts stored.
+    pub alerts: usize,
 }
 
 /// Services per municipality and how many were not confirmed for a year, on `today`.
@@ -54,8 +53,8 @@ fn staleness(cat: &Catalog, today: i64) -> Result<Staleness> {
     })
 }
 
-/// Records a snapshot of the catalog as published now, at `now` (Unix seconds). Blocks on the
-/// store.
+/// Records a snapshot of the catalog as published now, at `now` (Unix seconds): the points and
+/// the alerts between them and each series' latest point. Blocks on the store.
 pub fn record(cat: &Catalog, kind: Bucket, now: i64) -> Result<Recorded> {
     let store = cat.store();
     let today = day_of(now);
@@ -83,6 +82,7 @@ pub fn record(cat: &Catalog, kind: Bucket, now: i64) -> Result<Recorded> {
     }));
     let readings = snapshot::readings(cat.region(), &sites, &responses, Some(&stale));
     let at = crate::feed::rfc3339(now);
+    let found = alerts::between(cat.region(), &latest, &readings, &bucket, &at);
     let points: Vec<IndicatorPoint> = readings
         .into_iter()
         .filter(|r| {
@@ -103,6 +103,7 @@ pub fn record(cat: &Catalog, kind: Bucket, now: i64) -> Result<Recorded> {
         .collect();
     Ok(Recorded {
         points: store.add_points(&points)?,
+        alerts: store.add_alerts(&found)?,
         bucket,
     })
 }

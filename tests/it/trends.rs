@@ -1,12 +1,13 @@
-//! Indicators over time (issue #18): a capacity change makes a point with the exact new rate;
-//! past days rebuilt from the change history give the rates computed by hand; reference values come in by CSV (API and
+//! Indicators over time (issue #18): a capacity change makes a point with the exact new rate
+//! and an alert in the municipality's Atom feed (read by feedparser); past days rebuilt from
+//! the change history give the rates computed by hand; reference values come in by CSV (API and
 //! command line, bad cells named); what changed between two days, per municipality, by role.
 //!
 //! The fixture region (`tests/data/demo-alentejo-central`): Redondo (0710) has 1,734 people
 //! aged 65+ and 227 places in ERPI, Centro de Dia and SAD (13.09 %, target 12 %); Alandroal
 //! (0701) 1,608 and 184 (11.44 %); Arraiolos (0702) 1,903 and 318.
 use crate::common::accounts::{call, session};
-use crate::common::{app, get, get_raw, send};
+use crate::common::{app, get, get_raw, get_with, send};
 use axum::http::StatusCode;
 use bussola::auth::Role;
 use bussola::catalog::Catalog;
@@ -45,12 +46,25 @@ async fn series(app: &axum::Router, indicator: &str, area: &str) -> Value {
     v
 }
 
+const PARSE: &str = r#"
+import feedparser, json, sys
+d = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps({
+    "bozo": bool(d.bozo), "error": str(d.get("bozo_exception", "")), "version": d.version,
+    "id": d.feed.get("id"), "title": d.feed.get("title"),
+    "entries": [{"title": e.get("title"), "id": e.get("id"), "link": e.get("link"),
+                 "summary": e.get("summary"), "updated_parsed": e.get("updated_parsed") is not None,
+                 "tags": [t.get("term") for t in e.get("tags", [])]} for e in d.entries],
+}))
+"#;
+
 #[tokio::test]
-async fn a_capacity_change_makes_a_point_with_the_exact_new_rate() {
+async fn a_capacity_change_makes_a_point_with_the_exact_new_rate_and_an_alert() {
     let (app, cat) = app();
     let admin = session(&cat, "admin@example.pt", Role::Admin, None, &[]);
     let day = record(&cat, Bucket::Daily, MARCH_1).unwrap();
     assert_eq!(day.bucket, "d2026-03-01");
+    assert_eq!(day.alerts, 0, "nothing to compare with yet");
     assert_eq!(
         record(&cat, Bucket::Daily, MARCH_1 + 60).unwrap().points,
         0,
@@ -78,7 +92,7 @@ async fn a_capacity_change_makes_a_point_with_the_exact_new_rate() {
     .await;
     assert_eq!(st, StatusCode::OK, "{r}");
     let after = record(&cat, Bucket::Change, MARCH_1 + 3600).unwrap();
-    assert!(after.points > 0, "{after:?}");
+    assert_eq!(after.alerts, 1, "{after:?}");
     let v = series(&app, RATE, "0710").await;
     let got = points(&v);
     assert_eq!(got.len(), 2, "{v}");
@@ -100,6 +114,63 @@ async fn a_capacity_change_makes_a_point_with_the_exact_new_rate() {
         0,
         "nothing changed since"
     );
+
+    let (st, headers, xml) = get_with(
+        &app,
+        "/feeds/alerts.atom?area=0710",
+        &[
+            ("x-forwarded-host", "bussola.example.pt"),
+            ("x-forwarded-proto", "https"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
+    let xml = String::from_utf8(xml).unwrap();
+    assert!(
+        xml.contains("Redondo: cobertura (pessoas idosas) abaixo da meta — 11.9 &lt; 12"),
+        "{xml}"
+    );
+    // The region's feed holds its municipalities' alerts; another municipality's does not.
+    assert!(get_raw(&app, "/feeds/alerts.atom")
+        .await
+        .2
+        .contains("Redondo"));
+    assert!(!get_raw(&app, "/feeds/alerts.atom?area=0701")
+        .await
+        .2
+        .contains("<entry>"));
+
+    let Some(py) = crate::common::feed_venv("feedparser") else {
+        return;
+    };
+    let f = crate::common::python_json(&py, PARSE, xml.as_bytes());
+    assert_eq!(f["bozo"], false, "{f}");
+    assert_eq!(f["version"], "atom10", "{f}");
+    assert_eq!(
+        f["id"],
+        "https://bussola.example.pt/feeds/alerts.atom?area=0710"
+    );
+    let entries = f["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{f}");
+    let e = &entries[0];
+    assert_eq!(
+        e["summary"],
+        "Redondo: coverage (older people) fell below the target 12: 13.1 → 11.9"
+    );
+    assert_eq!(
+        e["link"],
+        "https://bussola.example.pt/api/trends?indicator=coverage.elderly.rate&area=0710"
+    );
+    assert!(e["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("tag:bussola.example.pt,2026:alert/0710/below_target/"));
+    assert_eq!(e["updated_parsed"], true);
+    assert_eq!(e["tags"], json!(["Redondo", "below_target"]));
 }
 
 /// A change in the history, applied at `at` (Unix seconds) by a provider.
@@ -354,6 +425,7 @@ async fn bad_questions_are_named() {
         ("/api/changes/summary?from=yesterday", "from"),
         ("/api/changes/summary?municipality=9999", "municipality"),
         ("/api/changes/summary?region=nowhere", "region"),
+        ("/feeds/alerts.atom?area=9999", "area"),
     ] {
         let (st, v) = get(&app, uri).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}: {v}");
@@ -548,7 +620,11 @@ fn replicas_on_one_database_record_each_bucket_once() {
     assert_eq!(a.snapshot().version(), b.snapshot().version());
     let by_b = record(&b, Bucket::Change, MARCH_1 + 60).unwrap();
     let by_a = record(&a, Bucket::Change, MARCH_1 + 61).unwrap();
-    assert_eq!(by_a.points, 0, "{by_b:?} {by_a:?}");
+    assert_eq!(
+        (by_b.alerts, by_a.points, by_a.alerts),
+        (1, 0, 0),
+        "{by_b:?} {by_a:?}"
+    );
     assert_eq!(by_a.bucket, by_b.bucket);
     let rate = a
         .store()
