@@ -115,6 +115,8 @@ impl Catalog {
     /// The region's own copy of the services (as read from its files) is dropped once seeded:
     /// the index, built from the store, is the one copy served.
     pub fn open(mut region: Region, store: Box<dyn Store>) -> Result<Self> {
+        // Several replicas starting at once on a new database: one seeds, the others wait.
+        let starting = store.hold_starts()?;
         let seeded = store.seeded()?;
         for part in &region.parts {
             if seeded.contains(&part.id) {
@@ -142,6 +144,7 @@ impl Catalog {
         }
         // A fresh start shows the news section with demonstration items (marked demo).
         crate::news::seed_demo(&*store, &region, seeded.is_empty(), crate::auth::now())?;
+        drop(starting);
         region.services = Vec::new();
         let profiles = Profiles::shipped(&region.taxonomy)?;
         let index = load_index(&*store, store.version()?)?;

@@ -219,12 +219,20 @@ pub trait Store:
         let _ = wake;
         Ok(false)
     }
+    /// Holds back other processes' starts on this store until the value is dropped, so what
+    /// a first start seeds is seeded once even when several processes start at once.
+    fn hold_starts(&self) -> Result<Held> {
+        Ok(Box::new(()))
+    }
     /// The rate limits kept in the store, shared by every process on it; `None` when each
     /// process keeps its own.
     fn shared_limits(&self) -> Option<&dyn SharedLimits> {
         None
     }
 }
+
+/// What [`Store::hold_starts`] gives: others wait until it is dropped.
+pub type Held = Box<dyn Send>;
 
 /// What [`Store::watch`] calls when another process may have written.
 pub type Wake = Box<dyn Fn() + Send + Sync>;

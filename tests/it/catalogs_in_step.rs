@@ -102,3 +102,58 @@ async fn a_listening_replica_has_the_write_within_a_second() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[test]
+fn replicas_starting_at_once_on_a_new_database_seed_it_once() {
+    let Some(db) = Scratch::new("catalogs_in_step_start") else {
+        return;
+    };
+    let url = db.url.as_str();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| open(url));
+        let b = s.spawn(|| open(url));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let n = Region::load(&demo_manifest())
+        .unwrap()
+        .region
+        .services
+        .len();
+    assert_eq!(a.len().unwrap(), n);
+    assert_eq!(b.len().unwrap(), n);
+    // The demonstration news and training offers are there once, not once per replica.
+    let alone = Scratch::new("catalogs_in_step_alone").unwrap();
+    let single = open(&alone.url);
+    let news = single.store().news_count().unwrap();
+    assert!(news > 0);
+    assert_eq!(a.store().news_count().unwrap(), news);
+    assert_eq!(
+        a.store().offers().unwrap().len(),
+        single.store().offers().unwrap().len()
+    );
+}
+
+#[test]
+fn a_start_waits_while_another_seeds() {
+    let Some(db) = Scratch::new("catalogs_in_step_hold") else {
+        return;
+    };
+    let a = Database::parse(&db.url).unwrap().open().unwrap();
+    let b = Database::parse(&db.url).unwrap().open().unwrap();
+    let held = a.hold_starts().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mine = b.hold_starts().unwrap();
+            tx.send(()).unwrap();
+            drop(mine);
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the second start waits while the first holds"
+        );
+        drop(held);
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("and goes on once it is released");
+    });
+}

@@ -69,6 +69,9 @@ impl History for PostgresStore {
     fn write_edit(&self, w: &EditWrite) -> Result<Vec<i64>> {
         self.run(|conn| {
             let mut tx = conn.transaction()?;
+            if !w.services.is_empty() {
+                bump(&mut tx)?;
+            }
             if let Some(d) = &w.decide {
                 // Under concurrent decisions the second waits for the first's row lock, then finds
                 // the change no longer pending.
@@ -86,9 +89,6 @@ impl History for PostgresStore {
                 }
             }
             put_all(&mut tx, &w.services)?;
-            if !w.services.is_empty() {
-                bump(&mut tx)?;
-            }
             for o in &w.offers {
                 super::training::put_offer(&mut tx, o)?;
             }

@@ -54,6 +54,9 @@ impl From<r2d2::Error> for Error {
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
+/// A connection taken from the pool (back to it when dropped).
+type Pooled = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
 /// Services and everything else in one PostgreSQL database with PostGIS.
 pub struct PostgresStore {
     /// Always there until the store is dropped.
@@ -117,6 +120,14 @@ impl PostgresStore {
         })
     }
 
+    /// Runs `f` with a connection of the pool it may keep, off any async runtime.
+    fn run_owned<T: Send>(&self, f: impl FnOnce(Pooled) -> Result<T> + Send) -> Result<T> {
+        off_runtime(|| {
+            let pool = self.pool.as_ref().ok_or(StoreError::Poisoned)?;
+            f(pool.get()?)
+        })
+    }
+
     /// Runs `f` on a connection from the pool, off any async runtime (see [`off_runtime`]).
     fn run<T: Send>(&self, f: impl FnOnce(&mut Client) -> Result<T> + Send) -> Result<T> {
         off_runtime(|| {
@@ -155,8 +166,10 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// behind than this reloads whole.
 const LOG_KEEP: i64 = 20_000;
 
-/// Moves the data version on (once per transaction: the triggers of the service rows written
-/// may have moved it already) and tells listeners the new one, at commit.
+/// Moves the data version on (once per transaction; the triggers of the service rows written
+/// then find it moved) and tells listeners the new one, at commit. Called first in a write's
+/// transaction: the version's row lock then always comes before any service row's, so two
+/// processes writing the same services wait for each other instead of deadlocking.
 fn bump(tx: &mut Transaction<'_>) -> Result<()> {
     let version: i64 = tx.query_one("SELECT bussola_version()", &[])?.try_get(0)?;
     tx.execute(

@@ -1,7 +1,7 @@
 //! What keeps several processes on one database in step: the log of services written per
 //! data version, the notifications of each write, and rate limits kept in the database.
 use super::{PostgresStore, CHANNEL};
-use crate::store::{Changed, SharedLimits, Store, StoreError, Wake};
+use crate::store::{Changed, Held, SharedLimits, Store, StoreError, Wake};
 use crate::Result;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Config, NoTls};
@@ -128,6 +128,41 @@ fn hear(config: &Config, shown: &str, open: &AtomicBool, wake: &(dyn Fn() + Send
                 failed = true;
                 break;
             }
+        }
+    }
+}
+
+/// The advisory lock a start holds while it seeds (any number, the same for every Bússola,
+/// other than the migrations').
+const START_LOCK: i64 = 0x0062_7573_736f_6c62;
+
+impl PostgresStore {
+    /// See [`Store::hold_starts`]: a session advisory lock on a pooled connection, released
+    /// when the value is dropped.
+    pub(super) fn start_lock(&self) -> Result<Held> {
+        let conn = self.run_owned(|mut conn| {
+            conn.execute("SELECT pg_advisory_lock($1)", &[&START_LOCK])?;
+            Ok(conn)
+        })?;
+        Ok(Box::new(StartLock(Some(conn))))
+    }
+}
+
+/// A connection holding [`START_LOCK`].
+struct StartLock(Option<super::Pooled>);
+
+impl Drop for StartLock {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.0.take() {
+            super::off_runtime(move || {
+                // On failure the connection goes, and the lock with its session.
+                if conn
+                    .execute("SELECT pg_advisory_unlock($1)", &[&START_LOCK])
+                    .is_err()
+                {
+                    tracing::warn!("releasing the start lock");
+                }
+            });
         }
     }
 }

@@ -2,7 +2,7 @@
 //! PostGIS point in columns of their own).
 use super::{bump, count, parse, put_all, PostgresStore};
 use crate::model::{Brief, BriefFields, Codes, Precision, Provider, Service};
-use crate::store::{Changed, SharedLimits, Store, StoreError, Wake};
+use crate::store::{Changed, Held, SharedLimits, Store, StoreError, Wake};
 use crate::Result;
 use std::collections::HashMap;
 use std::path::Path;
@@ -124,12 +124,12 @@ impl Store for PostgresStore {
     fn seed(&self, region: &str, services: &[Service]) -> Result<()> {
         self.run(|conn| {
             let mut tx = conn.transaction()?;
+            bump(&mut tx)?;
             put_all(&mut tx, services)?;
             tx.execute(
                 "INSERT INTO seeded_regions(region) VALUES ($1) ON CONFLICT DO NOTHING",
                 &[&region],
             )?;
-            bump(&mut tx)?;
             tx.commit()?;
             Ok(())
         })
@@ -145,8 +145,8 @@ impl Store for PostgresStore {
                 return Ok(());
             }
             let mut tx = conn.transaction()?;
-            put_all(&mut tx, services)?;
             bump(&mut tx)?;
+            put_all(&mut tx, services)?;
             tx.commit()?;
             Ok(())
         })
@@ -155,12 +155,15 @@ impl Store for PostgresStore {
     fn delete(&self, id: &str) -> Result<bool> {
         self.run(|conn| {
             let mut tx = conn.transaction()?;
+            bump(&mut tx)?;
             let n = tx.execute("DELETE FROM services WHERE id = $1", &[&id])?;
-            if n > 0 {
-                bump(&mut tx)?;
+            if n == 0 {
+                // Nothing deleted: the version stays where it was.
+                tx.rollback()?;
+                return Ok(false);
             }
             tx.commit()?;
-            Ok(n > 0)
+            Ok(true)
         })
     }
 
@@ -191,6 +194,10 @@ impl Store for PostgresStore {
 
     fn watch(&self, wake: Wake) -> Result<bool> {
         self.listen(wake)
+    }
+
+    fn hold_starts(&self) -> Result<Held> {
+        self.start_lock()
     }
 
     fn shared_limits(&self) -> Option<&dyn SharedLimits> {

@@ -1,9 +1,11 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 pub mod accounts;
+pub mod http;
 pub mod locked;
 pub mod mvt;
 pub mod postgres;
+pub mod replicas;
 pub mod server;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

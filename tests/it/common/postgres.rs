@@ -122,3 +122,28 @@ impl Drop for Scratch {
         drop_database(&self.admin, &self.name);
     }
 }
+
+/// Runs one SQL query on a database with `psql`; its rows, one a line, columns split by `|`.
+pub fn query(url: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

@@ -94,6 +94,7 @@ macro_rules! conformance {
                 backup::a_backend_failure_keeps_its_cause,
                 replicas::another_process_hears_and_learns_what_changed,
                 replicas::rate_limits_are_shared_by_every_process,
+                replicas::two_processes_writing_the_same_services_both_land,
             );
         }
     };

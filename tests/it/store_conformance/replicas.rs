@@ -130,3 +130,43 @@ pub fn rate_limits_are_shared_by_every_process(open: &Open, dir: &Path) {
     // Another client has a bucket of its own.
     assert_eq!(lb.take("login:10.0.0.2", 3.0, 0.001).unwrap(), None);
 }
+
+pub fn two_processes_writing_the_same_services_both_land(open: &Open, dir: &Path) {
+    // Each of its own organisation, so nothing but the services orders the two writes.
+    let service = |id: &str| {
+        let mut s = service(id);
+        s.provider.id = format!("organisation-{id}");
+        s
+    };
+    let a = open(dir);
+    let b = open(dir);
+    a.seed("r", &[service("x"), service("y")]).unwrap();
+    let v0 = a.version().unwrap();
+    // The same two services, written in opposite orders at the same time: neither process
+    // may fail (a deadlock would), and each write moves the version once.
+    const ROUNDS: u32 = 40;
+    std::thread::scope(|s| {
+        for (store, first, second) in [(&a, "x", "y"), (&b, "y", "x")] {
+            s.spawn(move || {
+                for i in 0..ROUNDS {
+                    let mut one = service(first);
+                    one.capacity = Some(i);
+                    let mut two = service(second);
+                    two.capacity = Some(i);
+                    store.upsert_many(&[one, two]).unwrap();
+                }
+            });
+        }
+    });
+    let v1 = b.version().unwrap();
+    assert!(v1 > v0);
+    let stored = a.services().unwrap();
+    assert!(
+        stored.iter().all(|s| s.capacity == Some(ROUNDS - 1)),
+        "{stored:?}"
+    );
+    if let Some(c) = b.changed_since(v0).unwrap() {
+        assert_eq!(v1 - v0, u64::from(2 * ROUNDS), "one version per write");
+        assert_eq!(ids(&c.services), ["x", "y"]);
+    }
+}
