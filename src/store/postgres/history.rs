@@ -120,10 +120,12 @@ impl History for PostgresStore {
     fn write_removal(&self, id: &str, rows: &[NewChange]) -> Result<bool> {
         self.run(|conn| {
             let mut tx = conn.transaction()?;
+            // The version first, as every write (see `bump`).
+            bump(&mut tx)?;
             if tx.execute("DELETE FROM services WHERE id = $1", &[&id])? == 0 {
+                tx.rollback()?;
                 return Ok(false);
             }
-            bump(&mut tx)?;
             insert(&mut tx, rows)?;
             tx.commit()?;
             Ok(true)
