@@ -24,7 +24,7 @@
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
-//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, `GET /vendor/uplot/...`, page files | [`web`] |
 //!
 //! Every request and answer also passes [`guard`] (write bodies declared JSON, security
 //! headers), [`origin`] (trusted proxies, the public URL) and [`error::json_errors`] (every
@@ -269,6 +269,7 @@ pub fn router_with_mailer(
         .route("/openapi.yaml", get(openapi::yaml))
         .route("/api-docs", get(openapi::page))
         .route("/vendor/swagger-ui/{*path}", get(web::swagger_ui))
+        .route("/vendor/uplot/{*path}", get(web::uplot))
         .route("/", get(web::index))
         .route("/login", get(web::provider))
         .route("/provider", get(web::provider))

@@ -1,6 +1,6 @@
 //! Indicators over time: `GET /api/trends` (one indicator of one area), `POST
 //! /api/trends/import` (reference values from CSV, admins), `GET /api/changes/summary` (what
-//! changed between two days) and the alerts' Atom feed `GET /feeds/alerts.atom`. Thin over
+//! changed between two days, JSON or CSV) and the alerts' Atom feed `GET /feeds/alerts.atom`. Thin over
 //! [`crate::trends`].
 use super::auth::Auth;
 use super::error::ApiError;
@@ -21,11 +21,7 @@ pub async fn trends(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref(), &["indicator", "area", "from", "to", "format"])?;
-    let format = p.text("format");
-    if let Some(f) = format.as_deref().filter(|f| !["json", "csv"].contains(f)) {
-        let msg = format!("unknown format '{f}'; one of json, csv");
-        return Err(Error::param("format", msg).into());
-    }
+    let csv = json_or_csv(p.text("format").as_deref())?;
     let s = app
         .blocking(move |cat| {
             series::series(
@@ -37,18 +33,14 @@ pub async fn trends(
             )
         })
         .await?;
-    if format.as_deref() != Some("csv") {
+    if !csv {
         return Ok(Json(s).into_response());
     }
     let name = format!(
         "attachment; filename=\"trends-{}-{}.csv\"",
         s.area.id, s.indicator
     );
-    let headers = [
-        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-        (header::CONTENT_DISPOSITION, name),
-    ];
-    Ok((headers, series::to_csv(&s)).into_response())
+    Ok(csv_answer(name, series::to_csv(&s)))
 }
 
 /// `POST /api/trends/import` (admins): reference values from a CSV file (`text/csv`), all or
@@ -68,12 +60,16 @@ pub async fn import(
     Ok((StatusCode::CREATED, Json(json!({ "imported": n }))).into_response())
 }
 
-/// `GET /api/changes/summary?from=&to=&municipality=&region=`.
+/// `GET /api/changes/summary?from=&to=&municipality=&region=&format=json|csv`.
 pub async fn changes_summary(
     State(app): State<AppState>,
     RawQuery(q): RawQuery,
-) -> Result<Json<summary::Summary>, ApiError> {
-    let p = Params::parse(q.as_deref(), &["from", "to", "municipality", "region"])?;
+) -> Result<Response, ApiError> {
+    let p = Params::parse(
+        q.as_deref(),
+        &["from", "to", "municipality", "region", "format"],
+    )?;
+    let csv = json_or_csv(p.text("format").as_deref())?;
     let today = crate::trends::day_of(crate::auth::now());
     let s = app
         .blocking(move |cat| {
@@ -87,7 +83,32 @@ pub async fn changes_summary(
             )
         })
         .await?;
-    Ok(Json(s))
+    if !csv {
+        return Ok(Json(s).into_response());
+    }
+    let name = format!("attachment; filename=\"changes-{}-{}.csv\"", s.from, s.to);
+    Ok(csv_answer(name, summary::to_csv(&s)))
+}
+
+/// Whether `format` asks for CSV (`json`, the default, or `csv`; anything else is refused).
+fn json_or_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(f) => {
+            let msg = format!("unknown format '{f}'; one of json, csv");
+            Err(Error::param("format", msg).into())
+        }
+    }
+}
+
+/// A CSV download with its `Content-Disposition`.
+fn csv_answer(disposition: String, body: String) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
+    (headers, body).into_response()
 }
 
 /// `GET /feeds/alerts.atom?area=`: the alerts of an area (the region by default) and of the

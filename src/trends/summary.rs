@@ -256,3 +256,37 @@ pub fn summary(
         totals,
     })
 }
+
+/// A summary as CSV, one row per event, oldest first: `at,municipality,municipality_name,
+/// service,name,type,change,old,new,by`. `old` and `new` are numbers: a capacity or vacancies
+/// change's values, and an opening's (`new`) or a closing's (`old`) places.
+pub fn to_csv(s: &Summary) -> String {
+    use crate::text::csv_text;
+    let mut out =
+        String::from("at,municipality,municipality_name,service,name,type,change,old,new,by\n");
+    let number = |v: &Value| match v {
+        Value::Object(o) => o.get("capacity").and_then(Value::as_i64),
+        v => v.as_i64(),
+    };
+    let cell = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    for m in &s.municipalities {
+        let mut events: Vec<&Event> = m.opened.iter().chain(&m.closed).chain(&m.changed).collect();
+        events.sort_by(|a, b| a.at.cmp(&b.at));
+        for e in events {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                e.at,
+                csv_text(&m.code),
+                csv_text(&m.name),
+                csv_text(&e.service),
+                csv_text(&e.name),
+                csv_text(&e.type_code),
+                e.field,
+                cell(number(&e.old)),
+                cell(number(&e.new)),
+                csv_text(&e.by),
+            ));
+        }
+    }
+    out
+}

@@ -228,7 +228,8 @@ async fn every_documented_get_answers_its_example_with_a_documented_status() {
         &[],
     ));
     let vendored = root().join("web/node_modules/swagger-ui-dist").exists()
-        && root().join("web/node_modules/maplibre-gl/dist").exists();
+        && root().join("web/node_modules/maplibre-gl/dist").exists()
+        && root().join("web/node_modules/uplot/dist").exists();
     let mut wrong = Vec::new();
     for (m, path, op) in operations().into_iter().filter(|(m, _, _)| m == "GET") {
         let uri = uri(&path, op, None);

@@ -527,6 +527,55 @@ async fn what_changed_between_two_days_per_municipality_by_role() {
             json!(today)
         )
     );
+    // The same as CSV: one row per event, oldest first; an opening's and a closing's places.
+    let (st, ctype, csv) = get_raw(&app, "/api/changes/summary?format=csv").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ctype.starts_with("text/csv"), "{ctype}");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "at",
+            "municipality",
+            "municipality_name",
+            "service",
+            "name",
+            "type",
+            "change",
+            "old",
+            "new",
+            "by"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let got: Vec<[&str; 4]> = rows
+        .iter()
+        .map(|r| [r[6].as_str(), r[7].as_str(), r[8].as_str(), r[9].as_str()])
+        .collect();
+    assert_eq!(got.len(), 4, "{csv}");
+    for want in [
+        ["opened", "", "20", "data"],
+        ["closed", "31", "", "data"],
+        ["capacity", "73", "80", "admin"],
+    ] {
+        assert!(got.contains(&want), "{want:?} in {csv}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r[3] == "new-creche" && r[6] == "opened"),
+        "{csv}"
+    );
+    assert!(
+        rows.iter().all(|r| r[1] == "0702" && r[2] == "Arraiolos"),
+        "{csv}"
+    );
+    let ats: Vec<&String> = rows.iter().map(|r| &r[0]).collect();
+    assert!(ats.windows(2).all(|w| w[0] <= w[1]), "oldest first: {csv}");
+    let (st, _) = get(&app, "/api/changes/summary?format=xml").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
     let (_, past) = get(&app, "/api/changes/summary?from=2020-01-01&to=2020-12-31").await;
     assert_eq!(past["municipalities"], json!([]));
     let (_, other) = get(&app, "/api/changes/summary?municipality=0701").await;
