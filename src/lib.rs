@@ -59,7 +59,8 @@
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
 //! - **rules**: `auth`, `fields`, `ingest`, `load`, `training`
-//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`, `trends`
+//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`, `trends`,
+//!   `datapackage`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
@@ -76,6 +77,7 @@ pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod coverage;
+pub mod datapackage;
 pub mod demo;
 pub mod distance;
 pub mod edit;

@@ -129,6 +129,8 @@ export const api = {
   /** What changed between two days (GET /api/changes/summary), per municipality. */
   changes: (p) => getJSON(`/api/changes/summary${query({ from: p.from, to: p.to, municipality: p.municipality, region: p.region })}`, { cached: false }),
   changesCsvUrl: (p) => `/api/changes/summary${query({ from: p.from, to: p.to, municipality: p.municipality, region: p.region, format: 'csv' })}`,
+  /** The data package's dated snapshots kept: {kept, snapshots: [{date, version, file, bytes, url}]}. */
+  snapshots: () => getJSON('/api/datapackage/snapshots', { cached: false }),
   /** {lon, lat, k, type, group, subarea} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({
     lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group, subarea: p.subarea,

@@ -11,7 +11,7 @@
 //   find-form.js                            who, what and where; starts searches
 //   views.js · results.js                   the five views; the search and its list
 //   coverage.js · plan.js · selected-service.js · professionals.js · trends.js
-//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js · training.js · profiles.js · public-services.js · news.js · changes.js
+//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js · training.js · profiles.js · public-services.js · news.js · changes.js · research.js
 //   map.js                                  the map (MapLibre), built from its parts below
 //   map-results.js · map-coverage.js · map-distance.js · map-plan.js · map-style.js · map-training.js
 //   map-page-layers.js

@@ -44,6 +44,7 @@ export const state = {
     from: '', to: '', // the period (days; empty: from the first point, to today)
     allChanges: false, // what changed: in every municipality, not only the one shown
     data: null, // the last series drawn: {of, topic, series}
+    snapshotsAsked: false, // whether the data package's snapshots were asked for
   },
 };
 

@@ -8,6 +8,7 @@ import { h, replace, $ } from './dom.js';
 import { state, bmap } from './page-state.js';
 import { renderTrendChart, STYLES } from './trend-chart.js';
 import { loadChanges, renderChanges } from './changes.js';
+import { loadSnapshots, renderSnapshots } from './research.js';
 
 /** The responses whose places and distances are kept over time (src/trends/indicators.rs). */
 const RESPONSES = ['ERPI', 'CENTRO_DIA', 'SAD_IDOSOS', 'CRECHE'];
@@ -102,6 +103,10 @@ export function chooseTrendsMunicipality(code) {
 
 /** Opens the view. */
 export function renderTrends() {
+  if (!state.trends.snapshotsAsked) {
+    state.trends.snapshotsAsked = true;
+    loadSnapshots();
+  }
   if (!state.municipalities.length) return; // loadMunicipalities' callback opens it again
   renderTrendsControls();
   loadTrends();
@@ -201,4 +206,5 @@ export function rerenderTrends() {
   renderTrendsControls();
   drawTrends();
   renderChanges();
+  renderSnapshots();
 }

@@ -45,6 +45,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                     trusted: a.trusted_proxy.clone(),
                     public_url: a.public_url.clone(),
                 },
+                snapshots: Some(a.db.data_dir.join("snapshots")),
             };
             let mailer = a.mail.mailer()?;
             serve(a.addr, &regions, &a.db, assets, options, mailer).await

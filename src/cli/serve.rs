@@ -58,6 +58,16 @@ pub(super) async fn serve(
         catalog.clone(),
         bussola::trends::recorder::Pace::default(),
     ));
+    // The data package's dated snapshots: one a day, once the day's indicators are recorded.
+    if let Some(dir) = &options.snapshots {
+        tokio::spawn(bussola::datapackage::snapshots::keep_daily(
+            catalog.clone(),
+            std::sync::Arc::new(bussola::datapackage::snapshots::Shelf::new(
+                dir,
+                &catalog.region().id,
+            )),
+        ));
+    }
     if mailer.sends() {
         tracing::info!("login links are e-mailed through SMTP");
     }

@@ -9,7 +9,7 @@
 //! - [`recorder`]: recording a snapshot (the day's, or after a change) and the task that does
 //!   it after writes (debounced) and at least daily;
 //! - [`backfill`]: past days rebuilt from the change history, marked reconstructed;
-//! - [`reference`]: published values to compare with, from a CSV file;
+//! - [`reference`](mod@reference): published values to compare with, from a CSV file;
 //! - [`series`]: one indicator of one area between two times, as JSON or CSV;
 //! - [`alerts`]: events between consecutive points and their Atom feed;
 //! - [`summary`]: what changed between two dates, per municipality.

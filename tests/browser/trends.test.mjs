@@ -2,7 +2,8 @@
 // values of /api/trends for the municipality, its sub-region and the region, with a published
 // reference value imported by an admin and a change point recorded after a capacity change;
 // the change is in the "what changed" table and its CSV; the charts are uPlot's, served
-// locally; the view at 360 px in both languages.
+// locally; the data package and a dated snapshot an admin made are downloadable from the view;
+// the view at 360 px in both languages.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -73,6 +74,9 @@ describe('trends view', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_DATA_DI
       method: 'POST', body: csv, headers: { Authorization: `Bearer ${ctx.admin.token}`, 'Content-Type': 'text/csv' },
     });
     assert.equal(imp.status, 201, await imp.text());
+    // A dated snapshot of the data package, made now by the admin.
+    const snap = await api(ctx.admin, 'POST', '/api/datapackage/snapshots');
+    assert.equal(snap.status, 201, JSON.stringify(snap.body));
     // A capacity change in one of Évora's ERPI: once writes are quiet (10 s), a change point.
     const before = await getJSON(`/api/trends?indicator=coverage.elderly.rate&area=${ctx.code}`);
     const erpi = (await getJSON(`/api/services?municipality=${ctx.code}&type=ERPI&limit=50`)).features
@@ -127,6 +131,20 @@ describe('trends view', { skip: !BIN || !DATA ? 'BUSSOLA_BIN and BUSSOLA_DATA_DI
     assert.ok(!(await page.textContent('#changes-box')).includes('@example.pt'));
     const changesCsv = await fetch(BASE + await page.getAttribute('#changes-csv', 'href'));
     assert.match(await changesCsv.text(), new RegExp(`"${erpi.properties.id}",.*,capacity,${erpi.properties.capacity},${erpi.properties.capacity + 5},"admin"`));
+
+    // Data for research: today's package, the dictionary, how to cite, the dated snapshots.
+    const zip = await fetch(BASE + await page.getAttribute('#research-zip', 'href'));
+    assert.equal(zip.headers.get('content-type'), 'application/zip');
+    assert.equal((await fetch(`${BASE}/data/dictionary`)).status, 200);
+    const first = page.locator('#snapshots-list li[data-file]').first();
+    await first.waitFor();
+    assert.equal(await first.getAttribute('data-file'), snap.body.file);
+    const href = await first.locator('a').getAttribute('href');
+    assert.equal(href, snap.body.url);
+    const got2 = await fetch(BASE + href);
+    assert.equal(got2.status, 200);
+    assert.equal(got2.headers.get('content-type'), 'application/zip');
+    assert.match(await first.textContent(), new RegExp(`versão ${snap.body.version.replace(/\./g, '\\.')}`));
 
     // Another topic: places of ERPI, the same values as the API.
     await page.selectOption('#trends-topic', 'places:ERPI');

@@ -16,6 +16,7 @@ mod catalogs_in_step;
 mod cli;
 mod common;
 mod coverage_api;
+mod datapackage;
 mod default_region;
 mod demo_data;
 mod docs_links;
