@@ -5,10 +5,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Installs the page's npm packages (MapLibre; Swagger UI for `/api-docs`) when one is missing.
+/// Installs the page's npm packages (MapLibre; Swagger UI for `/api-docs`; uPlot for the trends
+/// view) when one is missing.
 fn ensure_maplibre(assets: &bussola::api::Assets) {
     let installed = assets.maplibre().join("maplibre-gl.css").exists()
-        && assets.swagger_ui().join("swagger-ui-bundle.js").exists();
+        && assets.swagger_ui().join("swagger-ui-bundle.js").exists()
+        && assets.uplot().join("uPlot.esm.js").exists();
     if installed || !assets.web.join("package.json").exists() {
         return;
     }
