@@ -281,6 +281,38 @@ pub fn compute<S: Facts>(
     target: Target,
     params: &Params,
 ) -> GapReport {
+    compute_grouped(
+        municipalities,
+        surface,
+        services,
+        types,
+        target,
+        params,
+        &[],
+    )
+    .0
+}
+
+/// Municipalities counted together (a sub-region): its id and its municipalities' codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The group's id (its row's code).
+    pub id: String,
+    /// Its municipalities' codes.
+    pub municipalities: Vec<String>,
+}
+
+/// [`compute`], and one row per group over the surface points of its municipalities (as the
+/// region's row is over all of them), in the groups' order.
+pub fn compute_grouped<S: Facts>(
+    municipalities: &[Municipality],
+    surface: &Surface,
+    services: &[S],
+    types: &[String],
+    target: Target,
+    params: &Params,
+    groups: &[Group],
+) -> (GapReport, Vec<GapRow>) {
     let access = point_access(&surface.points, services, target, params);
     let mut by_muni: HashMap<&str, Vec<(&SurfacePoint, &PointAccess)>> = HashMap::new();
     for (p, a) in surface.points.iter().zip(&access) {
@@ -316,18 +348,37 @@ pub fn compute<S: Facts>(
         })
         .collect();
     rows.sort_by(|a, b| a.code.cmp(&b.code));
+    let group_rows = groups
+        .iter()
+        .map(|g| {
+            let pts: Vec<(&SurfacePoint, &PointAccess)> = g
+                .municipalities
+                .iter()
+                .filter_map(|m| by_muni.get(m.as_str()))
+                .flatten()
+                .copied()
+                .collect();
+            let mut r = row(&g.id, "", &pts, target, params);
+            for m in rows.iter().filter(|r| g.municipalities.contains(&r.code)) {
+                r.services += m.services;
+                r.capacity += m.capacity;
+            }
+            r
+        })
+        .collect();
     let all: Vec<(&SurfacePoint, &PointAccess)> = surface.points.iter().zip(&access).collect();
     let mut region = row("region", "", &all, target, params);
     region.services = rows.iter().map(|r| r.services).sum();
     region.capacity = rows.iter().map(|r| r.capacity).sum();
-    GapReport {
+    let report = GapReport {
         types: types.to_vec(),
         target,
         params: *params,
         surface: surface.method.clone(),
         region,
         municipalities: rows,
-    }
+    };
+    (report, group_rows)
 }
 
 /// The report as CSV: one row per municipality, then the region.
@@ -375,6 +426,58 @@ mod tests {
             share_beyond: Some(0.0833),
             access_per_1000: Some(25.0),
         }
+    }
+
+    /// A group of every municipality is the region; a group of one is that municipality's
+    /// row (all measured over the same population points).
+    #[test]
+    fn a_group_row_is_over_its_municipalities_points() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/demo-alentejo-central/region.toml");
+        let region = crate::region::Region::load(&manifest).unwrap().region;
+        let erpi: Vec<&crate::model::Service> = region
+            .services
+            .iter()
+            .filter(|s| s.type_code == "ERPI")
+            .collect();
+        let all: Vec<String> = region
+            .municipalities
+            .iter()
+            .map(|m| m.code.clone())
+            .collect();
+        let groups = [
+            Group {
+                id: "all".into(),
+                municipalities: all,
+            },
+            Group {
+                id: "one".into(),
+                municipalities: vec!["0701".into()],
+            },
+        ];
+        let types = vec!["ERPI".to_string()];
+        let (report, rows) = compute_grouped(
+            &region.municipalities,
+            &region.surface,
+            &erpi,
+            &types,
+            Target::Age65Plus,
+            &Params::default(),
+            &groups,
+        );
+        let same = |a: &GapRow, b: &GapRow| {
+            assert_eq!(
+                (a.population, a.services, a.capacity, a.mean_km, a.p90_km),
+                (b.population, b.services, b.capacity, b.mean_km, b.p90_km)
+            );
+            assert_eq!(
+                (a.share_beyond, a.access_per_1000),
+                (b.share_beyond, b.access_per_1000)
+            );
+        };
+        same(&rows[0], &report.region);
+        same(&rows[1], &report.municipalities[0]);
+        assert_eq!((rows[1].code.as_str(), rows[1].services), ("one", 2));
     }
 
     /// A municipality's name comes from region files: a spreadsheet shows it, never runs it,

@@ -41,6 +41,7 @@
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
 //! | [`news`] | news from the regional coordinator: fields checked, Markdown rendered to sanitised HTML, the public view, the Atom feed, the demonstration items of a fresh start |
+//! | [`trends`] | indicators kept over time: snapshots recorded daily and after changes, past days rebuilt from the change history, published reference values, alerts and their Atom feeds, what changed between two dates |
 //! | [`feed`] | Atom feeds of dated items (news, training offers): [`feed::Feed`] of plain values written by [`feed::to_atom`] |
 //! | [`api`] | the HTTP API (axum): thin handlers over [`catalog`] |
 //!
@@ -58,7 +59,8 @@
 //! - **checks**: `quality`, `feedback`
 //! - **store**: `store`
 //! - **rules**: `auth`, `fields`, `ingest`, `load`, `training`
-//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`
+//! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`, `trends`,
+//!   `datapackage`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
@@ -75,6 +77,7 @@ pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod coverage;
+pub mod datapackage;
 pub mod demo;
 pub mod distance;
 pub mod edit;
@@ -109,6 +112,7 @@ pub mod taxonomy;
 pub mod text;
 pub mod tiles;
 pub mod training;
+pub mod trends;
 
 pub use error::{Error, Result};
 

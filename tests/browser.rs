@@ -29,6 +29,10 @@ fn the_map_page_works_in_chromium() {
             "Swagger UI, for /api-docs (npm ci --prefix web)",
         ),
         (
+            "web/node_modules/uplot/dist",
+            "uPlot, for the trends view (npm ci --prefix web)",
+        ),
+        (
             "tests/browser/node_modules/playwright-core",
             "playwright-core (npm ci --prefix tests/browser)",
         ),

@@ -121,6 +121,16 @@ export const api = {
   publicServices: (municipality) => getJSON(`/api/public-services${query({ municipality })}`),
   /** The news, newest first. */
   news: (municipality, limit = 10) => getJSON(`/api/news${query({ municipality, limit })}`, { cached: false }),
+  /** One indicator of one area over time (GET /api/trends): {points, references, area}. Asked
+   * again each time (points are recorded after every change). */
+  trends: (indicator, area, from, to) => getJSON(`/api/trends${query({ indicator, area, from, to })}`, { cached: false }),
+  /** The same series as CSV (a link, not fetched here). */
+  trendsCsvUrl: (indicator, area, from, to) => `/api/trends${query({ indicator, area, from, to, format: 'csv' })}`,
+  /** What changed between two days (GET /api/changes/summary), per municipality. */
+  changes: (p) => getJSON(`/api/changes/summary${query({ from: p.from, to: p.to, municipality: p.municipality, region: p.region })}`, { cached: false }),
+  changesCsvUrl: (p) => `/api/changes/summary${query({ from: p.from, to: p.to, municipality: p.municipality, region: p.region, format: 'csv' })}`,
+  /** The data package's dated snapshots kept: {kept, snapshots: [{date, version, file, bytes, url}]}. */
+  snapshots: () => getJSON('/api/datapackage/snapshots', { cached: false }),
   /** {lon, lat, k, type, group, subarea} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({
     lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group, subarea: p.subarea,

@@ -9,13 +9,13 @@
 // serviceCard's onShow and the map's on… handlers.
 //   app.js                                  the entry: starts the page and wires the callbacks
 //   find-form.js                            who, what and where; starts searches
-//   views.js · results.js                   the four views; the search and its list
-//   coverage.js · plan.js · selected-service.js · professionals.js
-//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js · training.js · profiles.js · public-services.js · news.js
+//   views.js · results.js                   the five views; the search and its list
+//   coverage.js · plan.js · selected-service.js · professionals.js · trends.js
+//   gaps.js · subregion.js · municipalities.js · service-card.js · report-form.js · survey.js · training.js · profiles.js · public-services.js · news.js · changes.js · research.js
 //   map.js                                  the map (MapLibre), built from its parts below
 //   map-results.js · map-coverage.js · map-distance.js · map-plan.js · map-style.js · map-training.js
 //   map-page-layers.js
-//   map-images.js · table.js · badges.js · url-state.js · training-card.js
+//   map-images.js · table.js · badges.js · url-state.js · training-card.js · trend-chart.js
 //   page-state.js · api.js · dom.js · i18n.js
 //   locales/pt.js · locales/en.js           the strings
 // The provider area (provider.js) and the printable summary (summary.js) are entries of their
@@ -37,6 +37,7 @@ import { initResults, searchFrom, setStatus, renderStatus, renderResults, select
 import { initSelected, chooseService, renderSelected } from './selected-service.js';
 import { setIndicator, renderCoverage, chooseMunicipality } from './coverage.js';
 import { renderSubregions } from './subregion.js';
+import { initTrends, renderTrendsControls, rerenderTrends, chooseTrendsMunicipality, loadTrends } from './trends.js';
 
 async function start() {
   preload().catch(() => {}); // failures are reported when the map starts
@@ -57,6 +58,7 @@ async function start() {
   initGaps(ctx);
   initPlan(ctx);
   initPro({ showGaps });
+  initTrends();
   followPanelLegends();
   viewFromHash();
 
@@ -83,7 +85,9 @@ async function start() {
   loadMunicipalities(() => {
     renderPlanControls();
     renderProControls();
+    renderTrendsControls();
     if (state.view === 'coverage') renderCoverage();
+    if (state.view === 'trends') loadTrends();
   });
   startMap(region);
   setView(state.view, { initial: true });
@@ -100,6 +104,7 @@ function startMap(region) {
     onPlanSite: (n) => $('plan-sites').querySelector(`li[data-n="${n}"] button`)?.focus(),
     onOffer: proMapHandlers.onOffer,
     onProPoint: proMapHandlers.onPoint,
+    onTrendsMunicipality: chooseTrendsMunicipality,
   }));
   bmap.setLang(lang(), mapLabels());
   bmap.setView(state.view);
@@ -117,7 +122,8 @@ function startMap(region) {
       }
       renderPlan();
       if (state.results) bmap.showResults(state.search, state.results.features, state.selectedId);
-      if (state.municipality) bmap.selectMunicipality(state.municipality);
+      const chosen = state.view === 'trends' ? state.trends.municipality : state.municipality;
+      if (chosen) bmap.selectMunicipality(chosen);
       map.once('idle', () => { document.body.dataset.mapReady = '1'; });
     })
     .catch((e) => {
@@ -142,6 +148,7 @@ function bindStatic() {
   $('view-coverage').addEventListener('click', () => setView('coverage'));
   $('view-plan').addEventListener('click', () => setView('plan'));
   $('view-pro').addEventListener('click', () => setView('pro'));
+  $('view-trends').addEventListener('click', () => setView('trends'));
   for (const r of document.querySelectorAll('input[name="measure"]')) {
     r.addEventListener('change', (e) => { if (e.target.checked) setMeasure(e.target.value); });
   }
@@ -206,6 +213,7 @@ function rerender() {
   renderGapControls();
   rerenderPlan();
   rerenderPro();
+  rerenderTrends();
   if (state.view === 'coverage') renderCoverage();
   $('indicator-help').textContent = t(`cov.${state.indicator}.help`);
 }

@@ -24,7 +24,11 @@ function legendClasses() {
   return { breaks: f.map((x) => Math.round(x * target * 10) / 10), target, colors: ['#e66101', '#fdb863', '#dadaeb', '#9e9ac8', '#54278f'], noData: '#bdbdbd' };
 }
 
-function renderLegend() {
+/** The rate legend (the coverage view's, and the map's in the trends view). */
+export function renderCoverageLegend() {
+  const legendTitle = $('coverage-legend-title');
+  legendTitle.dataset.i18n = 'cov.legend';
+  legendTitle.textContent = t('cov.legend');
   const c = legendClasses();
   const n1 = (x) => num(x, Number.isInteger(x) ? 0 : 1);
   const items = c.colors.map((color, i) => {
@@ -58,11 +62,8 @@ export async function renderCoverage() {
     renderDistance();
     return;
   }
-  const legendTitle = $('coverage-legend-title');
-  legendTitle.dataset.i18n = 'cov.legend';
-  legendTitle.textContent = t('cov.legend');
   $('coverage-csv').href = api.coverageCsvUrl(state.indicator, state.subregion);
-  renderLegend();
+  renderCoverageLegend();
   const ind = state.indicator;
   const key = `${ind}|${state.subregion || ''}`;
   let report = state.coverage[key];

@@ -28,7 +28,7 @@ export class BussolaMap {
   /**
    * @param {HTMLElement} container
    * @param {object} handlers onPlace(lngLat), onService(id), onResult(id), onMunicipality(code),
-   *   onPlan…, onOffer(id) and onProPoint(lngLat) (the professionals view)
+   *   onPlan…, onOffer(id) and onProPoint(lngLat) (the professionals view), onTrendsMunicipality(code)
    */
   constructor(container, handlers) {
     this.container = container;
@@ -121,6 +121,7 @@ export class BussolaMap {
       coverage: ['coverage-fill', 'gaps-fill'],
       plan: ['plan-sites', 'services-points', 'services-clusters'],
       pro: ['training-badges'],
+      trends: ['coverage-fill'],
     }[this.view] || []).filter((id) => map.getLayer(id));
     const near = (p, r) => [[p.x - r, p.y - r], [p.x + r, p.y + r]];
     // A service opens (or is picked, in the what-if view); a cluster zooms in; in every view.
@@ -139,9 +140,10 @@ export class BussolaMap {
     };
     map.on('click', (e) => {
       const hits = map.queryRenderedFeatures(near(e.point, 6), { layers: hitLayers() });
-      if (this.view === 'coverage') {
+      if (this.view === 'coverage' || this.view === 'trends') {
         const m = hits.find((f) => f.layer.id === 'coverage-fill' || f.layer.id === 'gaps-fill');
-        if (m) this.handlers.onMunicipality?.(m.properties.code);
+        const on = this.view === 'trends' ? this.handlers.onTrendsMunicipality : this.handlers.onMunicipality;
+        if (m) on?.(m.properties.code);
         return;
       }
       if (this.view === 'plan') {
@@ -161,7 +163,7 @@ export class BussolaMap {
     });
     map.on('mousemove', (e) => {
       const hits = map.queryRenderedFeatures(near(e.point, 4), { layers: hitLayers() });
-      map.getCanvas().style.cursor = hits.length ? 'pointer' : this.view === 'coverage' ? '' : 'crosshair';
+      map.getCanvas().style.cursor = hits.length ? 'pointer' : ['coverage', 'trends'].includes(this.view) ? '' : 'crosshair';
     });
     map.on('zoomend', () => {
       if (this.results?.length) this.setResultData();
@@ -198,7 +200,7 @@ export class BussolaMap {
     for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
   }
 
-  /** 'find', 'coverage', 'plan' or 'pro'. */
+  /** 'find', 'coverage', 'plan', 'pro' or 'trends'. */
   setView(view) {
     this.view = view;
     if (this.ready) this.applyView();
@@ -221,6 +223,7 @@ export class BussolaMap {
       add([...PLAN_BASE_LAYERS, ...PAGE_PLAN_LAYERS]);
       if (this.plan.points && this.familyOf(this.plan.type)) add(['gaps-points']);
     } else if (v === 'pro') add([...PRO_BASE_LAYERS, ...PAGE_PRO_LAYERS]);
+    else if (v === 'trends') add([...SHARED_COVERAGE_LAYERS, ...PAGE_COVERAGE_LAYERS, ...RATE_LAYERS, ...this.coverageLayers]);
     const all = [...this.findLayers, ...this.coverageLayers, ...(this.gapsLayers || []),
       ...PAGE_FIND_LAYERS, ...PAGE_COVERAGE_LAYERS, ...PAGE_PLAN_LAYERS, ...PAGE_PRO_LAYERS];
     for (const id of new Set(all)) {
@@ -230,7 +233,7 @@ export class BussolaMap {
     }
     if (v === 'plan') this.applyPoints(this.plan.type, this.plan.threshold, this.plan.sites);
     else if (v === 'coverage') this.applyPoints(this.distance.type, this.distance.threshold, []);
-    this.map.getCanvas().style.cursor = v === 'coverage' ? '' : 'crosshair';
+    this.map.getCanvas().style.cursor = v === 'coverage' || v === 'trends' ? '' : 'crosshair';
   }
 
   /** The municipality drawn under a pixel of the map: {code, name} or null. */

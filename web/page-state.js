@@ -38,9 +38,17 @@ export const state = {
     profiles: null, // /api/profiles' list, once loaded
     loaded: false, // whether the view's lists were asked for
   },
+  trends: {
+    municipality: '', // the code shown (the coverage view's choice, else the first)
+    topic: 'coverage', // trends.js' topics(): coverage, places:<CODE>, distance:<CODE>, stale
+    from: '', to: '', // the period (days; empty: from the first point, to today)
+    allChanges: false, // what changed: in every municipality, not only the one shown
+    data: null, // the last series drawn: {of, topic, series}
+    snapshotsAsked: false, // whether the data package's snapshots were asked for
+  },
 };
 
-export const VIEWS = ['find', 'coverage', 'plan', 'pro'];
+export const VIEWS = ['find', 'coverage', 'plan', 'pro', 'trends'];
 
 /** The BussolaMap (set by the page's start); read it as `bmap?.…`. */
 export let bmap = null;

@@ -1,5 +1,6 @@
 // The page's address and the browser's memory: the language to start in (?lang=, else the
-// last one chosen) and the view in the hash (#coverage, #distance, #plan, #professionals, or their Portuguese).
+// last one chosen) and the view in the hash (#coverage, #distance, #plan, #professionals, #trends, or
+// their Portuguese).
 import { state } from './page-state.js';
 
 /** The language asked for in the address, else the one saved on this browser, else 'pt'. */
@@ -22,10 +23,11 @@ export function viewFromHash() {
   if (['distance', 'distancia'].includes(hash)) state.measure = 'distance';
   if (['plan', 'simular'].includes(hash)) state.view = 'plan';
   if (['professionals', 'profissionais'].includes(hash)) state.view = 'pro';
+  if (['trends', 'evolucao'].includes(hash)) state.view = 'trends';
 }
 
 /** The view (and the coverage view's measure) into the hash, without a history entry. */
 export function writeViewHash(view, measure) {
-  const hash = view === 'coverage' ? (measure === 'distance' ? '#distance' : '#coverage') : view === 'plan' ? '#plan' : view === 'pro' ? '#professionals' : '';
+  const hash = view === 'coverage' ? (measure === 'distance' ? '#distance' : '#coverage') : view === 'plan' ? '#plan' : view === 'pro' ? '#professionals' : view === 'trends' ? '#trends' : '';
   history.replaceState(null, '', hash || location.pathname + location.search);
 }

@@ -1,13 +1,14 @@
-// The page's four views (find care, coverage, what-if, for professionals): switching between them, what the map
+// The page's five views (find care, coverage, what-if, for professionals, trends): switching between them, what the map
 // shows and says in each, and the map's legend box, which follows the view.
 import { t, lang, name } from './i18n.js';
 import { h, replace, $, narrow } from './dom.js';
 import { state, VIEWS, bmap } from './page-state.js';
 import { writeViewHash } from './url-state.js';
 import { groupBadge } from './badges.js';
-import { renderCoverage } from './coverage.js';
+import { renderCoverage, renderCoverageLegend } from './coverage.js';
 import { renderPlan } from './plan.js';
 import { renderPro } from './professionals.js';
+import { renderTrends } from './trends.js';
 
 /** The services the map's tiles show: the search's filters, or the what-if's type. */
 export function mapFilters() {
@@ -24,6 +25,7 @@ export function setView(view, { initial = false } = {}) {
   const coverage = view === 'coverage';
   const plan = view === 'plan';
   const pro = view === 'pro';
+  const trends = view === 'trends';
   $('main').dataset.view = view;
   for (const v of VIEWS) $(`view-${v}`).setAttribute('aria-pressed', String(v === view));
   $('find-panel').hidden = !find;
@@ -34,6 +36,9 @@ export function setView(view, { initial = false } = {}) {
   $('plan-results').hidden = !plan;
   $('pro-panel').hidden = !pro;
   $('pro-results').hidden = !pro;
+  $('trends-panel').hidden = !trends;
+  $('trends-results').hidden = !trends;
+  if (trends) renderCoverageLegend(); // the map's colours, in its legend
   if (was !== view || initial) legendFor(view, was);
   mirrorLegend();
   bmap?.setFilters(mapFilters());
@@ -48,6 +53,7 @@ export function setView(view, { initial = false } = {}) {
   }
   if (plan) renderPlan();
   if (pro) renderPro();
+  if (trends) renderTrends();
 }
 
 /** The coverage view's measure: Carta Social's rate or the distance to care. */
@@ -77,8 +83,9 @@ export function mirrorLegend() {
     box.hidden = false;
     return;
   }
-  const src = view === 'coverage' ? $('coverage-legend') : $('plan-legend');
-  const title = view === 'coverage' ? $('coverage-legend-title').textContent : '';
+  const rates = view === 'coverage' || view === 'trends';
+  const src = rates ? $('coverage-legend') : $('plan-legend');
+  const title = rates ? $('coverage-legend-title').textContent : '';
   const items = src.matches('ul') ? src : src.querySelector('ul');
   replace(mirror, title ? h('p', { class: 'legend-mirror-title' }, title) : null,
     h('ul', { class: 'legend-items' }, [...items.children].map((li) => li.cloneNode(true))));
@@ -112,6 +119,7 @@ export function mapLabels() {
     coverage: `${t('cov.title')}. ${t('cov.pick')}`,
     plan: `${t('plan.title')} ${t('plan.map.hint')}`,
     pro: `${t('pro.title')}. ${t('pro.map.hint')}`,
+    trends: `${t('trends.title')}. ${t('trends.map.hint')}`,
   }[state.view];
   return { zoomIn: t('map.zoomin'), zoomOut: t('map.zoomout'), attribution: t('map.attrib'), map: `${what} ${t('map.canvas')}` };
 }

@@ -11,7 +11,9 @@
 //! | `POST /api/services/{id}/confirm`, `POST /api/confirm`, `GET /api/staleness`, `POST /api/services/{id}/contacted`, `GET /api/providers/{id}/stats` | [`fresh`] |
 //! | `GET /api/coverage` | [`coverage`] |
 //! | `GET /api/gaps`, `POST /api/scenarios` | [`gaps`] |
+//! | `GET /api/trends`, `POST /api/trends/import`, `GET /api/changes/summary`, `GET /feeds/alerts.atom` | [`trends`] (indicators over time, what changed, alerts) |
 //! | `GET /api/export` | [`export`] |
+//! | `GET /api/datapackage.zip`, `GET /api/datapackage.json`, `GET /api/datapackage/data/{name}`, `GET\|POST /api/datapackage/snapshots`, `GET /api/datapackage/snapshots/{file}`, `GET /data/dictionary`, `GET /CITATION.cff` | [`datapackage`] (the Frictionless Data Package, its snapshots, the data dictionary) |
 //! | `GET /quality`, `GET /api/quality` | [`quality`] |
 //! | `POST /api/services/{id}/feedback`, `GET /api/feedback`, `POST /api/feedback/{id}/resolve` | [`feedback`] (abuse limits in [`limit`]) |
 //! | `GET /api/survey`, `POST /api/survey`, `GET /api/survey/results` | [`survey`] |
@@ -23,13 +25,14 @@
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
-//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
+//! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, `GET /vendor/uplot/...`, page files | [`web`] |
 //!
 //! Every request and answer also passes [`guard`] (write bodies declared JSON, security
 //! headers), [`origin`] (trusted proxies, the public URL) and [`error::json_errors`] (every
 //! error in JSON); downloads are answered whole or by byte ranges by [`download`].
 pub mod auth;
 pub mod coverage;
+pub mod datapackage;
 pub mod download;
 pub mod edit;
 pub mod error;
@@ -57,6 +60,7 @@ pub mod services;
 pub mod survey;
 pub mod tiles;
 pub mod training;
+pub mod trends;
 pub mod users;
 pub mod web;
 
@@ -88,6 +92,8 @@ pub struct AppState {
     pub limits: Arc<limit::RateLimits>,
     /// Where login links go: SMTP, or only the log.
     pub mailer: Arc<dyn Mailer>,
+    /// The data package's dated snapshots (none kept without a folder for them).
+    pub snapshots: Option<Arc<crate::datapackage::snapshots::Shelf>>,
 }
 
 impl AppState {
@@ -118,6 +124,9 @@ pub struct Options {
     pub tile_cache_bytes: usize,
     /// Which proxies' `X-Forwarded-*` headers are believed, and the public URL of links.
     pub forwarding: origin::Forwarding,
+    /// The folder of the data package's dated snapshots (`bussola serve`: the data folder's
+    /// `snapshots/`); none kept without one.
+    pub snapshots: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -128,6 +137,7 @@ impl Default for Options {
             feedback_per_day: 30,
             tile_cache_bytes: crate::tiles::cache::DEFAULT_BUDGET,
             forwarding: origin::Forwarding::default(),
+            snapshots: None,
         }
     }
 }
@@ -149,8 +159,15 @@ pub fn router_with_mailer(
     options: Options,
     mailer: Arc<dyn Mailer>,
 ) -> Router {
+    let snapshots = options.snapshots.as_ref().map(|dir| {
+        Arc::new(crate::datapackage::snapshots::Shelf::new(
+            dir,
+            &catalog.region().id,
+        ))
+    });
     let state = AppState {
         mailer,
+        snapshots,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         tile_cache: Arc::new(crate::tiles::cache::TileCache::new(
             options.tile_cache_bytes,
@@ -194,7 +211,24 @@ pub fn router_with_mailer(
         .route("/feeds/news.atom", get(news::feed))
         .route("/api/coverage", get(coverage::coverage))
         .route("/api/gaps", get(gaps::gaps))
+        .route("/api/trends", get(trends::trends))
+        .route("/api/trends/import", post(trends::import))
+        .route("/api/changes/summary", get(trends::changes_summary))
+        .route("/feeds/alerts.atom", get(trends::feed))
         .route("/api/export", get(export::download))
+        .route("/api/datapackage.zip", get(datapackage::zip))
+        .route("/api/datapackage.json", get(datapackage::descriptor))
+        .route("/api/datapackage/data/{name}", get(datapackage::resource))
+        .route(
+            "/api/datapackage/snapshots",
+            get(datapackage::snapshots).post(datapackage::make_snapshot),
+        )
+        .route(
+            "/api/datapackage/snapshots/{file}",
+            get(datapackage::snapshot),
+        )
+        .route("/data/dictionary", get(datapackage::dictionary))
+        .route("/CITATION.cff", get(datapackage::citation))
         .route("/api/quality", get(quality::json))
         .route("/quality", get(quality::page))
         .route("/api/scenarios", post(gaps::scenario))
@@ -263,6 +297,7 @@ pub fn router_with_mailer(
         .route("/openapi.yaml", get(openapi::yaml))
         .route("/api-docs", get(openapi::page))
         .route("/vendor/swagger-ui/{*path}", get(web::swagger_ui))
+        .route("/vendor/uplot/{*path}", get(web::uplot))
         .route("/", get(web::index))
         .route("/login", get(web::provider))
         .route("/provider", get(web::provider))

@@ -1,4 +1,5 @@
-//! The map page (`web/`), MapLibre (from `web/node_modules`) and the styles (`styles/`).
+//! The map page (`web/`), MapLibre, Swagger UI and uPlot (from `web/node_modules`) and the
+//! styles (`styles/`).
 use super::error::ApiError;
 use super::origin::Origin;
 use super::AppState;
@@ -35,6 +36,11 @@ impl Assets {
     /// Swagger UI's files (the API reference page, `/api-docs`), installed by npm like MapLibre.
     pub fn swagger_ui(&self) -> PathBuf {
         self.web.join("node_modules/swagger-ui-dist")
+    }
+
+    /// uPlot's files (the trends view's charts), installed by npm like MapLibre.
+    pub fn uplot(&self) -> PathBuf {
+        self.web.join("node_modules/uplot/dist")
     }
 }
 
@@ -159,6 +165,15 @@ pub async fn swagger_ui(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     vendor_file(app.assets.swagger_ui(), &rel, &headers).await
+}
+
+/// A uPlot file (the trends view's charts).
+pub async fn uplot(
+    State(app): State<AppState>,
+    Path(rel): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    vendor_file(app.assets.uplot(), &rel, &headers).await
 }
 
 /// A file of an npm package under `dir` (cached a day: its name carries no version, but a

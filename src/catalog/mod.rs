@@ -19,6 +19,7 @@ mod answers;
 pub mod counts;
 mod feedback;
 mod held;
+pub mod history_rows;
 mod imports;
 mod indicators;
 mod matching;

@@ -1,12 +1,15 @@
 //! Writes: every write goes to the store first, in one transaction, and only then to the
 //! in-memory index, so the index never holds what the store refused.
-use super::Catalog;
+use super::{history_rows, Catalog};
 use crate::index::{ServiceIndex, Touch};
 use crate::model::training::Offer;
 use crate::model::{Facts, Provider, Service};
 use crate::store::{EditWrite, Store};
 use crate::{Error, Result};
 use std::collections::{HashMap, HashSet};
+
+/// The source of writes outside imports and accounts (a program writing services directly).
+const DATA: &str = "data";
 
 impl Catalog {
     /// Inserts or replaces a service: the store first, then the index.
@@ -21,11 +24,18 @@ impl Catalog {
             ));
         }
         let (_turn, index) = self.writing()?;
-        let written = std::slice::from_ref(&service);
-        let changed = self.providers_changing(written)?;
-        self.store.upsert(&service)?;
+        let stored = self.store.services_by_id(&[&service.id])?;
+        let changed = changing(&stored, std::slice::from_ref(&service));
+        let rows = history_rows::written(stored.first(), &service, DATA, crate::auth::now());
+        let write = EditWrite {
+            services: vec![service],
+            new: rows,
+            ..Default::default()
+        };
+        self.store.write_edit(&write)?;
+        let service = &write.services[..];
         let mut next = (*index).clone();
-        let mut touched = vec![next.upsert(&service)];
+        let mut touched: Vec<Touch> = service.iter().map(|s| next.upsert(s)).collect();
         touched.extend(renew(&mut next, &changed));
         self.publish(next, touched)
     }
@@ -129,7 +139,22 @@ impl Catalog {
         }
         self.keep_org_edits(&known, &mut plan)?;
         let changed = changing(&stored, &plan.writes);
-        self.store.upsert_many(&plan.writes)?;
+        let by_id: HashMap<&str, &Service> = stored.iter().map(|s| (s.id.as_str(), s)).collect();
+        let now = crate::auth::now();
+        let rows = plan
+            .writes
+            .iter()
+            .flat_map(|s| {
+                history_rows::written(by_id.get(s.id.as_str()).copied(), s, "import", now)
+            })
+            .collect();
+        let write = EditWrite {
+            services: std::mem::take(&mut plan.writes),
+            new: rows,
+            ..Default::default()
+        };
+        self.store.write_edit(&write)?;
+        plan.writes = write.services;
         self.hold_for_review(&plan.held)?;
         let mut index = (*published).clone();
         let mut touched: Vec<Touch> = plan.writes.iter().map(|s| index.upsert(s)).collect();
@@ -145,22 +170,17 @@ impl Catalog {
         self.store.services()
     }
 
-    /// The providers whose stored record writing `written` changes (read before the write):
-    /// their other services show the new one, so their briefs are renewed and their features
-    /// made again.
-    fn providers_changing(&self, written: &[Service]) -> Result<HashSet<String>> {
-        let ids: Vec<&str> = written.iter().map(|s| s.id.as_str()).collect();
-        Ok(changing(&self.store.services_by_id(&ids)?, written))
-    }
-
-    /// Deletes a service: the store first, then the index.
+    /// Deletes a service (its closing kept in the history): the store first, then the index.
     pub fn delete(&self, id: &str) -> Result<()> {
         let (_turn, index) = self.writing()?;
-        if !self.store.delete(id)? {
-            return Err(Error::NotFound {
-                what: "service",
-                id: id.to_string(),
-            });
+        let gone = || Error::NotFound {
+            what: "service",
+            id: id.to_string(),
+        };
+        let stored = self.store.services_by_id(&[id])?.pop().ok_or_else(gone)?;
+        let row = history_rows::closed(&stored, DATA, crate::auth::now());
+        if !self.store.write_removal(id, &[row])? {
+            return Err(gone());
         }
         let mut next = (*index).clone();
         let touched = next

@@ -192,6 +192,10 @@ pub(crate) enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Indicators over time: `trends import FILE` stores published reference values (a CSV of
+    /// date, area, indicator, value, source) to compare the recorded indicators with.
+    #[command(subcommand)]
+    Trends(TrendsCommand),
     /// Accounts: `user add` creates one and prints its single-use login link, `user link` prints
     /// a new link, `user revoke` ends every session and link of an account.
     #[command(subcommand)]
@@ -213,6 +217,22 @@ pub(crate) enum Command {
         /// The folder to write (one sub-folder per NUTS III sub-region).
         #[arg(long, default_value = "geodata/alentejo")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TrendsCommand {
+    /// Store the reference values of a CSV file (columns date, area, indicator, value,
+    /// source), all or none; a value already stored for the same date, area, indicator and
+    /// source is replaced.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Region manifest; repeat for several regions served together (as for `serve`).
+        #[arg(long, default_value = DEFAULT_REGION)]
+        region: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 

@@ -3,10 +3,11 @@
 pub(crate) mod args;
 mod data;
 mod serve;
+mod trends;
 mod user;
 
 use anyhow::{Context, Result};
-use args::{Cli, Command, DbArgs, RegionCommand, ServeArgs};
+use args::{Cli, Command, DbArgs, RegionCommand, ServeArgs, TrendsCommand};
 use bussola::catalog::Catalog;
 use bussola::store::Store;
 use clap::Parser;
@@ -44,6 +45,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                     trusted: a.trusted_proxy.clone(),
                     public_url: a.public_url.clone(),
                 },
+                snapshots: Some(a.db.data_dir.join("snapshots")),
             };
             let mailer = a.mail.mailer()?;
             serve(a.addr, &regions, &a.db, assets, options, mailer).await
@@ -55,6 +57,9 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
             report,
         } => check(&manifest, !errors_only, &set, report.as_deref()),
         Command::User(cmd) => user(cmd),
+        Command::Trends(TrendsCommand::Import { file, region, db }) => {
+            trends::import(&file, &resolve_all(&region), &db)
+        }
         Command::Demo { dir } => demo(&dir),
         Command::BuildDefault { shared, out } => build_default(&shared, &out),
         Command::Import(mut a) => {

@@ -5,10 +5,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Installs the page's npm packages (MapLibre; Swagger UI for `/api-docs`) when one is missing.
+/// Installs the page's npm packages (MapLibre; Swagger UI for `/api-docs`; uPlot for the trends
+/// view) when one is missing.
 fn ensure_maplibre(assets: &bussola::api::Assets) {
     let installed = assets.maplibre().join("maplibre-gl.css").exists()
-        && assets.swagger_ui().join("swagger-ui-bundle.js").exists();
+        && assets.swagger_ui().join("swagger-ui-bundle.js").exists()
+        && assets.uplot().join("uPlot.esm.js").exists();
     if installed || !assets.web.join("package.json").exists() {
         return;
     }
@@ -52,6 +54,22 @@ pub(super) async fn serve(
         catalog.clone(),
         std::time::Duration::from_secs(2),
     ));
+    // Indicators kept over time: after writes (once quiet) and at least daily; past days
+    // rebuilt from the change history first.
+    tokio::spawn(bussola::trends::recorder::keep_recording(
+        catalog.clone(),
+        bussola::trends::recorder::Pace::default(),
+    ));
+    // The data package's dated snapshots: one a day, once the day's indicators are recorded.
+    if let Some(dir) = &options.snapshots {
+        tokio::spawn(bussola::datapackage::snapshots::keep_daily(
+            catalog.clone(),
+            std::sync::Arc::new(bussola::datapackage::snapshots::Shelf::new(
+                dir,
+                &catalog.region().id,
+            )),
+        ));
+    }
     if mailer.sends() {
         tracing::info!("login links are e-mailed through SMTP");
     }

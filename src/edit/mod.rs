@@ -9,7 +9,7 @@ pub mod organisation;
 pub mod training;
 
 use crate::account::{Role, User};
-use crate::catalog::Catalog;
+use crate::catalog::{history_rows, Catalog};
 use crate::error::Refusal;
 use crate::model::{Brief, Facts, Service};
 use crate::store::{Change, ChangeQuery, ChangeStatus, Decision, EditWrite, NewChange, Subject};
@@ -296,6 +296,13 @@ pub fn revert(cat: &Catalog, user: &User, change: i64, now: i64) -> Result<i64> 
                 "change {change} is {}; only an applied change can be reverted",
                 c.status.as_str()
             ),
+        ));
+    }
+    let field = c.change.field.as_str();
+    if [history_rows::OPENED, history_rows::CLOSED].contains(&field) {
+        return Err(Error::refused(
+            Refusal::Conflict,
+            format!("change {change} records a service {field}; it is not undone by a revert"),
         ));
     }
     if c.change.subject == Subject::Provider {

@@ -5,7 +5,7 @@ use serde_json::json;
 
 /// What a column holds, so codes stay text (`0701`, not 701) in GIS tools and spreadsheets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     /// Text, always quoted (GDAL's `QUOTED_FIELDS_AS_STRING`); codes are text.
     Text,
     /// A whole number, unquoted.
@@ -74,7 +74,7 @@ fn columns(list: &[(&str, Kind)]) -> Vec<(String, Kind)> {
 }
 
 /// The services layer's columns.
-fn service_columns() -> Vec<(String, Kind)> {
+pub(crate) fn service_columns() -> Vec<(String, Kind)> {
     use Kind::{Integer, Real, Text};
     columns(&[
         ("id", Text),
@@ -107,7 +107,7 @@ fn service_columns() -> Vec<(String, Kind)> {
 }
 
 /// The municipalities layer's columns (its indicators after the population).
-fn municipality_columns(d: &Data) -> Vec<(String, Kind)> {
+pub(crate) fn municipality_columns(d: &Data) -> Vec<(String, Kind)> {
     use Kind::{Integer, Real, Text};
     let mut c = columns(&[
         ("code", Text),

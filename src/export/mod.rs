@@ -3,6 +3,7 @@
 //! (services only) Open Referral HSDS 3.0. `GET /api/export` and `bussola export` both call
 //! [`export`]; this module knows nothing of HTTP.
 mod csv;
+pub use csv::Kind as ColumnKind;
 pub mod feature_text;
 pub mod features;
 mod fgb;
@@ -106,6 +107,57 @@ pub(crate) struct Data<'a> {
     pub(crate) title: String,
 }
 
+/// What the writers need, read from the catalog.
+fn data<'a>(cat: &'a Catalog, title: String) -> Result<Data<'a>> {
+    let mut services: Vec<Service> = cat.with_services(|it| it.cloned().collect())?;
+    services.sort_by(|a, b| a.id.cmp(&b.id));
+    let reports = Indicator::ALL
+        .iter()
+        .map(|&i| cat.coverage(i, None))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Data {
+        region: cat.region(),
+        services,
+        reports,
+        title,
+    })
+}
+
+/// One of the CSV tables of the export, with its columns: what the data package
+/// (`crate::datapackage`) describes with a Table Schema.
+#[derive(Debug)]
+pub struct CsvTable {
+    /// The columns in order, with what each holds.
+    pub columns: Vec<(String, ColumnKind)>,
+    /// The CSV file (a header line, then one line per row).
+    pub body: Vec<u8>,
+    /// The services' `source` values (services only), each once, in order.
+    pub sources: Vec<String>,
+}
+
+/// The services and the municipalities as the CSV export writes them (`layer=services` and
+/// `layer=municipalities`, `format=csv`), with their columns.
+pub fn csv_tables(cat: &Catalog) -> Result<(CsvTable, CsvTable)> {
+    let data = data(cat, cat.region().name.clone())?;
+    let mut sources: Vec<String> = Vec::new();
+    for s in &data.services {
+        if !sources.contains(&s.source) {
+            sources.push(s.source.clone());
+        }
+    }
+    let services = CsvTable {
+        columns: csv::service_columns(),
+        body: csv::services(&data)?,
+        sources,
+    };
+    let municipalities = CsvTable {
+        columns: csv::municipality_columns(&data),
+        body: csv::municipalities(&data)?,
+        sources: Vec::new(),
+    };
+    Ok((services, municipalities))
+}
+
 /// Writes one export: `layer` is `services` or `municipalities`; `format` is `geojson`, `csv`,
 /// `fgb` or `hsds` (services only).
 pub fn export(cat: &Catalog, layer: &str, format: &str) -> Result<Export> {
@@ -117,18 +169,7 @@ pub fn export(cat: &Catalog, layer: &str, format: &str) -> Result<Export> {
         ));
     }
     let region = cat.region();
-    let mut services: Vec<Service> = cat.with_services(|it| it.cloned().collect())?;
-    services.sort_by(|a, b| a.id.cmp(&b.id));
-    let reports = Indicator::ALL
-        .iter()
-        .map(|&i| cat.coverage(i, None))
-        .collect::<Result<Vec<_>>>()?;
-    let data = Data {
-        region,
-        services,
-        reports,
-        title: format!("{} — {}", region.name, layer.name()),
-    };
+    let data = data(cat, format!("{} — {}", region.name, layer.name()))?;
     let body = match (format, layer) {
         (Format::GeoJson, Layer::Services) => geojson::services(&data).to_string().into_bytes(),
         (Format::GeoJson, Layer::Municipalities) => {

@@ -11,6 +11,7 @@ mod database;
 pub mod postgres;
 mod records;
 pub mod sqlite;
+mod trends;
 mod usage;
 
 pub use self::postgres::PostgresStore;
@@ -24,6 +25,7 @@ pub use records::*;
 pub use sqlite::SqliteStore;
 use std::collections::BTreeMap;
 use std::path::Path;
+pub use trends::{Alert, IndicatorPoint, PointQuery, ReferenceValue};
 pub use usage::{UsageCount, UsageKind, UsageTotals};
 
 /// Accounts and their tokens (hashes only).
@@ -61,6 +63,9 @@ pub trait History {
     fn changes(&self, q: &ChangeQuery) -> Result<Vec<Change>>;
     /// One change by id.
     fn change(&self, id: i64) -> Result<Option<Change>>;
+    /// Deletes a service and writes change rows (its closing) in one transaction; whether it
+    /// was there (when it was not, nothing is written).
+    fn write_removal(&self, id: &str, rows: &[NewChange]) -> Result<bool>;
 }
 
 /// Training offers, whatever their status (written with their history through
@@ -132,10 +137,38 @@ pub trait News {
     fn news_count(&self) -> Result<usize>;
 }
 
+/// Indicators kept over time: dated points, published values to compare them with, and the
+/// alerts found between consecutive points. Points and alerts are written once: several
+/// processes on one database recording the same bucket store it once.
+pub trait Trends {
+    /// Stores points in one transaction; one whose (area, indicator, bucket) is stored already
+    /// is left as it is. How many were new.
+    fn add_points(&self, points: &[IndicatorPoint]) -> Result<usize>;
+    /// The points of a query, by area, indicator and time.
+    fn points(&self, q: &PointQuery) -> Result<Vec<IndicatorPoint>>;
+    /// The latest point of every (area, indicator), by area and indicator.
+    fn latest_points(&self) -> Result<Vec<IndicatorPoint>>;
+    /// Whether any point of a bucket is stored.
+    fn has_bucket(&self, bucket: &str) -> Result<bool>;
+    /// The time of the earliest point recorded at the time (not reconstructed), if any.
+    fn first_recorded(&self) -> Result<Option<String>>;
+    /// Stores reference values in one transaction, replacing the value of one with the same
+    /// (date, area, indicator, source). How many were given.
+    fn put_references(&self, refs: &[ReferenceValue]) -> Result<usize>;
+    /// The reference values of a query (its times compared by day), by area, indicator, date
+    /// and source.
+    fn references(&self, q: &PointQuery) -> Result<Vec<ReferenceValue>>;
+    /// Stores alerts in one transaction; one whose (area, kind, indicator, bucket) is stored
+    /// already is left as it is. How many were new.
+    fn add_alerts(&self, alerts: &[Alert]) -> Result<usize>;
+    /// At most `limit` alerts of some areas (all when empty), newest first.
+    fn alerts(&self, areas: &[String], limit: usize) -> Result<Vec<Alert>>;
+}
+
 /// Where services and their providers are kept, with (through the other traits) who may edit
 /// them, what changed, how they are used and what was reported. One value of it is a backend.
 pub trait Store:
-    Accounts + History + Usage + Reports + TrainingOffers + News + Send + Sync
+    Accounts + History + Usage + Reports + TrainingOffers + News + Trends + Send + Sync
 {
     /// Every stored service (with its provider).
     fn services(&self) -> Result<Vec<Service>>;

@@ -386,7 +386,7 @@ describe('the map page', () => {
     assert.equal(en.lang, 'en');
     assert.equal(en.h1, 'Find care near you');
     assert.equal(en.title, 'Bússola: social care near you');
-    assert.deepEqual(en.views, ['Find care', 'Where care is missing', 'What if…?', 'For professionals']);
+    assert.deepEqual(en.views, ['Find care', 'Where care is missing', 'What if…?', 'For professionals', 'Trends']);
     assert.equal(en.locate, 'Use my location');
     assert.deepEqual(en.optgroups, taxonomy.groups.map((g) => g.en));
     assert.deepEqual(en.options.slice(1), taxonomy.groups.flatMap((g) => taxonomy.responses.filter((r) => r.group === g.code).map((r) => r.en_plain)));

@@ -217,9 +217,35 @@ fn every_operation_is_described_once_with_its_path_parameters() {
     }
 }
 
+/// The router with a folder of data package snapshots holding the documented example's file
+/// (`GET /api/datapackage/snapshots/{file}`).
+fn app_with_snapshot() -> (
+    Router,
+    std::sync::Arc<bussola::catalog::Catalog>,
+    std::path::PathBuf,
+) {
+    let example = operations()
+        .into_iter()
+        .find(|(m, p, _)| m == "GET" && p == "/api/datapackage/snapshots/{file}")
+        .and_then(|(_, _, op)| op["parameters"][0]["example"].as_str().map(String::from))
+        .expect("the snapshot's example");
+    let dir =
+        std::env::temp_dir().join(format!("bussola-openapi-snapshots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(&example), b"PK\x05\x06").unwrap();
+    let cat = crate::common::catalog(&crate::common::demo_manifest());
+    let options = bussola::api::Options {
+        snapshots: Some(dir.clone()),
+        ..Default::default()
+    };
+    let app = bussola::api::router_with(cat.clone(), bussola::api::Assets::under(&root()), options)
+        .layer(axum::Extension(crate::common::peer("127.0.0.1")));
+    (app, cat, dir)
+}
+
 #[tokio::test]
 async fn every_documented_get_answers_its_example_with_a_documented_status() {
-    let (app, cat) = app();
+    let (app, cat, snapshots) = app_with_snapshot();
     let admin = bearer(&session(
         &cat,
         "openapi@example.org",
@@ -228,7 +254,8 @@ async fn every_documented_get_answers_its_example_with_a_documented_status() {
         &[],
     ));
     let vendored = root().join("web/node_modules/swagger-ui-dist").exists()
-        && root().join("web/node_modules/maplibre-gl/dist").exists();
+        && root().join("web/node_modules/maplibre-gl/dist").exists()
+        && root().join("web/node_modules/uplot/dist").exists();
     let mut wrong = Vec::new();
     for (m, path, op) in operations().into_iter().filter(|(m, _, _)| m == "GET") {
         let uri = uri(&path, op, None);
@@ -248,6 +275,7 @@ async fn every_documented_get_answers_its_example_with_a_documented_status() {
             wrong.push(format!("{m} {uri}: {st} {body}"));
         }
     }
+    let _ = std::fs::remove_dir_all(&snapshots);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 

@@ -71,6 +71,37 @@ async fn maplibre_is_served_locally_when_installed() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn uplot_is_served_locally_when_installed() {
+    if !root()
+        .join("web/node_modules/uplot/dist/uPlot.esm.js")
+        .exists()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs uPlot (npm ci --prefix web)"
+        );
+        eprintln!("skipping: uPlot not installed (npm ci --prefix web)");
+        return;
+    }
+    let (app, _) = app();
+    let (status, h, body) = get_with(&app, "/vendor/uplot/uPlot.esm.js", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(String::from_utf8_lossy(&body).contains("export"));
+    let (status, h, _) = get_with(&app, "/vendor/uplot/uPlot.min.css", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(h["content-type"].to_str().unwrap().starts_with("text/css"));
+    // Only the package's dist/: nothing above it, nothing hidden.
+    for bad in ["/vendor/uplot/../package.json", "/vendor/uplot/.hidden"] {
+        let (status, _, _) = get_with(&app, bad, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}
+
 /// Every `["get", "field"]` in a style expression.
 fn fields(v: &Value, out: &mut BTreeSet<String>) {
     match v {

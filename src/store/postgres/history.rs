@@ -1,10 +1,11 @@
 //! The change history of services, organisations and training offers in PostgreSQL.
 use super::{bump, put_all, PostgresStore};
 use crate::store::{
-    Change, ChangeFields, ChangeQuery, ChangeStatus, EditWrite, History, StoreError, Subject,
+    Change, ChangeFields, ChangeQuery, ChangeStatus, EditWrite, History, NewChange, StoreError,
+    Subject,
 };
 use crate::{Error, Result};
-use postgres::Row;
+use postgres::{Row, Transaction};
 
 const CHANGE_COLUMNS: &str = "id, service_id, field, old, new, user_id, role, source, status,
     created, decided_by, decided, reverts, subject";
@@ -37,6 +38,33 @@ fn to_change(r: &Row) -> Result<Change> {
     })
 }
 
+/// Inserts change rows (in the caller's transaction); their ids.
+fn insert(tx: &mut Transaction<'_>, rows: &[NewChange]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for c in rows {
+        let row = tx.query_one(
+            "INSERT INTO changes(service_id, field, old, new, user_id, role, source, status,
+               created, reverts, subject)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &[
+                &c.service_id,
+                &c.field,
+                &c.old,
+                &c.new,
+                &c.user_id,
+                &c.role,
+                &c.source,
+                &c.status.as_str(),
+                &c.created,
+                &c.reverts,
+                &c.subject.as_str(),
+            ],
+        )?;
+        ids.push(row.try_get(0)?);
+    }
+    Ok(ids)
+}
+
 impl History for PostgresStore {
     fn write_edit(&self, w: &EditWrite) -> Result<Vec<i64>> {
         self.run(|conn| {
@@ -64,28 +92,7 @@ impl History for PostgresStore {
             for o in &w.offers {
                 super::training::put_offer(&mut tx, o)?;
             }
-            let mut ids = Vec::with_capacity(w.new.len());
-            for c in &w.new {
-                let row = tx.query_one(
-                    "INSERT INTO changes(service_id, field, old, new, user_id, role, source, status,
-                       created, reverts, subject)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                    &[
-                        &c.service_id,
-                        &c.field,
-                        &c.old,
-                        &c.new,
-                        &c.user_id,
-                        &c.role,
-                        &c.source,
-                        &c.status.as_str(),
-                        &c.created,
-                        &c.reverts,
-                        &c.subject.as_str(),
-                    ],
-                )?;
-                ids.push(row.try_get(0)?);
-            }
+            let ids = insert(&mut tx, &w.new)?;
             tx.commit()?;
             Ok(ids)
         })
@@ -107,6 +114,21 @@ impl History for PostgresStore {
                 ],
             )?;
             rows.iter().map(to_change).collect()
+        })
+    }
+
+    fn write_removal(&self, id: &str, rows: &[NewChange]) -> Result<bool> {
+        self.run(|conn| {
+            let mut tx = conn.transaction()?;
+            // The version first, as every write (see `bump`).
+            bump(&mut tx)?;
+            if tx.execute("DELETE FROM services WHERE id = $1", &[&id])? == 0 {
+                tx.rollback()?;
+                return Ok(false);
+            }
+            insert(&mut tx, rows)?;
+            tx.commit()?;
+            Ok(true)
         })
     }
 

@@ -179,6 +179,44 @@ CREATE TABLE rate_buckets (
 );
 ";
 
+/// Indicators kept over time (one point per area, indicator and bucket: a day, or a data
+/// version), published reference values and the alerts found between consecutive points. Text
+/// is compared byte by byte (`COLLATE "C"`), so times and names order as in SQLite.
+const V3: &str = r#"
+CREATE TABLE indicator_points (
+    area text COLLATE "C" NOT NULL,
+    indicator text COLLATE "C" NOT NULL,
+    bucket text COLLATE "C" NOT NULL,
+    at text COLLATE "C" NOT NULL,
+    value double precision,
+    reconstructed boolean NOT NULL,
+    source text NOT NULL,
+    PRIMARY KEY (area, indicator, bucket)
+);
+CREATE INDEX indicator_points_at ON indicator_points (area, indicator, at);
+CREATE INDEX indicator_points_bucket ON indicator_points (bucket);
+CREATE TABLE reference_values (
+    area text COLLATE "C" NOT NULL,
+    indicator text COLLATE "C" NOT NULL,
+    date text COLLATE "C" NOT NULL,
+    source text COLLATE "C" NOT NULL,
+    value double precision NOT NULL,
+    PRIMARY KEY (area, indicator, date, source)
+);
+CREATE TABLE indicator_alerts (
+    area text COLLATE "C" NOT NULL,
+    kind text COLLATE "C" NOT NULL,
+    indicator text COLLATE "C" NOT NULL,
+    bucket text COLLATE "C" NOT NULL,
+    at text COLLATE "C" NOT NULL,
+    before_value double precision,
+    after_value double precision,
+    threshold double precision,
+    PRIMARY KEY (area, kind, indicator, bucket)
+);
+CREATE INDEX indicator_alerts_at ON indicator_alerts (at);
+"#;
+
 /// Every migration, oldest first: (what it does, SQL). A new one goes at the end; a restore
 /// of an older backup replaces every table of [`TABLES`] and then runs the newer migrations.
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -191,6 +229,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "the log of services written per data version, for replicas; shared rate limits",
         V2,
+    ),
+    (
+        "indicators kept over time, published reference values, and alerts",
+        V3,
     ),
 ];
 
@@ -213,6 +255,9 @@ pub const TABLES: &[&str] = &[
     "training",
     "service_log",
     "rate_buckets",
+    "indicator_points",
+    "reference_values",
+    "indicator_alerts",
     "schema_migrations",
 ];
 

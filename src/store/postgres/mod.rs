@@ -22,6 +22,7 @@ mod notes;
 mod replicas;
 mod services;
 mod training;
+mod trends;
 mod usage;
 
 use super::StoreError;

@@ -1,9 +1,11 @@
 //! The change history of services and organisations in SQLite.
 use super::{bump, put, SqliteStore};
 use crate::store::StoreError;
-use crate::store::{Change, ChangeFields, ChangeQuery, ChangeStatus, EditWrite, History, Subject};
+use crate::store::{
+    Change, ChangeFields, ChangeQuery, ChangeStatus, EditWrite, History, NewChange, Subject,
+};
 use crate::{Error, Result};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or(serde_json::Value::Null)
@@ -53,6 +55,32 @@ fn to_change(row: ChangeRow) -> Result<Change> {
     })
 }
 
+/// Inserts change rows (in the caller's transaction); their ids.
+fn insert(tx: &Transaction<'_>, rows: &[NewChange]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for c in rows {
+        tx.execute(
+            "INSERT INTO changes(service_id, field, old, new, user_id, role, source, status,
+               created, reverts, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                c.service_id,
+                c.field,
+                c.old.to_string(),
+                c.new.to_string(),
+                c.user_id,
+                c.role,
+                c.source,
+                c.status.as_str(),
+                c.created,
+                c.reverts,
+                c.subject.as_str()
+            ],
+        )?;
+        ids.push(tx.last_insert_rowid());
+    }
+    Ok(ids)
+}
+
 impl History for SqliteStore {
     fn write_edit(&self, w: &EditWrite) -> Result<Vec<i64>> {
         let mut conn = self.lock()?;
@@ -86,27 +114,7 @@ impl History for SqliteStore {
         for o in &w.offers {
             super::training::put_offer(&tx, o)?;
         }
-        let mut ids = Vec::with_capacity(w.new.len());
-        for c in &w.new {
-            tx.execute(
-                "INSERT INTO changes(service_id, field, old, new, user_id, role, source, status,
-                   created, reverts, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    c.service_id,
-                    c.field,
-                    c.old.to_string(),
-                    c.new.to_string(),
-                    c.user_id,
-                    c.role,
-                    c.source,
-                    c.status.as_str(),
-                    c.created,
-                    c.reverts,
-                    c.subject.as_str()
-                ],
-            )?;
-            ids.push(tx.last_insert_rowid());
-        }
+        let ids = insert(&tx, &w.new)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -127,6 +135,18 @@ impl History for SqliteStore {
             change_row,
         )?;
         rows.map(|r| to_change(r?)).collect()
+    }
+
+    fn write_removal(&self, id: &str, rows: &[NewChange]) -> Result<bool> {
+        let mut conn = self.lock()?;
+        let tx = conn.transaction()?;
+        if tx.execute("DELETE FROM services WHERE id = ?1", [id])? == 0 {
+            return Ok(false);
+        }
+        bump(&tx)?;
+        insert(&tx, rows)?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn change(&self, id: i64) -> Result<Option<Change>> {

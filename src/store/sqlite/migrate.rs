@@ -156,7 +156,49 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "training offers, the trainer role, and changes to training offers in the history",
         TRAINING_SCHEMA,
     ),
+    (
+        "indicators kept over time, published reference values, and alerts",
+        TRENDS_SCHEMA,
+    ),
 ];
+
+/// Indicator points (one per area, indicator and bucket: a day, or a data version), published
+/// reference values (one per date, area, indicator and source) and the alerts found between
+/// consecutive points (one per area, kind, indicator and bucket).
+const TRENDS_SCHEMA: &str = "
+CREATE TABLE indicator_points (
+    area TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    at TEXT NOT NULL,
+    value REAL,
+    reconstructed INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (area, indicator, bucket)
+);
+CREATE INDEX indicator_points_at ON indicator_points(area, indicator, at);
+CREATE INDEX indicator_points_bucket ON indicator_points(bucket);
+CREATE TABLE reference_values (
+    area TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (area, indicator, date, source)
+);
+CREATE TABLE indicator_alerts (
+    area TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    at TEXT NOT NULL,
+    before_value REAL,
+    after_value REAL,
+    threshold REAL,
+    PRIMARY KEY (area, kind, indicator, bucket)
+);
+CREATE INDEX indicator_alerts_at ON indicator_alerts(at);
+";
 
 /// Training offers (the record as JSON, with what lists filter on in columns); the `users` and
 /// `changes` tables rebuilt (SQLite cannot alter a CHECK) to admit the `trainer` role and the
@@ -340,7 +382,10 @@ mod tests {
     fn accounts_and_changes_survive_the_rebuild_that_admits_trainers() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        let before = MIGRATIONS.len() - 1;
+        let before = MIGRATIONS
+            .iter()
+            .position(|(what, _)| what.starts_with("training offers"))
+            .unwrap();
         for (i, (_, sql)) in MIGRATIONS.iter().take(before).enumerate() {
             conn.execute_batch(sql).unwrap();
             conn.pragma_update(None, "user_version", i + 1).unwrap();
@@ -354,7 +399,7 @@ mod tests {
                VALUES (4, 's1', 'name', '\"b\"', '\"a\"', 7, 'admin', 'applied', 6, 3);",
         )
         .unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() - before);
         let fk: bool = conn
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();

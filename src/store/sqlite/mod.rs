@@ -9,6 +9,7 @@ mod news;
 mod notes;
 mod services;
 mod training;
+mod trends;
 mod usage;
 
 use super::StoreError;

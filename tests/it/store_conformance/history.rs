@@ -255,3 +255,34 @@ pub fn a_decision_is_taken_once(open: &Open, dir: &Path) {
         Some(moderator)
     );
 }
+
+/// A removal deletes the service and writes its closing in one transaction, moving the data
+/// version once; removing a service that is not there writes nothing.
+pub fn a_removal_writes_its_closing_with_it(open: &Open, dir: &Path) {
+    let store = open(dir);
+    store.upsert(&service("a")).unwrap();
+    let before = store.version().unwrap();
+    let closing = change(
+        "a",
+        "closed",
+        json!({"type": "ERPI"}),
+        Value::Null,
+        ChangeStatus::Applied,
+    );
+    assert!(store
+        .write_removal("a", std::slice::from_ref(&closing))
+        .unwrap());
+    assert_eq!(store.count().unwrap(), 0);
+    assert_eq!(store.version().unwrap(), before + 1);
+    let rows = store.changes(&ChangeQuery::default()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].change.field, "closed");
+    assert_eq!(rows[0].change.old, json!({"type": "ERPI"}));
+    assert!(!store.write_removal("a", &[closing]).unwrap());
+    assert_eq!(
+        store.changes(&ChangeQuery::default()).unwrap().len(),
+        1,
+        "nothing written"
+    );
+    assert_eq!(store.version().unwrap(), before + 1);
+}

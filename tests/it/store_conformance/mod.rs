@@ -19,6 +19,7 @@ mod replicas;
 mod reports;
 mod services;
 mod training;
+mod trends;
 mod usage;
 
 /// Opens a fresh, empty store of the backend under test; its files (if any) go in the folder.
@@ -76,6 +77,7 @@ macro_rules! conformance {
                 history::edits_are_written_whole_with_their_changes,
                 history::changes_are_found_by_status_subject_and_service,
                 history::a_decision_is_taken_once,
+                history::a_removal_writes_its_closing_with_it,
                 reports::quality_reports_come_back_typed_and_replace,
                 reports::citizens_reports_newest_first_and_resolved_once,
                 reports::survey_answers_come_back_typed_oldest_first,
@@ -83,6 +85,9 @@ macro_rules! conformance {
                 training::offers_are_written_with_their_changes_and_read_back,
                 training::demonstration_offers_are_seeded_once,
                 news::news_comes_back_ordered_filtered_and_changed,
+                trends::points_are_stored_once_and_read_back_in_order,
+                trends::reference_values_are_replaced_and_found_by_day,
+                trends::alerts_are_stored_once_newest_first,
                 backup::a_backup_restores_what_was_stored_then,
                 backup::a_restore_keeps_what_was_revoked_or_used_since,
                 backup::a_bad_backup_changes_nothing,
