@@ -67,12 +67,13 @@ impl Size {
         }
     }
 
-    /// How many services fit on one A4 sheet at this size (checked by printing them in
-    /// Chromium: `tests/browser/handover.test.mjs`).
+    /// How many services fit on one A4 sheet at this size, whatever their words: two rows of
+    /// two columns at the normal size, one column at the larger ones (checked by printing the
+    /// region's wordiest services in Chromium: `tests/browser/handover.test.mjs`).
     pub fn most(self) -> usize {
         match self {
-            Size::Normal => 6,
-            Size::Large => 4,
+            Size::Normal => 4,
+            Size::Large => 3,
             Size::Larger => 2,
         }
     }

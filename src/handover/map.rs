@@ -19,7 +19,7 @@ pub struct Pin {
 
 /// The drawing's width and height in its own units.
 const W: f64 = 400.0;
-const H: f64 = 130.0;
+const H: f64 = 110.0;
 /// Radius of a numbered point.
 const R: f64 = 12.0;
 

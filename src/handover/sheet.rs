@@ -428,12 +428,12 @@ body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto San
 body.large .sheet{font-size:17pt}body.larger .sheet{font-size:20pt}\
 .sheet header{display:flex;gap:5mm;align-items:flex-start;border-bottom:3px solid #000;padding-bottom:.2em;margin-bottom:.3em}\
 .head{flex:1}.meta{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 1em;margin:0;font-size:11pt}.kicker{font-weight:700}\
-h1{font-size:1.45em;margin:.1em 0}.near{font-size:1.1em;margin:0;font-weight:700}.check{margin:0;font-weight:700}.qr-help{margin:.2em 0 0;font-size:12pt}\
-.qr{flex:none;width:32mm;height:32mm;display:block}\
+h1{font-size:21pt;margin:.1em 0}.near{font-size:15pt;margin:0;font-weight:700}.check{margin:0;font-size:14pt;font-weight:700}.demo-all{font-size:14pt}.qr-help{margin:.2em 0 0;font-size:12pt}\
+.qr{flex:none;width:30mm;height:30mm;display:block}\
 .note{border:2px solid #000;border-radius:6px;padding:.1em .5em;margin:.3em 0}.note p{margin:.05em 0}\
 .k{font-weight:700}\
 .demo{border:2px dashed #000;background:#fde2d0;padding:0 .3em;font-weight:700;font-style:normal;margin:.2em 0}span.demo{display:inline-block;border-width:1.5px}\
-ol.services{list-style:none;padding:0;margin:.2em 0;column-count:2;column-gap:7mm}body.larger ol.services{column-count:1}\
+ol.services{list-style:none;padding:0;margin:.2em 0;column-count:2;column-gap:7mm}body.large ol.services,body.larger ol.services{column-count:1}\
 ol.services li{break-inside:avoid;page-break-inside:avoid;border-top:2px solid #000;padding:.2em 0 .4em}\
 ol.services h2{font-size:1.15em;margin:.1em 0;line-height:1.2}\
 ol.services p{margin:.05em 0;line-height:1.2}.kind{font-style:italic}\
@@ -441,7 +441,7 @@ ol.services p{margin:.05em 0;line-height:1.2}.kind{font-style:italic}\
 .phone{font-size:1.3em;font-weight:800;white-space:nowrap}.phone .k{font-size:.7em}.phone a{color:#000;text-decoration:none}body.large .phone{font-size:1.12em}\
 .missing{font-weight:700}\
 footer{display:flex;gap:5mm;align-items:flex-start;border-top:2px solid #000;padding-top:.3em;break-inside:avoid;page-break-inside:avoid}\
-.map-fig{flex:0 0 56%}.map{width:100%;height:auto;border:1px solid #000;display:block}\
+.map-fig{flex:0 0 48%}.map{width:100%;height:auto;border:1px solid #000;display:block}\
 .map .seat{font-size:11px;text-anchor:middle;fill:#333}.map .pin{font-size:14px;font-weight:700;fill:#fff;text-anchor:middle}.map .scale{font-size:11px}.map .legend{font-size:12px;font-weight:700}\
 .foot-text{flex:1}.src{margin:0;font-size:8.5pt;line-height:1.2}\
 @media print{.screen{display:none}.sheet{padding:0;max-width:none}}\

@@ -103,8 +103,8 @@ pub const DEMO_ONE: W = W(
     "Note: 1 of these services is invented (Bússola's demonstration data). It is not a real service.",
 );
 pub const DEMO_ALL: W = W(
-    "Atenção: estes serviços são inventados (dados de demonstração do Bússola). Não são serviços reais.",
-    "Note: these services are invented (Bússola's demonstration data). They are not real services.",
+    "Atenção: serviços inventados (demonstração), não são reais.",
+    "Note: invented services (demonstration), not real ones.",
 );
 
 // The sheet (/sheet).

@@ -240,11 +240,12 @@ async fn the_sheet_lists_exactly_the_chosen_services_and_its_qr_code_and_email_c
 async fn the_sheet_refuses_more_than_fit_and_takes_the_first_when_none_is_chosen() {
     let (app, _) = app();
     let ids = nearest_ids(&app, -7.9, 38.57, "").await;
-    let many: String = ids[..7].iter().map(|i| format!("&id={}", enc(i))).collect();
+    let many: String = ids[..5].iter().map(|i| format!("&id={}", enc(i))).collect();
     let (st, _, html) = get_raw(&app, &format!("/sheet?lon=-7.9&lat=38.57{many}")).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    assert!(html.contains("Escolheu 7 serviços"), "{html}");
-    assert!(html.contains("só cabem 6"));
+    assert!(html.contains("Escolheu 5 serviços"), "{html}");
+    assert!(html.contains("só cabem 4"));
+    assert!(html.contains("desmarque 1"));
     let (st, _, html) = get_raw(
         &app,
         &format!("/sheet?lon=-7.9&lat=38.57&size=larger{}", &many[..]),
@@ -252,10 +253,10 @@ async fn the_sheet_refuses_more_than_fit_and_takes_the_first_when_none_is_chosen
     .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     assert!(html.contains("só cabem 2"), "{html}");
-    // Nothing chosen: the first six of the search.
+    // Nothing chosen: the first four of the search.
     let (st, _, html) = get_raw(&app, "/sheet?lon=-7.9&lat=38.57").await;
     assert_eq!(st, StatusCode::OK);
-    assert_eq!(listed(&html), ids[..6]);
+    assert_eq!(listed(&html), ids[..4]);
     // A chosen service no longer there is said to be gone; the others are shown.
     let (_, _, html) = get_raw(
         &app,
