@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser checks of the map page: installs Chromium (Debian) when missing, the page's and the
-# tests' npm packages, validates both MapLibre styles, then runs the browser tests against a
+# Browser checks of the map page: installs Chromium (Debian) when missing, poppler-utils and
+# zbar-tools (pdftotext, zbarimg: the printed sheet's checks), the page's and the tests' npm
+# packages, validates both MapLibre styles, then runs the browser tests against a
 # server that is ALREADY RUNNING at $BUSSOLA_URL (default http://127.0.0.1:8090). Idempotent.
 # With --setup it stops after the styles: `cargo test` then runs the browser tests itself
 # (tests/browser.rs starts a server), which is what CI does.
@@ -27,6 +28,13 @@ if [ ! -x "$CHROMIUM" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 "$CHROMIUM" --version 2>/dev/null | grep -v '^\[' || true
+
+echo "== poppler-utils and zbar-tools (the sheet to hand over: its PDF's text and its QR code)"
+if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils zbar-tools
+fi
 
 echo "== npm packages (web/, tests/browser/)"
 npm ci --prefix web --no-audit --no-fund

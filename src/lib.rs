@@ -40,6 +40,7 @@
 //! | [`ogc`] | OGC API – Features over the catalog: collections, items with paging, boxes, dates and property filters, CRSs (CRS84, EPSG:4326, EPSG:3763), queryables; its HTML pages |
 //! | [`tiles`] | Mapbox Vector Tiles from the index and the region, behind [`tiles::TileSource`]; a cache that keeps the tiles no change reached; low-zoom clusters summed once and updated with each write's changes |
 //! | [`text`] | accent- and case-insensitive matching of Portuguese names; CSV cells a spreadsheet shows but never runs |
+//! | [`handover`] | helping someone else find care: the link that carries a search and the services chosen from it, the plain page without a script (`/find`), the sheet to hand over (A4, large type, a small map, a QR code) and its e-mail |
 //! | [`news`] | news from the regional coordinator: fields checked, Markdown rendered to sanitised HTML, the public view, the Atom feed, the demonstration items of a fresh start |
 //! | [`trends`] | indicators kept over time: snapshots recorded daily and after changes, past days rebuilt from the change history, published reference values, alerts and their Atom feeds, what changed between two dates |
 //! | [`feed`] | Atom feeds of dated items (news, training offers): [`feed::Feed`] of plain values written by [`feed::to_atom`] |
@@ -60,7 +61,7 @@
 //! - **store**: `store`
 //! - **rules**: `auth`, `fields`, `ingest`, `load`, `training`
 //! - **use cases**: `catalog`, `edit`, `freshness`, `export`, `tiles`, `ogc`, `news`, `trends`,
-//!   `datapackage`
+//!   `datapackage`, `handover`
 //! - **top**: `api`
 //!
 //! The binary's command line (`src/cli/`, in the `bussola` binary crate) sits above all of them.
@@ -89,6 +90,7 @@ pub mod fields;
 pub mod files;
 pub mod freshness;
 pub mod geocode;
+pub mod handover;
 pub mod index;
 pub mod ingest;
 pub mod issue;

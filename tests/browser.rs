@@ -1,8 +1,9 @@
 //! The map page in a real browser: runs the end-to-end tests in `tests/browser/` (Node's test
 //! runner with playwright-core driving Debian's Chromium) against a server started here.
 //!
-//! Needs `/usr/bin/chromium`, `npm ci --prefix web` and `npm ci --prefix tests/browser`
-//! (`.ci/browser.sh` does all three). Outside CI, without them, the test prints why and skips.
+//! Needs `/usr/bin/chromium`, `pdftotext` and `zbarimg` (poppler-utils, zbar-tools), `npm ci
+//! --prefix web` and `npm ci --prefix tests/browser` (`.ci/browser.sh` does all of it). Outside
+//! CI, without them, the test prints why and skips.
 // Tests may unwrap, expect and panic; the library may not.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Only the std-only helpers, so this binary does not link the library.
@@ -35,6 +36,18 @@ fn the_map_page_works_in_chromium() {
         (
             "tests/browser/node_modules/playwright-core",
             "playwright-core (npm ci --prefix tests/browser)",
+        ),
+        (
+            "tests/browser/node_modules/axe-core",
+            "axe-core (npm ci --prefix tests/browser)",
+        ),
+        (
+            "/usr/bin/pdftotext",
+            "poppler-utils, for the printed sheet (apt-get install poppler-utils)",
+        ),
+        (
+            "/usr/bin/zbarimg",
+            "zbar-tools, for the sheet's QR code (apt-get install zbar-tools)",
         ),
     ]
     .iter()

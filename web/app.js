@@ -15,6 +15,7 @@
 //   map.js                                  the map (MapLibre), built from its parts below
 //   map-results.js · map-coverage.js · map-distance.js · map-plan.js · map-style.js · map-training.js
 //   map-page-layers.js
+//   handover.js                             the sheet to hand over: ticks, note, print, share
 //   map-images.js · table.js · badges.js · url-state.js · training-card.js · trend-chart.js
 //   page-state.js · api.js · dom.js · i18n.js
 //   locales/pt.js · locales/en.js           the strings
@@ -29,7 +30,9 @@ import { initPro, renderProControls, rerenderPro, proMapHandlers } from './profe
 import { renderSurvey } from './survey.js';
 import { initPlan, renderPlanControls, renderPlan, rerenderPlan, addSite, pickService } from './plan.js';
 import { state, bmap, setMap } from './page-state.js';
-import { startLang, saveLang, viewFromHash } from './url-state.js';
+import {
+  startLang, saveLang, viewFromHash, startSize, setTextSize, textSize, linkFromUrl, clearLinkFromUrl,
+} from './url-state.js';
 import { setView, setMeasure, mapFilters, mapLabels, renderMapLegend, followPanelLegends } from './views.js';
 import { renderGroups, renderTypes, setFilters, setSubarea, searchByName, locate } from './find-form.js';
 import { loadMunicipalities, municipalityAt } from './municipalities.js';
@@ -42,6 +45,7 @@ import { initTrends, renderTrendsControls, rerenderTrends, chooseTrendsMunicipal
 async function start() {
   preload().catch(() => {}); // failures are reported when the map starts
   setLang(startLang());
+  setTextSize(startSize(), { save: false });
   applyLang();
   bindStatic();
   const ctx = {
@@ -91,6 +95,19 @@ async function start() {
   });
   startMap(region);
   setView(state.view, { initial: true });
+  reopenLink();
+}
+
+/** A shared link (/?lon=…&lat=…&id=…): the same search, the same ticks and note. */
+function reopenLink() {
+  const link = linkFromUrl();
+  if (!link) return;
+  clearLinkFromUrl();
+  state.chosen = link.ids;
+  state.note = link.note;
+  setFilters({ group: link.group, subarea: link.subarea, type: link.type });
+  $('place-input').value = link.place;
+  searchFrom({ lon: link.lon, lat: link.lat, k: link.k, how: link.place ? 'municipality' : 'point', place: link.place });
 }
 
 function startMap(region) {
@@ -164,6 +181,14 @@ function bindStatic() {
     }
   });
   $('locate').addEventListener('click', locate);
+  for (const b of document.querySelectorAll('button[data-size]')) {
+    b.addEventListener('click', () => {
+      setTextSize(b.dataset.size);
+      renderSizes();
+      renderResults({ keepFocus: true });
+      bmap?.map?.resize();
+    });
+  }
   $('subarea-select').addEventListener('change', (e) => setSubarea(e.target.value));
   $('type-select').addEventListener('change', (e) => setFilters({ group: state.group, subarea: state.subarea, type: e.target.value }));
   for (const r of document.querySelectorAll('input[name="indicator"]')) {
@@ -171,8 +196,17 @@ function bindStatic() {
   }
 }
 
+/** The text size buttons: the one in use pressed. */
+function renderSizes() {
+  for (const b of document.querySelectorAll('button[data-size]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.size === textSize()));
+  }
+}
+
 function applyLang() {
   document.documentElement.lang = lang();
+  renderSizes();
+  $('plain-link').href = `/find${lang() === 'en' ? '?lang=en' : ''}`;
   document.title = t('doc.title');
   translateDom();
   const sw = $('lang-switch');

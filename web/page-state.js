@@ -18,6 +18,8 @@ export const state = {
   status: null, // {kind, ...} the last status message, re-rendered on language change
   selectedId: null,
   selectedFeature: null, // a service chosen on the map that is not in the results
+  chosen: [], // ids ticked for the sheet to hand over, in the order ticked (listed in the list's order)
+  note: '', // the helper's note for the sheet
   indicator: 'elderly',
   coverage: {}, // `${indicator}|${subregion}` -> report
   municipality: null, // code chosen in the coverage view

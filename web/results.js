@@ -6,6 +6,7 @@ import { h, replace, $, narrow } from './dom.js';
 import { state, K_STEP, K_MAX, bmap } from './page-state.js';
 import { serviceCard } from './service-card.js';
 import { renderSelected } from './selected-service.js';
+import { pickBox, syncPicks, handoverBox } from './handover.js';
 
 let searchSeq = 0;
 
@@ -24,6 +25,8 @@ export async function searchFrom({ lon, lat, how, place, k = K_STEP }, { focusIn
     lon: round5(lon), lat: round5(lat), k, type: state.type, group: state.group, subarea: state.subarea, how, place,
   };
   const seq = ++searchSeq;
+  // Another place: the ticks of the last one go (more of the same list keeps them).
+  if (state.search && (state.search.lon !== search.lon || state.search.lat !== search.lat)) state.chosen = [];
   state.search = search;
   state.selectedId = null;
   $('place-choices').hidden = true;
@@ -124,7 +127,8 @@ export function renderResults({ keepFocus = false, focusIndex = null } = {}) {
     class: `result${f.properties.id === state.selectedId ? ' is-selected' : ''}`,
     id: `result-${i + 1}`,
     dataset: { id: f.properties.id, rank: String(i + 1) },
-  }, serviceCard(f, { rank: i + 1, onShow: (id) => selectResult(id, { scroll: false, fly: true }) }))));
+  }, serviceCard(f, { rank: i + 1, onShow: (id) => selectResult(id, { scroll: false, fly: true }) }),
+  pickBox(f, syncPicks))));
   if (state.status?.kind !== 'results') state.status = { kind: 'results' };
   renderStatus();
   const more = features.length === s.k && s.k < K_MAX;
@@ -133,7 +137,8 @@ export function renderResults({ keepFocus = false, focusIndex = null } = {}) {
       type: 'button', class: 'btn btn-primary', id: 'show-more',
       onclick: () => searchFrom({ ...s, k: Math.min(s.k + K_STEP, K_MAX) }, { focusIndex: s.k }),
     }, t('results.more')) : null,
-    features.length ? h('p', { class: 'help' }, t('results.newsearch')) : null);
+    features.length ? h('p', { class: 'help' }, t('results.newsearch')) : null,
+    handoverBox());
   if (active && document.getElementById(active)) document.getElementById(active).focus();
   if (focusIndex !== null) list.querySelector(`#result-${focusIndex + 1} h3 button, #result-${focusIndex + 1} a`)?.focus();
 }

@@ -1,7 +1,65 @@
 // The page's address and the browser's memory: the language to start in (?lang=, else the
-// last one chosen) and the view in the hash (#coverage, #distance, #plan, #professionals, #trends, or
-// their Portuguese).
+// last one chosen), the view in the hash (#coverage, #distance, #plan, #professionals, #trends,
+// or their Portuguese), the text size (remembered on this browser), and a shared link's search
+// and choice (place, lon, lat, type, group, subarea, k, id…, note, size: the same parameters as
+// /find and /sheet).
 import { state } from './page-state.js';
+
+/** The text sizes, and how many services one sheet takes at each (as the server says). */
+export const SIZES = ['normal', 'large', 'larger'];
+export const MOST = { normal: 4, large: 3, larger: 2 };
+
+let size = 'normal';
+
+/** The text size in use. */
+export function textSize() {
+  return size;
+}
+
+/** Sets the text size on the page (and remembers it on this browser when `save`). */
+export function setTextSize(s, { save = true } = {}) {
+  size = SIZES.includes(s) ? s : 'normal';
+  document.documentElement.dataset.size = size;
+  if (save) {
+    try { localStorage.setItem('bussola.size', size); } catch { /* private mode */ }
+  }
+  return size;
+}
+
+/** The text size asked for in the address, else the one saved on this browser. */
+export function startSize() {
+  const params = new URLSearchParams(location.search);
+  let saved = null;
+  try { saved = localStorage.getItem('bussola.size'); } catch { /* storage blocked */ }
+  return params.get('size') || saved || 'normal';
+}
+
+const LINK_KEYS = ['place', 'lon', 'lat', 'type', 'group', 'subarea', 'k', 'id', 'note', 'size'];
+
+/** A shared link's search and choice, when the address has one (a point): {search, ids, note}. */
+export function linkFromUrl() {
+  const p = new URLSearchParams(location.search);
+  const lon = Number(p.get('lon'));
+  const lat = Number(p.get('lat'));
+  if (!p.has('lon') || !p.has('lat') || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  const k = Number(p.get('k'));
+  return {
+    place: p.get('place') || '',
+    lon, lat,
+    type: p.get('type') || '', group: p.get('group') || '', subarea: p.get('subarea') || '',
+    k: Number.isInteger(k) && k >= 1 && k <= 100 ? k : 10,
+    ids: p.getAll('id').filter(Boolean),
+    note: p.get('note') || '',
+  };
+}
+
+/** The address without a shared link's parameters (once the page has taken them in). */
+export function clearLinkFromUrl() {
+  const p = new URLSearchParams(location.search);
+  for (const k of LINK_KEYS) p.delete(k);
+  const q = p.toString();
+  history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
+}
 
 /** The language asked for in the address, else the one saved on this browser, else 'pt'. */
 export function startLang() {

@@ -64,14 +64,15 @@ pub async fn not_found(uri: Uri) -> ApiError {
 
 /// Middleware: gives every error answer that is not JSON yet (the framework's own: 405 with an
 /// empty body, 413 and 400 as plain text) the API's JSON body, keeping status and headers.
+/// An HTML answer is a plain page's own message to a person (`/find`, `/sheet`) and is kept.
 pub async fn json_errors(res: Response) -> Response {
     let status = res.status();
-    let is_json = res
+    let kept = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|t| t.starts_with("application/json") || t.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || kept {
         return res;
     }
     let (mut parts, body) = res.into_parts();

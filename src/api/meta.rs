@@ -58,7 +58,7 @@ pub async fn region(
     })))
 }
 
-/// Places matching typed words: `GET /api/places?q=&limit=`.
+/// Places matching typed words, or the place a postal code names: `GET /api/places?q=&limit=`.
 pub async fn places(
     State(app): State<AppState>,
     RawQuery(q): RawQuery,
@@ -67,7 +67,9 @@ pub async fn places(
     let text = p
         .text("q")
         .ok_or_else(|| crate::Error::param("q", "is required: a municipality or locality name"))?;
-    let found = app.catalog.places(&text, p.usize("limit")?.unwrap_or(10))?;
+    let limit = p.usize("limit")?.unwrap_or(10);
+    // A postal code may read the services' records from the store.
+    let found = app.blocking(move |cat| cat.places(&text, limit)).await?;
     Ok(Json(json!({ "places": found })))
 }
 

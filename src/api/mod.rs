@@ -20,6 +20,7 @@
 //! | `GET /api/profiles` | [`profiles`] (professional profiles) |
 //! | `GET /api/public-services` | [`public_services`] (useful public services) |
 //! | `GET\|POST /api/news`, `GET\|PATCH\|DELETE /api/news/{id}`, `GET /feeds/news.atom` | [`news`] (news from the regional coordinator) |
+//! | `GET /find` (the plain page, no script), `GET /sheet` (the sheet to hand over, its e-mail text and share link) | [`handover`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
 //! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
@@ -29,7 +30,7 @@
 //!
 //! Every request and answer also passes [`guard`] (write bodies declared JSON, security
 //! headers), [`origin`] (trusted proxies, the public URL) and [`error::json_errors`] (every
-//! error in JSON); downloads are answered whole or by byte ranges by [`download`].
+//! error in JSON, but the plain pages' own HTML answers); downloads are answered whole or by byte ranges by [`download`].
 pub mod auth;
 pub mod coverage;
 pub mod datapackage;
@@ -44,6 +45,7 @@ pub mod feedback;
 pub mod fresh;
 pub mod gaps;
 pub mod guard;
+pub mod handover;
 pub mod hsds;
 pub mod limit;
 pub mod meta;
@@ -231,6 +233,8 @@ pub fn router_with_mailer(
         .route("/CITATION.cff", get(datapackage::citation))
         .route("/api/quality", get(quality::json))
         .route("/quality", get(quality::page))
+        .route("/find", get(handover::find))
+        .route("/sheet", get(handover::sheet))
         .route("/api/scenarios", post(gaps::scenario))
         .route("/api/nearest", get(services::nearest))
         .route("/api/services", get(services::list))

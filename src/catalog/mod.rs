@@ -97,6 +97,9 @@ pub struct Catalog {
     usage: counts::UsageBuffer,
     /// Where recent writes changed services.
     touched: Mutex<ChangeLog<Touch>>,
+    /// The postal codes services give, as of a data version (made when a postal code is first
+    /// asked for after a write: the codes are in the full records, not in the index).
+    postal: Mutex<Option<(u64, Arc<crate::places::PostalPoints>)>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -158,6 +161,7 @@ impl Catalog {
             version,
             usage: Default::default(),
             touched: Default::default(),
+            postal: Default::default(),
         })
     }
 
@@ -436,13 +440,17 @@ impl Catalog {
         })
     }
 
-    /// Places (municipalities, localities) matching typed words, best first.
+    /// Places (municipalities, localities) matching typed words, best first; a postal code
+    /// gives the one place it names, or none (the store may be read: see [`Self::postal_place`]).
     pub fn places(&self, q: &str, limit: usize) -> Result<Vec<crate::places::Place>> {
         if limit == 0 || limit > MAX_K {
             return Err(Error::param(
                 "limit",
                 format!("must be between 1 and {MAX_K}, got {limit}"),
             ));
+        }
+        if let Some(pc) = crate::places::postal_code(q) {
+            return self.postal_place(pc).map(|p| p.into_iter().collect());
         }
         let index = self.read()?;
         Ok(crate::places::search(
@@ -451,6 +459,36 @@ impl Catalog {
             q,
             limit,
         ))
+    }
+
+    /// A postal code: where the region's gazetteer puts it, else where the services that give
+    /// it are (the shipped region has no postal code list: only services' own codes place it).
+    fn postal_place(&self, pc: crate::geocode::PostalCode) -> Result<Option<crate::places::Place>> {
+        if let Some(p) = self
+            .region
+            .gazetteer
+            .as_ref()
+            .and_then(|g| crate::places::from_gazetteer(g, pc))
+        {
+            return Ok(Some(p));
+        }
+        let version = self.data_version();
+        let points = {
+            let mut kept = self
+                .postal
+                .lock()
+                .map_err(|_| Error::Internal("postal codes lock poisoned".into()))?;
+            match kept.as_ref() {
+                Some((v, points)) if *v == version => Arc::clone(points),
+                _ => {
+                    let points = Arc::new(crate::places::PostalPoints::of(&self.all()?));
+                    *kept = Some((version, Arc::clone(&points)));
+                    points
+                }
+            }
+        };
+        let name = |code: &str| self.region.municipality(code).map(|m| m.name.clone());
+        Ok(points.place(pc, name))
     }
 
     /// One service by id, its full record read from the store.

@@ -1,5 +1,6 @@
 //! Every route, walked and fuzzed (issue #14): no answer is a 5xx, and every 4xx is JSON with
-//! an `error`. The routes are read from `src/api/mod.rs`, so a new route is fuzzed too.
+//! an `error` — but the plain pages' (`/find`, `/sheet`: people read them), which are HTML
+//! saying what is wrong. The routes are read from `src/api/mod.rs`, so a new route is fuzzed too.
 use crate::common::accounts::{bearer, session};
 use crate::common::{app, root};
 use axum::body::Body;
@@ -104,6 +105,15 @@ async fn check(
     }
     if st.is_client_error() {
         let ct = h.get("content-type").and_then(|v| v.to_str().ok());
+        let page = ["/find", "/sheet"]
+            .iter()
+            .any(|p| uri == *p || uri.starts_with(&format!("{p}?")));
+        if page && ct.is_some_and(|c| c.starts_with("text/html")) {
+            if method != "HEAD" && !text.contains("<p class=\"warn\">") {
+                return Err(format!("an HTML refusal that says nothing: {what}"));
+            }
+            return Ok(st);
+        }
         if ct != Some("application/json") {
             return Err(format!("not JSON: {what}"));
         }

@@ -29,6 +29,7 @@ mod fuzz;
 mod gaps_api;
 mod gdal_reads;
 mod geocode;
+mod handover;
 mod hardening;
 mod hsds;
 mod import;
