@@ -99,7 +99,10 @@ async fn check(
     let (st, h) = (res.status(), res.headers().clone());
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     let text = String::from_utf8_lossy(&bytes);
-    let what = format!("{method} {uri}: {st} {}", &text[..text.len().min(300)]);
+    let what = format!(
+        "{method} {uri}: {st} {}",
+        text.chars().take(300).collect::<String>()
+    );
     if st.is_server_error() {
         return Err(what);
     }

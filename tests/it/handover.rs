@@ -200,8 +200,8 @@ async fn the_sheet_lists_exactly_the_chosen_services_and_its_qr_code_and_email_c
     assert!(html.contains("Perto de Évora · Lar de idosos"));
     assert!(html.contains("Impresso a "));
     assert!(
-        html.contains("estes serviços são inventados"),
-        "demo said plainly"
+        html.contains("Atenção: serviços inventados (demonstração), não são reais."),
+        "demo said plainly (every service of the test region is invented)"
     );
     assert!(html.contains("<svg class=\"qr\""));
     assert!(html.contains("<svg class=\"map\""));
