@@ -20,7 +20,7 @@
 //! | `GET\|POST /api/news`, `GET\|PATCH\|DELETE /api/news/{id}`, `GET /feeds/news.atom` | [`news`] (news from the regional coordinator) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
-//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
+//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json`, `GET /tiles/base/{z}/{x}/{y}.mvt`, `GET /tiles/base.json`, `GET /basemap.pmtiles` | [`tiles`] (the base map's archive and tiles too) |
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
@@ -76,6 +76,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The vector tile source.
     pub tiles: Arc<dyn TileSource>,
+    /// The base map under the services (its archive, when one is served).
+    pub basemap: Arc<crate::tiles::basemap::Basemap>,
     /// Encoded tiles kept in memory (per version of what they show).
     pub tile_cache: Arc<crate::tiles::cache::TileCache>,
     /// The last export made (a client reading by ranges asks for the same file again).
@@ -118,6 +120,9 @@ pub struct Options {
     pub tile_cache_bytes: usize,
     /// Which proxies' `X-Forwarded-*` headers are believed, and the public URL of links.
     pub forwarding: origin::Forwarding,
+    /// The base map, opened (`serve` opens it first, so a bad archive stops the start with
+    /// its name); `None` opens the region's `[basemap]` when the router is built.
+    pub basemap: Option<Arc<crate::tiles::basemap::Basemap>>,
 }
 
 impl Default for Options {
@@ -128,6 +133,7 @@ impl Default for Options {
             feedback_per_day: 30,
             tile_cache_bytes: crate::tiles::cache::DEFAULT_BUDGET,
             forwarding: origin::Forwarding::default(),
+            basemap: None,
         }
     }
 }
@@ -149,7 +155,19 @@ pub fn router_with_mailer(
     options: Options,
     mailer: Arc<dyn Mailer>,
 ) -> Router {
+    let basemap = match options.basemap {
+        Some(b) => b,
+        None => Arc::new(
+            crate::tiles::basemap::Basemap::open(catalog.region().basemap.as_ref()).unwrap_or_else(
+                |e| {
+                    tracing::error!("no base map: {e}");
+                    Default::default()
+                },
+            ),
+        ),
+    };
     let state = AppState {
+        basemap,
         mailer,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         tile_cache: Arc::new(crate::tiles::cache::TileCache::new(
@@ -256,6 +274,9 @@ pub fn router_with_mailer(
         .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .route("/tiles/base.json", get(tiles::base_tilejson))
+        .route("/tiles/base/{z}/{x}/{y}", get(tiles::base_tile))
+        .route("/basemap.pmtiles", get(tiles::archive))
         .route("/styles/{name}", get(web::style))
         .route("/styles/sprites/{file}", get(web::sprite))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))

@@ -44,9 +44,11 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                     trusted: a.trusted_proxy.clone(),
                     public_url: a.public_url.clone(),
                 },
+                basemap: None,
             };
             let mailer = a.mail.mailer()?;
-            serve(a.addr, &regions, &a.db, assets, options, mailer).await
+            let basemap = a.basemap.clone();
+            serve(a.addr, &regions, &a.db, assets, options, basemap, mailer).await
         }
         Command::Check {
             manifest,

@@ -150,6 +150,7 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         quality: Default::default(),
         editing: Default::default(),
         links: Default::default(),
+        basemap: None,
     })
 }
 

@@ -90,6 +90,8 @@ pub struct Region {
     pub links: manifest::Links,
     /// The regions served together in this one (just itself for a single manifest).
     pub parts: Vec<Part>,
+    /// The base map under the services (`[basemap]`), paths resolved.
+    pub basemap: Option<manifest::BasemapSpec>,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -131,6 +133,9 @@ impl Region {
         issues: &mut Vec<Issue>,
     ) -> Result<Region> {
         m.links.check(manifest_path)?;
+        if let Some(b) = &m.basemap {
+            b.check(manifest_path)?;
+        }
         let taxonomy = match &m.taxonomy {
             Some(p) => Taxonomy::load(p)?,
             None => Taxonomy::default_taxonomy()?,
@@ -164,6 +169,7 @@ impl Region {
             quality: m.quality,
             editing: m.editing.clone(),
             links: m.links.clone(),
+            basemap: m.basemap.clone(),
             parts: vec![Part {
                 id: m.id.clone(),
                 name: m.name.clone(),

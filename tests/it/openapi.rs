@@ -6,7 +6,7 @@
 //! status the document lists; and `openapi-spec-validator` (installed by `.ci/openapi.sh`)
 //! passes. See `docs/api/openapi.md`.
 use crate::common::accounts::{bearer, session};
-use crate::common::{app, root};
+use crate::common::{app, app_with_basemap, root};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
@@ -219,7 +219,9 @@ fn every_operation_is_described_once_with_its_path_parameters() {
 
 #[tokio::test]
 async fn every_documented_get_answers_its_example_with_a_documented_status() {
-    let (app, cat) = app();
+    // With the tests' base map served, so its routes answer too (they 404 without one).
+    let with_basemap = app_with_basemap();
+    let (app, cat) = with_basemap.clone().unwrap_or_else(app);
     let admin = bearer(&session(
         &cat,
         "openapi@example.org",
@@ -233,6 +235,11 @@ async fn every_documented_get_answers_its_example_with_a_documented_status() {
     for (m, path, op) in operations().into_iter().filter(|(m, _, _)| m == "GET") {
         let uri = uri(&path, op, None);
         let (st, body) = send(&app, &m, &uri, Some(&admin)).await;
+        let base = path.starts_with("/tiles/base") || path == "/basemap.pmtiles";
+        if base && with_basemap.is_none() {
+            eprintln!("{uri}: no base map without ../shared/geodata; not checked");
+            continue;
+        }
         if path.starts_with("/vendor/") && !vendored {
             assert!(
                 std::env::var_os("CI").is_none(),

@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod basemap;
 mod links;
 mod settings;
+pub use basemap::{BasemapSpec, Schema};
 pub use links::{Links, DEFAULT_OFFICIAL_LISTING};
 pub use settings::*;
 
@@ -52,6 +54,10 @@ pub struct Manifest {
     /// Links to other sites, e.g. Carta Social's official listing (`[links]`).
     #[serde(default, skip_serializing_if = "Links::is_default")]
     pub links: Links,
+    /// The base map under the services (`[basemap]`): a local PMTiles archive, or an outside
+    /// style or raster tiles by the operator's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basemap: Option<BasemapSpec>,
 }
 
 /// A parish table (CSV): municipality code, population and a rural flag (`S` = rural).
@@ -264,6 +270,9 @@ impl Manifest {
         }
         if let Some(p) = &mut m.surface.points {
             p.path = dir.join(&p.path);
+        }
+        if let Some(b) = &mut m.basemap {
+            b.resolve(dir);
         }
         if let Some(g) = &mut m.gazetteer {
             if let Some(p) = &mut g.postal_codes {

@@ -1,0 +1,322 @@
+//! The base map (issue #19): a PMTiles archive built from `../shared/geodata` (the tests' own,
+//! `common::basemap`), served by Bússola — its tiles decoded from the server, its TileJSON, the
+//! archive by byte ranges, the CLI's `--basemap` and a manifest's `[basemap]`, a bad archive
+//! refused at start with its name and what is wrong, and GDAL reading the served tiles.
+use crate::common::mvt::{decode, Decoded};
+use crate::common::{
+    app, app_with_basemap, demo_manifest, get, get_with, test_basemap, Server, BASEMAP_MAX_ZOOM,
+};
+use axum::http::StatusCode;
+use bussola::tiles::mercator::{to_world, TileId};
+use std::collections::HashMap;
+use std::process::Command;
+
+/// The tile of zoom z holding a lon/lat.
+fn tile_at(lon: f64, lat: f64, z: u8) -> (u32, u32) {
+    let (x, y) = to_world(lon, lat);
+    let n = f64::from(1u32 << z);
+    ((x * n) as u32, (y * n) as u32)
+}
+
+fn names(layer: &[Decoded]) -> Vec<String> {
+    layer
+        .iter()
+        .filter_map(|f| {
+            f.props
+                .get("name")
+                .and_then(|v| v.as_str())
+                .map(String::from)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_archive_s_tiles_are_served_decoded_as_they_are_in_it() {
+    let Some((app, _)) = app_with_basemap() else {
+        return;
+    };
+    let built = test_basemap().unwrap();
+    let (st, tj) = get(&app, "/tiles/base.json").await;
+    assert_eq!(st, StatusCode::OK, "{tj}");
+    assert_eq!(tj["tilejson"], "3.0.0");
+    assert_eq!(tj["maxzoom"], BASEMAP_MAX_ZOOM);
+    assert_eq!(
+        tj["tiles"][0], "http://127.0.0.1:8080/tiles/base/{z}/{x}/{y}.mvt",
+        "{tj}"
+    );
+    assert!(tj["attribution"].as_str().unwrap().contains("GeoNames"));
+    let layers: Vec<&str> = tj["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, ["earth", "boundaries", "places"]);
+
+    // Évora at zoom 10: the land it stands on, the limits around it and its name.
+    let (x, y) = tile_at(-7.909, 38.571, 10);
+    let uri = format!("/tiles/base/10/{x}/{y}.mvt");
+    let (st, h, body) = get_with(&app, &uri, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h["content-type"], "application/vnd.mapbox-vector-tile");
+    assert_eq!(h["content-encoding"], "gzip");
+    assert_eq!(h["cache-control"], "public, max-age=3600");
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut raw).unwrap();
+    let tile = decode(&raw);
+    assert!(tile["earth"].iter().all(|f| f.kind == 3), "polygons");
+    assert!(tile["boundaries"].iter().all(|f| f.kind == 2), "lines");
+    assert!(names(&tile["boundaries"]).contains(&"Évora".to_string()));
+    assert!(
+        names(&tile["places"]).contains(&"Evora".to_string()),
+        "{:?}",
+        names(&tile["places"])
+    );
+    // The same bytes as the archive holds, read by the library on its own.
+    let archive = bussola::tiles::archive::Archive::open(&built.path, None, None).unwrap();
+    let own = bussola::tiles::TileSource::get_tile(
+        &archive,
+        TileId::new(10, x, y).unwrap(),
+        &Default::default(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(raw, own);
+    // 304 on its ETag; 204 where the archive has nothing (the open Atlantic) or above its zooms;
+    // no filter parameters.
+    let etag = h["etag"].to_str().unwrap().to_string();
+    let (st, _, _) = get_with(
+        &app,
+        &uri,
+        &[("accept-encoding", "gzip"), ("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_MODIFIED);
+    let (ax, ay) = tile_at(-20.0, 45.0, 8);
+    let (st, _, _) = get_with(&app, &format!("/tiles/base/8/{ax}/{ay}.mvt"), &[]).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (x12, y12) = tile_at(-7.909, 38.571, BASEMAP_MAX_ZOOM + 2);
+    let z12 = BASEMAP_MAX_ZOOM + 2;
+    let (st, _, _) = get_with(&app, &format!("/tiles/base/{z12}/{x12}/{y12}.mvt"), &[]).await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (st, body) = get(&app, &format!("/tiles/base/10/{x}/{y}.mvt?type=ERPI")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+
+    // From zoom 4 (where the region is some pixels wide) the region's middle has land under it.
+    for z in 4..=BASEMAP_MAX_ZOOM {
+        let (x, y) = tile_at(-7.9, 38.5, z);
+        let (st, h, body) = get_with(&app, &format!("/tiles/base/{z}/{x}/{y}.mvt"), &[]).await;
+        assert_eq!(st, StatusCode::OK, "zoom {z}");
+        assert!(h.get("content-encoding").is_none());
+        assert!(!decode(&body)["earth"].is_empty(), "zoom {z}");
+    }
+}
+
+#[tokio::test]
+async fn without_an_archive_the_base_routes_say_none_is_served() {
+    let (app, _) = app();
+    for uri in [
+        "/tiles/base.json",
+        "/tiles/base/8/122/98.mvt",
+        "/basemap.pmtiles",
+    ] {
+        let (st, body) = get(&app, uri).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{uri}");
+        assert!(
+            body["error"].as_str().unwrap().contains("[basemap]"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_archive_is_served_whole_and_by_byte_ranges() {
+    let Some((app, _)) = app_with_basemap() else {
+        return;
+    };
+    let built = test_basemap().unwrap();
+    let file = std::fs::read(&built.path).unwrap();
+    let (st, h, body) = get_with(&app, "/basemap.pmtiles", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(h["accept-ranges"], "bytes");
+    assert!(
+        h.get("content-encoding").is_none(),
+        "never gzipped: ranges count its own bytes"
+    );
+    assert_eq!(body, file);
+    // PMTiles clients read the header first: the magic and the version.
+    let (st, h, body) = get_with(&app, "/basemap.pmtiles", &[("range", "bytes=0-126")]).await;
+    assert_eq!(st, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        h["content-range"],
+        format!("bytes 0-126/{}", file.len()).as_str()
+    );
+    assert_eq!(&body[..7], b"PMTiles");
+    assert_eq!(body[7], 3);
+    assert_eq!(body, file[..127]);
+    let tail = format!("bytes={}-", file.len() - 10);
+    let (st, _, body) = get_with(&app, "/basemap.pmtiles", &[("range", &tail)]).await;
+    assert_eq!(st, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(body, file[file.len() - 10..]);
+    let past = format!("bytes={}-", file.len() + 10);
+    let (st, _, _) = get_with(&app, "/basemap.pmtiles", &[("range", &past)]).await;
+    assert_eq!(st, StatusCode::RANGE_NOT_SATISFIABLE);
+}
+
+#[test]
+fn a_manifest_names_the_archive_and_a_listing_s_wins() {
+    let Some(built) = test_basemap() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("bussola-basemap-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&built.path, dir.join("base.pmtiles")).unwrap();
+    let listing = dir.join("listing.toml");
+    std::fs::write(
+        &listing,
+        format!(
+            "id = \"listed\"\nname = \"Listed\"\nregions = [{:?}]\n\n[basemap]\npmtiles = \"base.pmtiles\"\nattribution = \"© the listing\"\n",
+            demo_manifest().to_string_lossy()
+        ),
+    )
+    .unwrap();
+    let loaded = bussola::load::load_all(&[listing]).unwrap();
+    let spec = loaded.region.basemap.clone().unwrap();
+    assert_eq!(
+        spec.pmtiles.as_deref(),
+        Some(dir.join("base.pmtiles").as_path())
+    );
+    let basemap = bussola::tiles::basemap::Basemap::open(Some(&spec)).unwrap();
+    assert_eq!(basemap.kind(), "pmtiles");
+    assert_eq!(basemap.attribution().as_deref(), Some("© the listing"));
+
+    // Two sources at once are refused, naming the key.
+    let two = dir.join("two.toml");
+    std::fs::write(
+        &two,
+        format!(
+            "id = \"two\"\nname = \"Two\"\nregions = [{:?}]\n\n[basemap]\npmtiles = \"base.pmtiles\"\nstyle_url = \"https://example.org/style.json\"\n",
+            demo_manifest().to_string_lossy()
+        ),
+    )
+    .unwrap();
+    let e = bussola::load::load_all(&[two]).unwrap_err().to_string();
+    assert!(e.contains("two.toml") && e.contains("not several"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn serve_refuses_a_bad_archive_naming_the_file_and_what_is_wrong() {
+    let dir = std::env::temp_dir().join(format!("bussola-basemap-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("portugal.pmtiles");
+    // What an interrupted download leaves: the start of an HTML error page.
+    std::fs::write(&bad, "<html><body>502 Bad Gateway</body></html>").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bussola"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.join("data"))
+        .arg("--region")
+        .arg(demo_manifest())
+        .arg("--basemap")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("portugal.pmtiles"), "{stderr}");
+    assert!(stderr.contains("not a PMTiles archive"), "{stderr}");
+    let missing = dir.join("nowhere.pmtiles");
+    let out = Command::new(env!("CARGO_BIN_EXE_bussola"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.join("data"))
+        .arg("--region")
+        .arg(demo_manifest())
+        .arg("--basemap")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("nowhere.pmtiles"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The body of an HTTP/1.0 response, as bytes.
+fn raw_get(addr: &str, path: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).unwrap();
+    let at = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&all[..at]).into_owned(),
+        all[at + 4..].to_vec(),
+    )
+}
+
+#[test]
+fn served_with_basemap_gdal_reads_its_tiles_by_the_tilejson() {
+    let Some(built) = test_basemap() else {
+        return;
+    };
+    let server = Server::start("basemap-gdal", &["--basemap", built.path.to_str().unwrap()]);
+    let (head, body) = raw_get(&server.addr, "/tiles/base.json");
+    assert!(
+        head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+        "{head}"
+    );
+    let tj: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(tj["vector_layers"][2]["id"], "places");
+    let (x, y) = tile_at(-7.909, 38.571, 9);
+    let (_, tile) = raw_get(&server.addr, &format!("/tiles/base/9/{x}/{y}.mvt"));
+    let places: HashMap<String, Vec<Decoded>> = decode(&tile);
+    assert!(names(&places["places"]).contains(&"Evora".to_string()));
+
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install gdal-bin (.ci/ogc-clients.sh)"
+        );
+        eprintln!("skipping GDAL: ogrinfo (apt gdal-bin) is not installed");
+        return;
+    }
+    let tj_file = server.data_dir.join("base.json");
+    std::fs::create_dir_all(&server.data_dir).unwrap();
+    std::fs::write(&tj_file, &body).unwrap();
+    let url = format!("/vsicurl/http://{}/tiles/base/9/{x}/{y}.mvt", server.addr);
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-oo"])
+        .arg(format!("METADATA_FILE={}", tj_file.display()))
+        .args([
+            "-oo",
+            &format!("X={x}"),
+            "-oo",
+            &format!("Y={y}"),
+            "-oo",
+            "Z=9",
+        ])
+        .arg(&url)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for want in [
+        "Layer name: earth",
+        "Layer name: boundaries",
+        "Layer name: places",
+        "kind_detail (Real) = 7",
+        "name (String) = Évora",
+        "name (String) = Evora",
+        "POINT (",
+        "POLYGON ((",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+}
