@@ -20,7 +20,7 @@
 //! | `GET\|POST /api/news`, `GET\|PATCH\|DELETE /api/news/{id}`, `GET /feeds/news.atom` | [`news`] (news from the regional coordinator) |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
-//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json`, `GET /tiles/base/{z}/{x}/{y}.mvt`, `GET /tiles/base.json`, `GET /basemap.pmtiles` | [`tiles`] (the base map's archive and tiles too) |
+//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json`, `GET /tiles/base/{z}/{x}/{y}.mvt`, `GET /tiles/base.json`, `GET /basemap.pmtiles`, `GET /tiles/context/{z}/{x}/{y}.mvt`, `GET /tiles/context.json` | [`tiles`] (the base map's archive and tiles, and the context layers, too) |
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, page files | [`web`] |
@@ -78,6 +78,8 @@ pub struct AppState {
     pub tiles: Arc<dyn TileSource>,
     /// The base map under the services (its archive, when one is served).
     pub basemap: Arc<crate::tiles::basemap::Basemap>,
+    /// The context layers (seats, towns, parish boundaries) from the region's own data.
+    pub context: Arc<dyn TileSource>,
     /// Encoded tiles kept in memory (per version of what they show).
     pub tile_cache: Arc<crate::tiles::cache::TileCache>,
     /// The last export made (a client reading by ranges asks for the same file again).
@@ -168,6 +170,7 @@ pub fn router_with_mailer(
     };
     let state = AppState {
         basemap,
+        context: Arc::new(crate::tiles::context::ContextTiles::new(catalog.region())),
         mailer,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
         tile_cache: Arc::new(crate::tiles::cache::TileCache::new(
@@ -277,6 +280,8 @@ pub fn router_with_mailer(
         .route("/tiles/base.json", get(tiles::base_tilejson))
         .route("/tiles/base/{z}/{x}/{y}", get(tiles::base_tile))
         .route("/basemap.pmtiles", get(tiles::archive))
+        .route("/tiles/context.json", get(tiles::context_tilejson))
+        .route("/tiles/context/{z}/{x}/{y}", get(tiles::context_tile))
         .route("/styles/{name}", get(web::style))
         .route("/styles/sprites/{file}", get(web::sprite))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))

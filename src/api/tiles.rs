@@ -1,5 +1,6 @@
 //! `GET /tiles/{z}/{x}/{y}.mvt` and `GET /tiles.json`; the base map's `GET
-//! /tiles/base/{z}/{x}/{y}.mvt`, `GET /tiles/base.json` and its archive, `GET /basemap.pmtiles`.
+//! /tiles/base/{z}/{x}/{y}.mvt`, `GET /tiles/base.json` and its archive, `GET /basemap.pmtiles`;
+//! the context layers', `GET /tiles/context/{z}/{x}/{y}.mvt` and `GET /tiles/context.json`.
 //!
 //! Tiles come from the tile cache (built, gzipped and hashed once per version of what they
 //! show), carry a strong ETag of their content (and encoding), answer 304 to a matching
@@ -109,6 +110,41 @@ pub async fn base_tile(
     let source = base_archive(&app)?;
     let filter = Filter::default();
     answer(&app, source, tile, filter, &headers, BASE_CACHE_CONTROL).await
+}
+
+/// One tile of the context layers (seats, towns, parish boundaries).
+pub async fn context_tile(
+    State(app): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let tile = tile_id(&z, &x, &y)?;
+    Params::parse(q.as_deref(), &[])?;
+    let source = app.context.clone();
+    answer(
+        &app,
+        source,
+        tile,
+        Filter::default(),
+        &headers,
+        BASE_CACHE_CONTROL,
+    )
+    .await
+}
+
+/// The context layers' TileJSON 3.0.0 document.
+pub async fn context_tilejson(
+    _: super::params::NoParams,
+    State(app): State<AppState>,
+    origin: Origin,
+) -> Response {
+    let url = format!("{}/tiles/context/{{z}}/{{x}}/{{y}}.mvt", origin.base);
+    (
+        [(header::VARY, super::origin::VARY)],
+        Json(app.context.tilejson(&url)),
+    )
+        .into_response()
 }
 
 /// The archive as a tile source, or 404 when no archive is served.

@@ -151,6 +151,7 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         editing: Default::default(),
         links: Default::default(),
         basemap: None,
+        context: Default::default(),
     })
 }
 

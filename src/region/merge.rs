@@ -153,6 +153,7 @@ pub(crate) fn merge_regions(parts: Vec<(PathBuf, Region)>, id: &str, name: &str)
         if region.basemap.is_none() {
             region.basemap = r.basemap;
         }
+        region.context.absorb(r.context);
         match (&mut region.gazetteer, r.gazetteer) {
             (Some(g), Some(other)) => g.absorb(other),
             (g @ None, other) => *g = other,

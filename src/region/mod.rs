@@ -6,6 +6,7 @@
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
 mod boundaries;
+pub mod context;
 pub mod merge;
 mod population;
 mod settlements;
@@ -92,6 +93,8 @@ pub struct Region {
     pub parts: Vec<Part>,
     /// The base map under the services (`[basemap]`), paths resolved.
     pub basemap: Option<manifest::BasemapSpec>,
+    /// What the context layers show: seats, places, parish boundaries (`[context]`).
+    pub context: context::Context,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -155,7 +158,9 @@ impl Region {
             })
             .collect();
         let surface = build_surface(m, &municipalities)?;
+        let context = context::load(&m.context, &municipalities, issues)?;
         Ok(Region {
+            context,
             surface,
             id: m.id.clone(),
             name: m.name.clone(),

@@ -2,7 +2,8 @@
 //!
 //! Every tile backend sits behind [`TileSource`]: an id, a TileJSON document and `get_tile`.
 //! [`archive::Archive`] serves the tiles of a PMTiles archive, the base map under the services
-//! (what is configured is a [`basemap::Basemap`]). [`CatalogTiles`] is the one over a
+//! (what is configured is a [`basemap::Basemap`]); [`context::ContextTiles`] the context layers
+//! built from the region's own data (seats, towns, parish boundaries). [`CatalogTiles`] is the one over a
 //! [`Catalog`](crate::catalog::Catalog); its layers:
 //!
 //! | layer | geometry | fields |
@@ -19,6 +20,7 @@ mod catalog_tiles;
 mod changes;
 pub mod cluster;
 mod clusters;
+pub mod context;
 mod encode;
 pub mod mercator;
 pub mod polygons;

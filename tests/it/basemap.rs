@@ -320,3 +320,168 @@ fn served_with_basemap_gdal_reads_its_tiles_by_the_tilejson() {
         assert!(text.contains(want), "{want} in {text}");
     }
 }
+
+/// The context tile of zoom z over a lon/lat, decoded (`None` when empty).
+async fn context_tile(
+    app: &axum::Router,
+    lon: f64,
+    lat: f64,
+    z: u8,
+) -> Option<HashMap<String, Vec<Decoded>>> {
+    let (x, y) = tile_at(lon, lat, z);
+    let (st, h, body) = get_with(app, &format!("/tiles/context/{z}/{x}/{y}.mvt"), &[]).await;
+    match st {
+        StatusCode::NO_CONTENT => None,
+        StatusCode::OK => {
+            assert_eq!(h["cache-control"], "public, max-age=3600");
+            Some(decode(&body))
+        }
+        other => panic!("context {z}/{x}/{y}: {other}"),
+    }
+}
+
+fn kinds(layer: &[Decoded]) -> HashMap<String, String> {
+    layer
+        .iter()
+        .map(|f| {
+            (
+                f.props["name"].as_str().unwrap().to_string(),
+                f.props["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_shipped_default_labels_its_seats_and_towns_without_any_download() {
+    let cat = crate::common::catalog(&crate::common::shipped_manifest());
+    let app = crate::common::behind_proxy(cat.clone());
+    let (st, tj) = get(&app, "/tiles/context.json").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(tj["vector_layers"][0]["id"], "places");
+    assert!(
+        tj["attribution"].as_str().unwrap().contains("GeoNames"),
+        "{tj}"
+    );
+    // 58 seats, and the towns of 1,000+ inhabitants that are not seats.
+    let places = &cat.region().context.places;
+    assert_eq!(places.iter().filter(|p| p.seat).count(), 58);
+    let towns: Vec<&str> = places
+        .iter()
+        .filter(|p| !p.seat)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(towns.len() >= 15, "{towns:?}");
+    assert!(
+        cat.region().context.parishes.is_empty(),
+        "no parish boundaries in the shared data"
+    );
+
+    // Évora's seat, as a seat; Odemira's São Teotónio and Vila Nova de Milfontes, as towns,
+    // São Teotónio spelled as INE spells the parish (GeoNames has "Sao Teotonio").
+    let evora = context_tile(&app, -7.909, 38.571, 9).await.unwrap();
+    let k = kinds(&evora["places"]);
+    assert_eq!(k["Évora"], "seat", "{k:?}");
+    assert!(!evora.contains_key("parishes"));
+    let odemira = context_tile(&app, -8.70, 37.65, 9).await.unwrap();
+    let k = kinds(&odemira["places"]);
+    assert_eq!(
+        k.get("São Teotónio").map(String::as_str),
+        Some("town"),
+        "{k:?}"
+    );
+    assert_eq!(
+        k.get("Vila Nova de Milfontes").map(String::as_str),
+        Some("town"),
+        "{k:?}"
+    );
+    assert_eq!(k["Odemira"], "seat");
+    assert_eq!(
+        odemira["places"]
+            .iter()
+            .filter(|f| f.props["name"] == "Odemira")
+            .count(),
+        1,
+        "a GeoNames place that is the seat is drawn once"
+    );
+    // Nothing out at sea; no filter parameters.
+    assert!(context_tile(&app, -20.0, 45.0, 8).await.is_none());
+    let (st, _) = get(&app, "/tiles/context/9/244/196.mvt?group=elderly").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn parish_boundaries_are_drawn_where_the_manifest_gives_them() {
+    let src = crate::common::root().join("tests/data/demo-alentejo-central");
+    let dir = std::env::temp_dir().join(format!("bussola-basemap-parishes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in [
+        "boundaries.geojson",
+        "municipalities.csv",
+        "services.geojson",
+    ] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    // Two parishes side by side around Évora, a record that is not a polygon, one without a
+    // name; and a town of the manifest's own places file.
+    let square = |x0: f64, x1: f64| serde_json::json!({"type": "Polygon", "coordinates": [[[x0, 38.50], [x1, 38.50], [x1, 38.65], [x0, 38.65], [x0, 38.50]]]});
+    let parishes = serde_json::json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"dicofre": "070501", "freguesia": "Malagueira e Horta das Figueiras"}, "geometry": square(-8.00, -7.90)},
+        {"type": "Feature", "properties": {"dicofre": "070502", "freguesia": "Bacelo e Senhora da Saúde"}, "geometry": square(-7.90, -7.80)},
+        {"type": "Feature", "properties": {"dicofre": "070503", "freguesia": "Ponto"}, "geometry": {"type": "Point", "coordinates": [-7.9, 38.6]}},
+        {"type": "Feature", "properties": {"dicofre": "070504"}, "geometry": square(-7.80, -7.70)},
+    ]});
+    std::fs::write(dir.join("parishes.geojson"), parishes.to_string()).unwrap();
+    std::fs::write(
+        dir.join("places.csv"),
+        "nome,lon,lat\nNossa Senhora de Machede,-7.80,38.60\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(src.join("region.toml")).unwrap()
+        + "\n[context]\nparishes = { path = \"parishes.geojson\" }\nplaces = { path = \"places.csv\", name = \"nome\" }\n";
+    std::fs::write(dir.join("region.toml"), manifest).unwrap();
+
+    let loaded = bussola::region::Region::load(&dir.join("region.toml")).unwrap();
+    let warnings: Vec<String> = loaded
+        .issues
+        .iter()
+        .filter(|i| i.file.ends_with("parishes.geojson"))
+        .map(|i| i.to_string())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("not a Polygon")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("freguesia")),
+        "{warnings:?}"
+    );
+    let cat = std::sync::Arc::new(
+        bussola::catalog::Catalog::open(
+            loaded.region,
+            Box::new(bussola::store::SqliteStore::in_memory().unwrap()),
+        )
+        .unwrap(),
+    );
+    let app = crate::common::behind_proxy(cat);
+    let tile = context_tile(&app, -7.90, 38.57, 10).await.unwrap();
+    let parishes = &tile["parishes"];
+    let codes: Vec<&str> = parishes
+        .iter()
+        .map(|f| f.props["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"070501") && codes.contains(&"070502"),
+        "{codes:?}"
+    );
+    assert!(parishes.iter().all(|f| f.kind == 3));
+    assert!(names(parishes).contains(&"Bacelo e Senhora da Saúde".to_string()));
+    let k = kinds(&tile["places"]);
+    assert_eq!(k["Nossa Senhora de Machede"], "town", "{k:?}");
+    assert_eq!(k["Évora"], "seat", "{k:?}");
+    // Far from them, no parish.
+    let west = context_tile(&app, -8.6, 38.6, 10).await;
+    assert!(west.is_none_or(|t| !t.contains_key("parishes")));
+    std::fs::remove_dir_all(dir).unwrap();
+}
