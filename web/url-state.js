@@ -1,5 +1,5 @@
 // The page's address and the browser's memory: the language to start in (?lang=, else the
-// last one chosen) and the view in the hash (#coverage, #distance, #plan, #professionals, or their Portuguese).
+// last one chosen), the base map's switch, and the view in the hash (#coverage, #distance, #plan, #professionals, or their Portuguese).
 import { state } from './page-state.js';
 
 /** The language asked for in the address, else the one saved on this browser, else 'pt'. */
@@ -13,6 +13,16 @@ export function startLang() {
 /** Remembers the language chosen on this browser. */
 export function saveLang(code) {
   try { localStorage.setItem('bussola.lang', code); } catch { /* private mode */ }
+}
+
+/** Whether the base map shows: yes unless it was switched off on this browser. */
+export function startBase() {
+  try { return localStorage.getItem('bussola.basemap') !== 'off'; } catch { return true; }
+}
+
+/** Remembers the base map's switch on this browser. */
+export function saveBase(on) {
+  try { localStorage.setItem('bussola.basemap', on ? 'on' : 'off'); } catch { /* private mode */ }
 }
 
 /** The view (and the coverage view's measure) the hash asks for, into the state. */

@@ -168,6 +168,10 @@ pub fn router_with_mailer(
             ),
         ),
     };
+    // The page's policy: nothing from another server, unless the operator chose an outside
+    // base map, whose servers it then names.
+    let csp = axum::http::HeaderValue::from_str(&guard::csp_with(&basemap.spec.outside_origins()))
+        .unwrap_or(axum::http::HeaderValue::from_static(guard::CSP));
     let state = AppState {
         basemap,
         context: Arc::new(crate::tiles::context::ContextTiles::new(catalog.region())),
@@ -305,7 +309,10 @@ pub fn router_with_mailer(
             Arc::new(options.forwarding),
             origin::resolve,
         ))
-        .layer(axum::middleware::map_response(guard::security_headers))
+        .layer(axum::middleware::map_response_with_state(
+            Arc::new(csp),
+            guard::security_headers_with,
+        ))
         .layer(compression())
 }
 

@@ -485,3 +485,201 @@ async fn parish_boundaries_are_drawn_where_the_manifest_gives_them() {
     assert!(west.is_none_or(|t| !t.contains_key("parishes")));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn an_outside_base_map_is_the_operator_s_choice_and_the_page_says_so() {
+    // By default: nothing outside, and the page's policy lets nothing outside in.
+    let (app, _) = app();
+    let (_, region) = get(&app, "/api/region").await;
+    assert_eq!(region["basemap"]["kind"], "context");
+    assert_eq!(region["basemap"]["outside"], false);
+    let (_, h, _) = get_with(&app, "/", &[]).await;
+    let csp = h["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+
+    // Outside raster tiles, chosen by the operator: drawn washed out under the services, named
+    // on the map, and the policy lets the page reach that server (and only it).
+    let spec = bussola::region::manifest::BasemapSpec {
+        raster_tiles: Some("https://{s}.tiles.example.org/{z}/{x}/{y}.png".into()),
+        attribution: Some("© Example tiles".into()),
+        ..Default::default()
+    };
+    let basemap = bussola::tiles::basemap::Basemap::open(Some(&spec)).unwrap();
+    let options = bussola::api::Options {
+        basemap: Some(std::sync::Arc::new(basemap)),
+        ..Default::default()
+    };
+    let cat = crate::common::catalog(&demo_manifest());
+    let outside = bussola::api::router_with(
+        cat,
+        bussola::api::Assets::under(&crate::common::root()),
+        options,
+    );
+    let (_, region) = get(&outside, "/api/region").await;
+    assert_eq!(region["basemap"]["kind"], "raster");
+    assert_eq!(region["basemap"]["outside"], true);
+    assert_eq!(region["basemap"]["attribution"], "© Example tiles");
+    let (st, style) = get(&outside, "/styles/basemap.json").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        style["sources"]["base"]["tiles"][0],
+        "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    );
+    assert_eq!(style["layers"][0]["id"], "base-raster");
+    assert!(
+        !style["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == "context-towns"),
+        "the raster names the towns itself"
+    );
+    let (_, h, _) = get_with(&outside, "/", &[]).await;
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("connect-src 'self' https://*.tiles.example.org;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("img-src 'self' data: blob: https://*.tiles.example.org;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("script-src 'self';"),
+        "scripts stay the server's own: {csp}"
+    );
+}
+
+/// sRGB hex to relative luminance (WCAG 2.x).
+fn luminance(hex: &str) -> f64 {
+    let c = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * c(1) + 0.7152 * c(3) + 0.0722 * c(5)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn rgb(hex: &str) -> [f64; 3] {
+    [1, 3, 5].map(|i| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()))
+}
+
+/// Every `#rrggbb` colour in a JSON value.
+fn colours(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.len() == 7 && s.starts_with('#') => {
+            out.push(s.to_lowercase())
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| colours(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| colours(x, out)),
+        _ => {}
+    }
+}
+
+fn style(name: &str) -> serde_json::Value {
+    let path = crate::common::root().join(format!("styles/{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_base_map_is_quiet_its_labels_readable_and_the_coverage_colours_keep_over_it() {
+    let bases = ["basemap", "basemap-protomaps", "basemap-openmaptiles"].map(style);
+    // Labels: dark enough on their white halo (WCAG AA, 4.5:1), and every layer placed.
+    for s in &bases {
+        for l in s["layers"].as_array().unwrap() {
+            let slot = l["metadata"]["bussola:slot"].as_str();
+            assert!(
+                matches!(slot, Some("under" | "over" | "labels")),
+                "{}: no bussola:slot",
+                l["id"]
+            );
+            if l["type"] == "symbol" {
+                let (text, halo) = (&l["paint"]["text-color"], &l["paint"]["text-halo-color"]);
+                let ratio = contrast(text.as_str().unwrap(), halo.as_str().unwrap());
+                assert!(
+                    ratio >= 4.5,
+                    "{}: {text} on {halo} is {ratio:.1}:1",
+                    l["id"]
+                );
+                assert_eq!(slot, Some("labels"), "{}", l["id"]);
+            }
+        }
+    }
+    // Quiet: no base colour is one of the services' group colours.
+    let services = style("services");
+    let groups: Vec<String> = services["metadata"]["bussola:groups"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|g| g["color"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut base_colours = Vec::new();
+    // What lies under the coverage and distance fills: the layers of the `under` and `over`
+    // slots (labels and dots are drawn above the fills).
+    let mut under_fills = Vec::new();
+    for s in &bases {
+        colours(&s["layers"], &mut base_colours);
+        for l in s["layers"].as_array().unwrap() {
+            if l["metadata"]["bussola:slot"] != "labels" {
+                colours(&l["paint"], &mut under_fills);
+            }
+        }
+    }
+    for c in &base_colours {
+        assert!(!groups.contains(c), "{c} is a services' colour");
+    }
+    // The coverage and distance fills (92 % opaque) hide what is under them: whatever base
+    // colour a class colour lies over, it moves less than a third of the way to the nearest
+    // other class colour (in sRGB), so no class looks like another over roads or water.
+    let fills: Vec<(String, Vec<String>)> = [("coverage", "coverage-fill"), ("gaps", "gaps-fill")]
+        .iter()
+        .map(|(file, id)| {
+            let s = style(file);
+            let layer = s["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["id"] == *id)
+                .unwrap()
+                .clone();
+            assert_eq!(layer["paint"]["fill-opacity"], 0.92, "{id}");
+            let mut cs = Vec::new();
+            colours(&layer["paint"]["fill-color"], &mut cs);
+            (id.to_string(), cs)
+        })
+        .collect();
+    let under: Vec<[f64; 3]> = under_fills
+        .iter()
+        .map(|c| rgb(c))
+        .chain([rgb("#f8f5ee")])
+        .collect();
+    let dist = |a: [f64; 3], b: [f64; 3]| {
+        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+    };
+    for (id, classes) in &fills {
+        for (i, c) in classes.iter().enumerate() {
+            let nearest = classes
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, o)| dist(rgb(c), rgb(o)))
+                .fold(f64::MAX, f64::min);
+            let worst = under
+                .iter()
+                .flat_map(|a| under.iter().map(move |b| 0.08 * dist(*a, *b)))
+                .fold(0.0, f64::max);
+            assert!(
+                worst * 3.0 < nearest,
+                "{id}: {c} moves {worst:.1} over the base map; the nearest class is {nearest:.1} away"
+            );
+        }
+    }
+}

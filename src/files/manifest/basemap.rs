@@ -49,6 +49,11 @@ pub struct BasemapSpec {
     /// page then loads every tile it shows from that server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raster_tiles: Option<String>,
+    /// Other servers an outside style loads from (its tiles, glyphs, sprites), e.g.
+    /// `["https://tiles.example.org"]`: the page's content security policy lets it reach them,
+    /// besides the server of `style_url` or `raster_tiles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
 }
 
 impl BasemapSpec {
@@ -63,6 +68,39 @@ impl BasemapSpec {
     /// Whether the page loads anything from another server for it.
     pub fn is_outside(&self) -> bool {
         self.style_url.is_some() || self.raster_tiles.is_some()
+    }
+
+    /// The servers the page may reach for an outside base map: that of `style_url` or
+    /// `raster_tiles` (a `{s}`-style placeholder in its host becomes `*`) and `origins`.
+    /// Empty for an archive or none.
+    pub fn outside_origins(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .style_url
+            .iter()
+            .chain(&self.raster_tiles)
+            .filter_map(|url| {
+                let (scheme, rest) = url.split_once("://")?;
+                let host = rest.split('/').next()?;
+                let host: Vec<String> = host
+                    .split('.')
+                    .map(|label| {
+                        if label.contains('{') {
+                            "*".to_string()
+                        } else {
+                            label.to_string()
+                        }
+                    })
+                    .collect();
+                Some(format!("{scheme}://{}", host.join(".")))
+            })
+            .collect();
+        for o in &self.origins {
+            let o = o.trim_end_matches('/').to_string();
+            if !out.contains(&o) {
+                out.push(o);
+            }
+        }
+        out
     }
 
     /// Refuses a section the page could not use, naming the manifest and the key.
@@ -103,6 +141,25 @@ impl BasemapSpec {
                     "is required with raster_tiles: the map must name the tiles' source",
                 );
             }
+        }
+        for o in &self.origins {
+            let host = o
+                .trim_end_matches('/')
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))
+                .unwrap_or("");
+            if host.is_empty() || host.contains(['/', ' ', ';', '\'', '"']) {
+                return err(
+                    "basemap.origins",
+                    "each must be a scheme and host, e.g. https://tiles.example.org",
+                );
+            }
+        }
+        if !self.origins.is_empty() && !self.is_outside() {
+            return err(
+                "basemap.origins",
+                "apply to an outside style_url or raster_tiles only",
+            );
         }
         if self.schema.is_some() && self.pmtiles.is_none() {
             return err("basemap.schema", "applies to a pmtiles archive only");
@@ -153,5 +210,27 @@ mod tests {
         };
         assert!(bad.check(m).unwrap_err().to_string().contains("style_url"));
         BasemapSpec::archive("x.pmtiles".into()).check(m).unwrap();
+        let subdomains = BasemapSpec {
+            raster_tiles: Some("https://{s}.tile.example.org/{z}/{x}/{y}.png".into()),
+            attribution: Some("© Example".into()),
+            origins: vec!["https://fonts.example.org/".into()],
+            ..Default::default()
+        };
+        subdomains.check(m).unwrap();
+        assert_eq!(
+            subdomains.outside_origins(),
+            ["https://*.tile.example.org", "https://fonts.example.org"]
+        );
+        let stray = BasemapSpec {
+            origins: vec!["https://x.org".into()],
+            ..BasemapSpec::archive("x.pmtiles".into())
+        };
+        assert!(stray.check(m).unwrap_err().to_string().contains("origins"));
+        let bad = BasemapSpec {
+            style_url: Some("https://example.org/s.json".into()),
+            origins: vec!["https://x.org; script-src *".into()],
+            ..Default::default()
+        };
+        assert!(bad.check(m).unwrap_err().to_string().contains("origins"));
     }
 }
