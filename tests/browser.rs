@@ -10,6 +10,9 @@
 #[allow(dead_code)]
 #[path = "it/common/server.rs"]
 mod server;
+// The tests' base map (std, serde_json, mvt and pmtiles only).
+#[path = "it/common/basemap.rs"]
+mod basemap;
 use server::{root, shipped_manifest, Server};
 use std::process::Command;
 
@@ -70,7 +73,38 @@ fn the_map_page_works_in_chromium() {
     // The browser tests run on the shipped default, as a user's first `cargo run` does.
     let shipped = shipped_manifest().to_string_lossy().into_owned();
     let server = Server::start("browser", &["--assets", &assets, "--region", &shipped]);
-    let out = Command::new("node")
+    // A second server with a PMTiles base map built from ../shared/geodata, for
+    // tests/browser/basemap.test.mjs (BUSSOLA_BASEMAP_URL); without the shared data those
+    // tests say so and skip (CI has it).
+    let shared = root.join("../shared/geodata");
+    let with_basemap = if shared.join("alentejo/municipios.geojson").exists() {
+        let out =
+            std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("basemap/alentejo.pmtiles");
+        let built = basemap::build(&shared, &out, 10);
+        let path = built.path.to_string_lossy().into_owned();
+        Some(Server::start(
+            "browser-basemap",
+            &[
+                "--assets",
+                &assets,
+                "--region",
+                &shipped,
+                "--basemap",
+                &path,
+            ],
+        ))
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have ../shared/geodata"
+        );
+        None
+    };
+    let mut node = Command::new("node");
+    if let Some(b) = &with_basemap {
+        node.env("BUSSOLA_BASEMAP_URL", format!("http://{}", b.addr));
+    }
+    let out = node
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .arg(root.join("tests/browser"))
         .current_dir(&root)

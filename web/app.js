@@ -31,7 +31,8 @@ import { renderSurvey } from './survey.js';
 import { initPlan, renderPlanControls, renderPlan, rerenderPlan, addSite, pickService } from './plan.js';
 import { state, bmap, setMap } from './page-state.js';
 import {
-  startLang, saveLang, viewFromHash, startSize, setTextSize, textSize, linkFromUrl, clearLinkFromUrl,
+  startLang, saveLang, startBase, saveBase, viewFromHash, startSize, setTextSize, textSize,
+  linkFromUrl, clearLinkFromUrl,
 } from './url-state.js';
 import { setView, setMeasure, mapFilters, mapLabels, renderMapLegend, followPanelLegends } from './views.js';
 import { renderGroups, renderTypes, setFilters, setSubarea, searchByName, locate } from './find-form.js';
@@ -79,7 +80,7 @@ async function start() {
   translateDom();
   $('banner-approximate').hidden = !region.approximate_boundaries;
   $('banner-demo').hidden = !(region.demo_services > 0);
-  replace($('sources'), (region.attribution || []).map((a) => h('li', {}, a)));
+  replace($('sources'), [...(region.attribution || []), ...baseAttribution(region)].map((a) => h('li', {}, a)));
   renderSubregions(onSubregion);
   renderGroups();
   renderTypes();
@@ -128,11 +129,13 @@ function startMap(region) {
   bmap.setIndicator(state.indicator);
   bmap.setMeasure(state.measure);
   bmap.setFilters(mapFilters());
-  bmap.init({ bbox: region.bbox, attribution: region.attribution, targets: region.targets })
+  bmap.setBase(startBase());
+  bmap.init({ bbox: region.bbox, attribution: region.attribution, targets: region.targets, baseSwitch: $('base-switch-label') })
     .then((map) => {
       $('map-message').hidden = true;
       bmap.setLang(lang(), mapLabels());
       renderMapLegend();
+      showBaseSwitch();
       if (state.view === 'coverage') {
         renderCoverage();
         if (bmap.legendInset) bmap.fitRegion(); // the view changed while the map loaded
@@ -154,7 +157,26 @@ function startMap(region) {
     });
 }
 
+/** The base map's source for the page's list of sources, as text (it may hold HTML links). */
+function baseAttribution(region) {
+  const a = region.basemap?.attribution;
+  if (!a || (region.attribution || []).includes(a)) return [];
+  const text = new DOMParser().parseFromString(a, 'text/html').body.textContent.trim();
+  return text ? [text] : [];
+}
+
+/** The base map's switch, once the map shows one (remembered on this browser). */
+function showBaseSwitch() {
+  const box = $('base-switch');
+  $('base-switch-label').hidden = !bmap.baseLayers?.length;
+  box.checked = bmap.baseOn;
+}
+
 function bindStatic() {
+  $('base-switch').addEventListener('change', (e) => {
+    bmap?.setBase(e.target.checked);
+    saveBase(e.target.checked);
+  });
   $('lang-switch').addEventListener('click', () => {
     setLang(lang() === 'pt' ? 'en' : 'pt');
     saveLang(lang());

@@ -40,19 +40,20 @@ export class BussolaMap {
     this.measure = 'rate';
     this.distance = { type: 'ERPI', metric: 'share_beyond', threshold: 10, rows: null, points: false };
     this.plan = { type: 'ERPI', sites: [], closed: [], threshold: 10, points: true };
+    this.baseOn = true;
     this.ready = false;
   }
 
   /** Loads MapLibre and the styles and shows the map; rejects when the map cannot be shown. */
-  async init({ bbox, attribution, targets }) {
+  async init({ bbox, attribution, targets, baseSwitch }) {
     this.bbox = bbox;
-    const [maplibregl, services, coverage, , gaps] = await preload();
+    const [maplibregl, services, coverage, , gaps, base] = await preload();
     this.lib = maplibregl.default ?? maplibregl;
     this.servicesStyle = services;
     this.coverageStyle = coverage;
     this.gapsStyle = gaps;
     this.targets = targets || {};
-    const style = this.merge(services, coverage, gaps);
+    const style = this.merge(services, coverage, gaps, base);
 
     const map = new this.lib.Map({
       container: this.container,
@@ -74,6 +75,13 @@ export class BussolaMap {
     map.touchZoomRotate.disableRotation();
     map.keyboard.disableRotation();
     map.addControl(new this.lib.NavigationControl({ showCompass: false }), 'top-right');
+    // The base map's switch (the page's own element) under the zoom buttons.
+    if (baseSwitch) {
+      map.addControl({
+        onAdd: () => { baseSwitch.classList.add('maplibregl-ctrl', 'maplibregl-ctrl-group'); return baseSwitch; },
+        onRemove: () => {},
+      }, 'top-right');
+    }
     map.on('styleimagemissing', (e) => {
       if (e.id === 'bussola-hatch' && !map.hasImage(e.id)) map.addImage(e.id, hatch());
     });

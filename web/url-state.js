@@ -1,8 +1,8 @@
 // The page's address and the browser's memory: the language to start in (?lang=, else the
-// last one chosen), the view in the hash (#coverage, #distance, #plan, #professionals, #trends,
-// or their Portuguese), the text size (remembered on this browser), and a shared link's search
-// and choice (place, lon, lat, type, group, subarea, k, id…, note, size: the same parameters as
-// /find and /sheet).
+// last one chosen), the base map's switch, the view in the hash (#coverage, #distance, #plan,
+// #professionals, #trends, or their Portuguese), the text size (remembered on this browser), and
+// a shared link's search and choice (place, lon, lat, type, group, subarea, k, id…, note, size:
+// the same parameters as /find and /sheet).
 import { state } from './page-state.js';
 
 /** The text sizes, and how many services one sheet takes at each (as the server says). */
@@ -72,6 +72,16 @@ export function startLang() {
 /** Remembers the language chosen on this browser. */
 export function saveLang(code) {
   try { localStorage.setItem('bussola.lang', code); } catch { /* private mode */ }
+}
+
+/** Whether the base map shows: yes unless it was switched off on this browser. */
+export function startBase() {
+  try { return localStorage.getItem('bussola.basemap') !== 'off'; } catch { return true; }
+}
+
+/** Remembers the base map's switch on this browser. */
+export function saveBase(on) {
+  try { localStorage.setItem('bussola.basemap', on ? 'on' : 'off'); } catch { /* private mode */ }
 }
 
 /** The view (and the coverage view's measure) the hash asks for, into the state. */

@@ -30,8 +30,41 @@ const HEADERS: [(&str, &str); 6] = [
 ];
 
 /// Middleware: adds the security headers to every answer (a handler's own are kept).
-pub async fn security_headers(mut res: Response) -> Response {
+pub async fn security_headers(res: Response) -> Response {
+    with_headers(res, None)
+}
+
+/// The page's policy with the servers of an outside base map allowed, when the operator chose
+/// one (`[basemap] style_url` or `raster_tiles`): the page may then fetch from them
+/// (`connect-src`) and show their images (`img-src`). [`CSP`] itself otherwise.
+pub fn csp_with(origins: &[String]) -> String {
+    if origins.is_empty() {
+        return CSP.to_string();
+    }
+    let extra = origins.join(" ");
+    CSP.replace("connect-src 'self'", &format!("connect-src 'self' {extra}"))
+        .replace(
+            "img-src 'self' data: blob:",
+            &format!("img-src 'self' data: blob: {extra}"),
+        )
+}
+
+/// Middleware: [`security_headers`] with a content security policy of its own (see
+/// [`csp_with`]).
+pub async fn security_headers_with(
+    axum::extract::State(csp): axum::extract::State<std::sync::Arc<HeaderValue>>,
+    res: Response,
+) -> Response {
+    with_headers(res, Some(&csp))
+}
+
+fn with_headers(mut res: Response, csp: Option<&HeaderValue>) -> Response {
     let h = res.headers_mut();
+    if let Some(csp) = csp {
+        if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+            h.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+        }
+    }
     for (name, value) in HEADERS {
         let name = HeaderName::from_static(name);
         if !h.contains_key(&name) {

@@ -55,6 +55,11 @@ pub async fn region(
         "demo_services": demo,
         "targets": {"elderly": r.targets.elderly, "early_childhood": r.targets.early_childhood},
         "regions": regions,
+        "basemap": {
+            "kind": app.basemap.kind(),
+            "outside": app.basemap.is_outside(),
+            "attribution": app.basemap.attribution(),
+        },
     })))
 }
 

@@ -23,7 +23,7 @@
 //! | `GET /find` (the plain page, no script), `GET /sheet` (the sheet to hand over, its e-mail text and share link) | [`handover`] |
 //! | `GET /api/taxonomy`, `GET /api/places`, `GET /api/municipalities`, `GET /api/region`, `GET /health` | [`meta`] |
 //! | `GET /hsds/`, `GET /hsds/services[/{id}]`, `…/service_at_locations[/{id}]`, `…/organizations[/{id}]`, `…/taxonomies[/{id}]`, `…/taxonomy_terms[/{id}]` | [`hsds`] (HSDS 3.0 API) |
-//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json` | [`tiles`] |
+//! | `GET /tiles/{z}/{x}/{y}.mvt`, `GET /tiles.json`, `GET /tiles/base/{z}/{x}/{y}.mvt`, `GET /tiles/base.json`, `GET /basemap.pmtiles`, `GET /tiles/context/{z}/{x}/{y}.mvt`, `GET /tiles/context.json` | [`tiles`] (the base map's archive and tiles, and the context layers, too) |
 //! | `GET /ogc`, `/ogc/conformance`, `/ogc/collections[/{id}[/items[/{fid}]\|/queryables]]` | [`ogc`] (OGC API – Features) |
 //! | `GET /openapi.json`, `GET /openapi.yaml`, `GET /api-docs`, `GET /vendor/swagger-ui/...` | [`openapi`] (the document: `src/api/openapi/*.yaml`) |
 //! | `GET /`, `GET /login`, `GET /provider`, `GET /styles/{name}.json`, `GET /styles/sprites/{file}`, `GET /vendor/maplibre-gl/...`, `GET /vendor/uplot/...`, page files | [`web`] |
@@ -82,6 +82,10 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The vector tile source.
     pub tiles: Arc<dyn TileSource>,
+    /// The base map under the services (its archive, when one is served).
+    pub basemap: Arc<crate::tiles::basemap::Basemap>,
+    /// The context layers (seats, towns, parish boundaries) from the region's own data.
+    pub context: Arc<dyn TileSource>,
     /// Encoded tiles kept in memory (per version of what they show).
     pub tile_cache: Arc<crate::tiles::cache::TileCache>,
     /// The last export made (a client reading by ranges asks for the same file again).
@@ -129,6 +133,9 @@ pub struct Options {
     /// The folder of the data package's dated snapshots (`bussola serve`: the data folder's
     /// `snapshots/`); none kept without one.
     pub snapshots: Option<std::path::PathBuf>,
+    /// The base map, opened (`serve` opens it first, so a bad archive stops the start with
+    /// its name); `None` opens the region's `[basemap]` when the router is built.
+    pub basemap: Option<Arc<crate::tiles::basemap::Basemap>>,
 }
 
 impl Default for Options {
@@ -140,6 +147,7 @@ impl Default for Options {
             tile_cache_bytes: crate::tiles::cache::DEFAULT_BUDGET,
             forwarding: origin::Forwarding::default(),
             snapshots: None,
+            basemap: None,
         }
     }
 }
@@ -167,7 +175,24 @@ pub fn router_with_mailer(
             &catalog.region().id,
         ))
     });
+    let basemap = match options.basemap {
+        Some(b) => b,
+        None => Arc::new(
+            crate::tiles::basemap::Basemap::open(catalog.region().basemap.as_ref()).unwrap_or_else(
+                |e| {
+                    tracing::error!("no base map: {e}");
+                    Default::default()
+                },
+            ),
+        ),
+    };
+    // The page's policy: nothing from another server, unless the operator chose an outside
+    // base map, whose servers it then names.
+    let csp = axum::http::HeaderValue::from_str(&guard::csp_with(&basemap.spec.outside_origins()))
+        .unwrap_or(axum::http::HeaderValue::from_static(guard::CSP));
     let state = AppState {
+        basemap,
+        context: Arc::new(crate::tiles::context::ContextTiles::new(catalog.region())),
         mailer,
         snapshots,
         tiles: Arc::new(CatalogTiles::new(catalog.clone())),
@@ -294,6 +319,11 @@ pub fn router_with_mailer(
         .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
         .route("/tiles.json", get(tiles::tilejson))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .route("/tiles/base.json", get(tiles::base_tilejson))
+        .route("/tiles/base/{z}/{x}/{y}", get(tiles::base_tile))
+        .route("/basemap.pmtiles", get(tiles::archive))
+        .route("/tiles/context.json", get(tiles::context_tilejson))
+        .route("/tiles/context/{z}/{x}/{y}", get(tiles::context_tile))
         .route("/styles/{name}", get(web::style))
         .route("/styles/sprites/{file}", get(web::sprite))
         .route("/vendor/maplibre-gl/{*path}", get(web::maplibre))
@@ -318,7 +348,10 @@ pub fn router_with_mailer(
             Arc::new(options.forwarding),
             origin::resolve,
         ))
-        .layer(axum::middleware::map_response(guard::security_headers))
+        .layer(axum::middleware::map_response_with_state(
+            Arc::new(csp),
+            guard::security_headers_with,
+        ))
         .layer(compression())
 }
 

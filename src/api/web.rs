@@ -191,7 +191,8 @@ pub(super) async fn api_docs(app: &AppState, headers: &HeaderMap) -> Result<Resp
     file(app.assets.web.join("api-docs.html"), "no-cache", headers).await
 }
 
-/// A style, with root-relative source URLs made absolute on the request's host.
+/// A style, with root-relative source URLs made absolute on the request's host. `basemap` is
+/// composed for the base map configured ([`crate::tiles::basemap::Basemap::style`]).
 /// `?variant=qgis` gives the same map with colours QGIS's converter reads
 /// ([`crate::tiles::style_qgis`]).
 pub async fn style(
@@ -220,11 +221,25 @@ pub async fn style(
     {
         return Err(not_found().into());
     }
-    let text = tokio::fs::read_to_string(app.assets.styles.join(format!("{stem}.json")))
-        .await
-        .map_err(|_| not_found())?;
-    let mut style: Value =
-        serde_json::from_str(&text).map_err(|e| Error::Tile(format!("style {stem}: {e}")))?;
+    let read = |stem: String| {
+        let path = app.assets.styles.join(format!("{stem}.json"));
+        async move {
+            let text = tokio::fs::read_to_string(path).await.ok()?;
+            Some(
+                serde_json::from_str::<Value>(&text)
+                    .map_err(|e| Error::Tile(format!("style {stem}: {e}"))),
+            )
+        }
+    };
+    let mut style: Value = read(stem.to_string()).await.ok_or_else(not_found)??;
+    // The page's base map: the context layers with the configured base map's own.
+    if stem == "basemap" {
+        let layers = match app.basemap.layers_style() {
+            Some(file) => Some(read(file).await.ok_or_else(not_found)??),
+            None => None,
+        };
+        style = app.basemap.style(style, layers);
+    }
     let base = origin.base;
     if qgis {
         crate::tiles::style_qgis::simplify(&mut style);

@@ -52,6 +52,10 @@ pub(crate) struct ServeArgs {
     /// of login links in e-mails and of the tile URLs in styles, whatever a request says.
     #[arg(long, value_name = "URL", value_parser = public_url)]
     pub(crate) public_url: Option<String>,
+    /// A PMTiles archive of vector tiles (Protomaps basemap or OpenMapTiles layers) to serve as
+    /// the base map under the services, instead of the region manifest's `[basemap]`.
+    #[arg(long, value_name = "FILE.pmtiles")]
+    pub(crate) basemap: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) mail: MailArgs,
 }

@@ -322,13 +322,14 @@ pub(super) fn build_default(shared: &Path, out: &Path) -> Result<()> {
     let s = bussola::shipped::build(shared, out, &taxonomy)
         .with_context(|| format!("building the default region from {}", shared.display()))?;
     println!(
-        "wrote {} files: {} sub-regions ({}), {} municipalities, {} OpenStreetMap services, {} demonstration services",
+        "wrote {} files: {} sub-regions ({}), {} municipalities, {} OpenStreetMap services, {} demonstration services, {} towns and villages",
         s.files.len(),
         s.regions.len(),
         s.regions.join(", "),
         s.municipalities,
         s.osm_services,
-        s.demo_services
+        s.demo_services,
+        s.places
     );
     Ok(())
 }

@@ -46,9 +46,11 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
                     public_url: a.public_url.clone(),
                 },
                 snapshots: Some(a.db.data_dir.join("snapshots")),
+                basemap: None,
             };
             let mailer = a.mail.mailer()?;
-            serve(a.addr, &regions, &a.db, assets, options, mailer).await
+            let basemap = a.basemap.clone();
+            serve(a.addr, &regions, &a.db, assets, options, basemap, mailer).await
         }
         Command::Check {
             manifest,

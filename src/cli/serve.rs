@@ -36,11 +36,13 @@ pub(super) async fn serve(
     manifest: &[PathBuf],
     db: &super::args::DbArgs,
     assets: bussola::api::Assets,
-    options: bussola::api::Options,
+    mut options: bussola::api::Options,
+    basemap: Option<PathBuf>,
     mailer: Arc<dyn bussola::mail::Mailer>,
 ) -> Result<()> {
     ensure_maplibre(&assets);
     let catalog = open_catalog(manifest, db)?;
+    options.basemap = Some(Arc::new(open_basemap(catalog.region(), basemap)?));
     tracing::info!(
         "region {} with {} services and {} municipalities; database: {}",
         catalog.region().name,
@@ -86,6 +88,43 @@ pub(super) async fn serve(
     // Use counts wait in memory for a few seconds; write them before leaving.
     catalog.flush_usage()?;
     Ok(())
+}
+
+/// The base map: `--basemap FILE`, else the region's `[basemap]`; an archive is read and
+/// checked now, so a bad file stops the start with its name and what is wrong.
+fn open_basemap(
+    region: &bussola::region::Region,
+    over: Option<PathBuf>,
+) -> Result<bussola::tiles::basemap::Basemap> {
+    use bussola::region::manifest::BasemapSpec;
+    let spec = match over {
+        Some(path) => Some(BasemapSpec::archive(path)),
+        None => region.basemap.clone(),
+    };
+    let basemap = bussola::tiles::basemap::Basemap::open(spec.as_ref())
+        .context("the base map (--basemap, or [basemap] in the region manifest)")?;
+    match (&basemap.archive, basemap.kind()) {
+        (Some(a), _) => {
+            let (min, max) = a.zooms();
+            tracing::info!(
+                "base map: {} ({:.1} MB, {} layers, zooms {min}-{max})",
+                a.path().display(),
+                a.size() as f64 / 1e6,
+                a.schema().name()
+            );
+        }
+        (None, "context") => tracing::info!("base map: the region's own context layers"),
+        (None, kind) => tracing::warn!(
+            "base map: an outside {kind} ({}): the page loads it from that server",
+            basemap
+                .spec
+                .style_url
+                .as_deref()
+                .or(basemap.spec.raster_tiles.as_deref())
+                .unwrap_or_default()
+        ),
+    }
+    Ok(basemap)
 }
 
 /// Resolves when the process is asked to stop: Ctrl-C (SIGINT), or SIGTERM (systemd, a

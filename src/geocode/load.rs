@@ -79,11 +79,11 @@ fn load_postal_codes(g: &mut Gazetteer, p: &PostalCodesFile) -> Result<()> {
 }
 
 /// A name, its municipality code when the file gives one, lon, lat.
-type NamedPoint = (String, Option<String>, f64, f64);
+pub(crate) type NamedPoint = (String, Option<String>, f64, f64);
 
 /// The named points of a file, in WGS84: (name, municipality code, lon, lat). A polygon (a
 /// parish boundary, say) stands for a point inside it.
-fn named_points(p: &PlacesFile) -> Result<Vec<NamedPoint>> {
+pub(crate) fn named_points(p: &PlacesFile) -> Result<Vec<NamedPoint>> {
     let file = read_any(
         &p.path,
         &CsvPoints {

@@ -17,6 +17,7 @@ use geo_types::{MultiPolygon, Point, Rect};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::files::manifest::{GazetteerSpec, PlacesFile, PostalCodesFile};
+pub(crate) use load::named_points;
 pub use lookup::PostalLookup;
 pub use online::OnlineGeocoder;
 pub use postal::{PostalCode, PostalEntry};

@@ -38,6 +38,11 @@ pub(super) fn load_listing(path: &Path, text: &str, opts: LoadOptions<'_>) -> Re
         links.check(path)?;
         loaded.region.links = links;
     }
+    if let Some(mut basemap) = listing.basemap {
+        basemap.resolve(dir);
+        basemap.check(path)?;
+        loaded.region.basemap = Some(basemap);
+    }
     for a in listing.attribution {
         if !loaded.region.attribution.contains(&a) {
             loaded.region.attribution.push(a);

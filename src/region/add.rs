@@ -150,6 +150,8 @@ pub fn manifest(opts: &AddOptions) -> Result<Manifest> {
         quality: Default::default(),
         editing: Default::default(),
         links: Default::default(),
+        basemap: None,
+        context: Default::default(),
     })
 }
 

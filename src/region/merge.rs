@@ -45,6 +45,9 @@ pub struct Listing {
     /// Links for all the regions (otherwise the first region's).
     #[serde(default)]
     pub links: Option<super::manifest::Links>,
+    /// The base map for all the regions (otherwise the first region's that has one).
+    #[serde(default)]
+    pub basemap: Option<super::manifest::BasemapSpec>,
 }
 
 /// The id that names the database of these manifests, as [`crate::load::load_all`] gives it, read from
@@ -147,6 +150,10 @@ pub(crate) fn merge_regions(parts: Vec<(PathBuf, Region)>, id: &str, name: &str)
         }
         region.parts.extend(r.parts);
         region.services.extend(r.services);
+        if region.basemap.is_none() {
+            region.basemap = r.basemap;
+        }
+        region.context.absorb(r.context);
         match (&mut region.gazetteer, r.gazetteer) {
             (Some(g), Some(other)) => g.absorb(other),
             (g @ None, other) => *g = other,

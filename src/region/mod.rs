@@ -6,6 +6,7 @@
 //! the list. Only a missing or unreadable file, or a manifest that does not parse, is fatal.
 pub mod add;
 mod boundaries;
+pub mod context;
 pub mod merge;
 mod population;
 mod settlements;
@@ -90,6 +91,10 @@ pub struct Region {
     pub links: manifest::Links,
     /// The regions served together in this one (just itself for a single manifest).
     pub parts: Vec<Part>,
+    /// The base map under the services (`[basemap]`), paths resolved.
+    pub basemap: Option<manifest::BasemapSpec>,
+    /// What the context layers show: seats, places, parish boundaries (`[context]`).
+    pub context: context::Context,
     bounds: Vec<Rect<f64>>,
 }
 
@@ -131,6 +136,9 @@ impl Region {
         issues: &mut Vec<Issue>,
     ) -> Result<Region> {
         m.links.check(manifest_path)?;
+        if let Some(b) = &m.basemap {
+            b.check(manifest_path)?;
+        }
         let taxonomy = match &m.taxonomy {
             Some(p) => Taxonomy::load(p)?,
             None => Taxonomy::default_taxonomy()?,
@@ -150,7 +158,9 @@ impl Region {
             })
             .collect();
         let surface = build_surface(m, &municipalities)?;
+        let context = context::load(&m.context, &municipalities, issues)?;
         Ok(Region {
+            context,
             surface,
             id: m.id.clone(),
             name: m.name.clone(),
@@ -164,6 +174,7 @@ impl Region {
             quality: m.quality,
             editing: m.editing.clone(),
             links: m.links.clone(),
+            basemap: m.basemap.clone(),
             parts: vec![Part {
                 id: m.id.clone(),
                 name: m.name.clone(),

@@ -184,7 +184,7 @@ pub fn demo(features: &[&Value]) -> String {
 const ATTRIBUTION: &[&str] = &[
     "Limites: © DGT, CAOP (CC-BY 4.0)",
     "População: INE, Censos 2021",
-    "Sedes de concelho: GeoNames (CC-BY 4.0)",
+    "Sedes de concelho e localidades: GeoNames (CC-BY 4.0)",
     "Creches e jardins de infância: © OpenStreetMap contributors (ODbL 1.0)",
     "Outros serviços: dados de demonstração inventados / invented demonstration data",
 ];
@@ -249,6 +249,10 @@ demo = true
 [coverage]
 elderly = 12.0
 early_childhood = 33.0
+
+# The context layer under the services: towns and villages as light labels (with the seats).
+[context]
+places = {{ path = "places.geojson", name = "name" }}
 "#,
         attribution = attribution.join("\n")
     )

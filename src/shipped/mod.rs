@@ -9,11 +9,14 @@
 //! - `creches-osm.geojson`: the real creches and kindergartens mapped in OpenStreetMap (ODbL);
 //! - `demo-services.geojson`: invented services (`demo: true`) for the responses with no open
 //!   data — every group but children, where OpenStreetMap is the only source;
+//! - `places.geojson`: the towns and villages of the context layer, GeoNames places of 1,000+
+//!   inhabitants inside the sub-region (see `shipped::places`);
 //! - `region.toml`: the manifest serving them.
 //!
 //! and `region.toml` above them, the listing that serves the five together. The same inputs
 //! always give the same bytes; a test keeps the shipped files equal to the output.
 mod files;
+pub mod places;
 mod seats;
 
 use crate::demo::{self, SeatRow};
@@ -59,6 +62,8 @@ pub struct Summary {
     pub osm_services: usize,
     /// Demonstration services written.
     pub demo_services: usize,
+    /// Towns and villages written for the context layer.
+    pub places: usize,
     /// Files written.
     pub files: Vec<PathBuf>,
 }
@@ -81,6 +86,11 @@ pub fn build(shared: &Path, out: &Path, taxonomy: &Taxonomy) -> Result<Summary> 
     let alentejo = shared.join("alentejo");
     let munis = read_municipalities(&alentejo, &shared.join("geonames_pt_cities1000.geojson"))?;
     let osm = read_geojson(&alentejo.join("osm_creches_jardins_infancia.geojson"))?.features;
+    let towns = places::read(
+        &shared.join("geonames_pt_cities1000.geojson"),
+        &alentejo.join("freguesias_populacao_censos2011.csv"),
+        &munis,
+    )?;
     let rows: Vec<SeatRow> = munis.iter().map(seat_row).collect();
     let areas: Vec<MultiPolygon<f64>> = munis.iter().map(|m| files::rounded(&m.area)).collect();
     // Demonstration services only where no open data exists: every group but children.
@@ -106,11 +116,17 @@ pub fn build(shared: &Path, out: &Path, taxonomy: &Taxonomy) -> Result<Summary> 
             .iter()
             .filter(|f| in_region(f["properties"]["municipality"].as_str().map(String::from)))
             .collect();
+        let here: Vec<&places::Place> = towns
+            .iter()
+            .filter(|p| codes.contains(&p.dico.as_str()))
+            .collect();
+        summary.places += here.len();
         let written = [
             write(&dir, "boundaries.geojson", files::boundaries(members))?,
             write(&dir, "municipalities.csv", files::municipalities(members)?)?,
             write(&dir, "creches-osm.geojson", files::creches(&creches)?)?,
             write(&dir, "demo-services.geojson", files::demo(&demo))?,
+            write(&dir, "places.geojson", places::geojson(&here))?,
             write(&dir, "region.toml", files::manifest(&id, nuts3))?,
         ];
         summary.files.extend(written);

@@ -64,9 +64,11 @@ impl Encoded {
     }
 }
 
-/// What a cached tile is keyed by: the tile and the filter.
+/// What a cached tile is keyed by: its source, the tile and the filter (one cache, one byte
+/// budget, serves the services' tiles and the base map's).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
+    source: String,
     tile: (u8, u32, u32),
     type_code: Option<String>,
     group: Option<String>,
@@ -137,6 +139,7 @@ impl TileCache {
     ) -> Result<Arc<Encoded>> {
         let now = source.version();
         let key = Key {
+            source: source.id().to_string(),
             tile: (tile.z, tile.x, tile.y),
             type_code: filter.type_code.clone(),
             group: filter.group.clone(),

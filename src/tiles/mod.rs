@@ -1,7 +1,10 @@
 //! Vector tiles (Mapbox Vector Tile 2.1) built on the fly from the R-tree and the region.
 //!
 //! Every tile backend sits behind [`TileSource`]: an id, a TileJSON document and `get_tile`.
-//! [`CatalogTiles`] is the one over a [`Catalog`](crate::catalog::Catalog); its layers:
+//! [`archive::Archive`] serves the tiles of a PMTiles archive, the base map under the services
+//! (what is configured is a [`basemap::Basemap`]); [`context::ContextTiles`] the context layers
+//! built from the region's own data (seats, towns, parish boundaries). [`CatalogTiles`] is the one over a
+//! [`Catalog`](crate::catalog::Catalog); its layers:
 //!
 //! | layer | geometry | fields |
 //! |---|---|---|
@@ -9,12 +12,15 @@
 //! | `municipalities` | polygons, simplified per zoom, clipped to tile + buffer | `code`, `name`, `population`, `population_65_plus`, `elderly_rate`, `elderly_gap_class`, `early_childhood_rate`, `early_childhood_gap_class`, `approximate`, and per family of [`GAP_FAMILIES`] `<family>_mean_km`, `<family>_share_beyond`, `<family>_access` |
 //! | `municipality_labels` | points (seat, or a point inside) | `code`, `name` |
 //! | `gaps` | the population surface's points | `municipality`, `population`, `age_65_plus`, `age_0_2`, `<family>_km` (nearest service of each of [`GAP_FAMILIES`]) |
+pub mod archive;
 mod background;
+pub mod basemap;
 pub mod cache;
 mod catalog_tiles;
 mod changes;
 pub mod cluster;
 mod clusters;
+pub mod context;
 mod encode;
 pub mod mercator;
 pub mod polygons;

@@ -145,7 +145,8 @@ fn build_default_rewrites_the_shipped_files_byte_for_byte() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(
-        said.contains("58 municipalities, 204 OpenStreetMap services"),
+        said.contains("58 municipalities, 204 OpenStreetMap services")
+            && said.contains("77 towns and villages"),
         "{said}"
     );
     let shipped = root().join("geodata/alentejo");
@@ -161,7 +162,7 @@ fn build_default_rewrites_the_shipped_files_byte_for_byte() {
         );
         compared += 1;
     }
-    assert_eq!(compared, 26, "a listing and five files per sub-region");
+    assert_eq!(compared, 31, "a listing and six files per sub-region");
     let _ = std::fs::remove_dir_all(&out);
 }
 

@@ -10,6 +10,7 @@ mod accounts;
 mod api_errors;
 mod api_listing;
 mod api_nearest;
+mod basemap;
 mod carta_social_classification;
 mod catalog_sync;
 mod catalogs_in_step;

@@ -161,6 +161,8 @@ export default {
   'cov.error': 'We could not get the coverage figures. Check your connection and try again.',
 
   'map.label': 'Map of the services and municipalities of {region}. Tap the map to search near that place.',
+  'map.base': 'Base map',
+  'map.base.title': 'Show the base map (towns and, where configured, roads, water and boundaries) under the services',
   'map.loading': 'Loading the map…',
   'map.zoomin': 'Zoom in',
   'map.zoomout': 'Zoom out',

@@ -161,6 +161,8 @@ export default {
   'cov.error': 'Não foi possível obter os números da cobertura. Verifique a ligação e tente outra vez.',
 
   'map.label': 'Mapa dos serviços e concelhos do {region}. Toque no mapa para procurar perto desse sítio.',
+  'map.base': 'Mapa de base',
+  'map.base.title': 'Mostrar o mapa de base (localidades e, se configurado, estradas, água e limites) por baixo dos serviços',
   'map.loading': 'A carregar o mapa…',
   'map.zoomin': 'Aproximar',
   'map.zoomout': 'Afastar',

@@ -5,8 +5,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod basemap;
+mod context;
 mod links;
 mod settings;
+pub use basemap::{BasemapSpec, Schema};
+pub use context::{ContextSpec, ParishBoundaries};
 pub use links::{Links, DEFAULT_OFFICIAL_LISTING};
 pub use settings::*;
 
@@ -52,6 +56,13 @@ pub struct Manifest {
     /// Links to other sites, e.g. Carta Social's official listing (`[links]`).
     #[serde(default, skip_serializing_if = "Links::is_default")]
     pub links: Links,
+    /// The base map under the services (`[basemap]`): a local PMTiles archive, or an outside
+    /// style or raster tiles by the operator's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basemap: Option<BasemapSpec>,
+    /// The context layers drawn with the base map: places and parish boundaries (`[context]`).
+    #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+    pub context: ContextSpec,
 }
 
 /// A parish table (CSV): municipality code, population and a rural flag (`S` = rural).
@@ -265,6 +276,10 @@ impl Manifest {
         if let Some(p) = &mut m.surface.points {
             p.path = dir.join(&p.path);
         }
+        if let Some(b) = &mut m.basemap {
+            b.resolve(dir);
+        }
+        m.context.resolve(dir);
         if let Some(g) = &mut m.gazetteer {
             if let Some(p) = &mut g.postal_codes {
                 p.path = dir.join(&p.path);

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 pub mod accounts;
+pub mod basemap;
 pub mod http;
 pub mod locked;
 pub mod mvt;
@@ -31,6 +32,48 @@ pub fn shared() -> Option<PathBuf> {
     }
     eprintln!("skipping: ../shared/geodata not found beside the repository");
     None
+}
+
+/// The tests' base map: a PMTiles archive built once per test process (in `target/tmp/basemap/`) from
+/// `../shared/geodata` (see [`basemap`]), or `None` (with a printed reason) outside CI when the
+/// shared data is missing.
+pub fn test_basemap() -> Option<&'static basemap::Built> {
+    static BUILT: std::sync::OnceLock<Option<basemap::Built>> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let shared = shared()?;
+            // One path for every run: written beside and renamed, so a run never reads half of
+            // another's (a server that has it open keeps reading the one it opened).
+            let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("basemap/alentejo.pmtiles");
+            Some(basemap::build(&shared, &out, BASEMAP_MAX_ZOOM))
+        })
+        .as_ref()
+}
+
+/// The highest zoom of the tests' base map (MapLibre over-zooms its tiles beyond it).
+pub const BASEMAP_MAX_ZOOM: u8 = 10;
+
+/// The router over the test region with the tests' base map served (`None` without the
+/// shared data).
+pub fn app_with_basemap() -> Option<(Router, Arc<Catalog>)> {
+    let built = test_basemap()?;
+    let cat = catalog(&demo_manifest());
+    let basemap = bussola::tiles::basemap::Basemap::open(Some(
+        &bussola::region::manifest::BasemapSpec::archive(built.path.clone()),
+    ))
+    .expect("the tests' base map opens");
+    let options = bussola::api::Options {
+        forwarding: bussola::api::origin::Forwarding {
+            trusted: vec!["127.0.0.1".parse().expect("address")],
+            public_url: None,
+        },
+        basemap: Some(Arc::new(basemap)),
+        ..Default::default()
+    };
+    let router =
+        bussola::api::router_with(cat.clone(), bussola::api::Assets::under(&root()), options)
+            .layer(axum::Extension(peer("127.0.0.1")));
+    Some((router, cat))
 }
 
 /// The errors among a load's or an import's issues, as their messages.
