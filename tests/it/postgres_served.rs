@@ -141,7 +141,7 @@ fn a_backup_made_with_the_cli_brings_back_what_was_changed_since() {
     let Some(db) = Scratch::new("backup") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("bussola-pg-served-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("bussola-pg-backup-files-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a folder");
     let file = dir.join("bussola.dump");
