@@ -441,7 +441,7 @@ impl Catalog {
     }
 
     /// Places (municipalities, localities) matching typed words, best first; a postal code
-    /// gives the one place it names, or none (the store may be read: see [`Self::postal_place`]).
+    /// gives the one place it names, or none (the store may be read for a postal code).
     pub fn places(&self, q: &str, limit: usize) -> Result<Vec<crate::places::Place>> {
         if limit == 0 || limit > MAX_K {
             return Err(Error::param(
