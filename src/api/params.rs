@@ -103,3 +103,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for NoParams {
         Ok(NoParams)
     }
 }
+
+/// An uploaded file's body as text, or a 400 naming `body` when it is not UTF-8.
+pub fn text_body(body: &[u8]) -> Result<String> {
+    String::from_utf8(body.to_vec()).map_err(|_| Error::param("body", "the file is not UTF-8 text"))
+}

@@ -51,8 +51,7 @@ pub async fn import(
     auth: Auth,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let text = String::from_utf8(body.to_vec())
-        .map_err(|_| Error::param("body", "the file is not UTF-8 text"))?;
+    let text = super::params::text_body(&body)?;
     let user = auth.user;
     let n = app
         .blocking(move |cat| reference::import(cat, &user, &text))
