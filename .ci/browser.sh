@@ -36,6 +36,13 @@ if ! command -v pdftotext >/dev/null || ! command -v zbarimg >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils zbar-tools
 fi
 
+echo "== gdb (a browser test file that hangs is reported with the servers' stacks)"
+if ! command -v gdb >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gdb
+fi
+
 echo "== npm packages (web/, tests/browser/)"
 npm ci --prefix web --no-audit --no-fund
 npm ci --prefix tests/browser --no-audit --no-fund

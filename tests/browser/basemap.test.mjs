@@ -46,13 +46,27 @@ async function drawn(page, layers) {
   }, layers);
 }
 
+/**
+ * What the given layers draw once they draw anything, waiting up to 10 s: symbols are placed
+ * and faded in a few frames after the tiles load, later on a busy machine.
+ */
+async function drawnSoon(page, layers, enough = (found) => found.length > 0) {
+  let found = [];
+  for (let i = 0; i < 50; i += 1) {
+    found = await drawn(page, layers);
+    if (enough(found)) break;
+    await page.waitForTimeout(200);
+  }
+  return found;
+}
+
 /** Validates a style with MapLibre's own validator (gl-style-validate); the errors, if any. */
 function validate(style) {
   const dir = mkdtempSync(join(tmpdir(), 'bussola-style-'));
   const file = join(dir, 'style.json');
   writeFileSync(file, JSON.stringify(style));
   try {
-    execFileSync(join(here, 'node_modules/.bin/gl-style-validate'), [file], { encoding: 'utf8' });
+    execFileSync(join(here, 'node_modules/.bin/gl-style-validate'), [file], { encoding: 'utf8', timeout: 60_000 });
     return '';
   } catch (e) {
     return `${e.stdout}${e.stderr}`;
@@ -85,14 +99,15 @@ describe('the base map', () => {
     }
     // Odemira's coast at zoom 11: São Teotónio and Vila Nova de Milfontes are towns, Odemira a seat.
     await jump(page, -8.70, 37.64, 10.5);
-    const names = await drawn(page, ['context-towns', 'context-seats']);
+    const names = await drawnSoon(page, ['context-towns', 'context-seats'],
+      (found) => found.some((n) => n.layer === 'context-seats') && found.filter((n) => n.layer === 'context-towns').length >= 2);
     const towns = names.filter((n) => n.layer === 'context-towns').map((n) => n.name);
     assert.ok(towns.includes('São Teotónio'), `towns drawn: ${towns.join(', ')}`);
     assert.ok(towns.includes('Vila Nova de Milfontes'), `towns drawn: ${towns.join(', ')}`);
     assert.ok(names.some((n) => n.layer === 'context-seats'), 'a seat is drawn');
     // And at street zoom, the services' points on that plain background.
     await jump(page, -8.6457, 37.5967, 14);
-    const points = await drawn(page, ['services-points']);
+    const points = await drawnSoon(page, ['services-points']);
     assert.ok(points.length > 0, 'services at street zoom');
     await shot(page, 'basemap-default-street');
     assert.deepEqual(foreign(requests, ORIGIN), [], `requests outside ${ORIGIN}`);
@@ -109,7 +124,7 @@ describe('the base map', () => {
     assert.equal((await label.textContent()).trim(), 'Mapa de base');
     assert.ok(await page.locator('#base-switch').isChecked());
     await jump(page, -8.70, 37.64, 10.5);
-    assert.ok((await drawn(page, ['context-towns'])).length > 0);
+    assert.ok((await drawnSoon(page, ['context-towns'])).length > 0, 'towns drawn');
     await page.locator('#base-switch').uncheck();
     await idle(page);
     await page.waitForTimeout(600); // symbols fade out (MapLibre's fadeDuration, 300 ms)
@@ -154,7 +169,7 @@ describe('the base map', () => {
     }
     await page.locator('#map').scrollIntoViewIfNeeded();
     await jump(page, -8.70, 37.64, 10.5);
-    const towns = (await drawn(page, ['context-towns'])).map((n) => n.name);
+    const towns = (await drawnSoon(page, ['context-towns'])).map((n) => n.name);
     assert.ok(towns.length > 0, 'towns labelled at phone width');
     await shot(page, 'basemap-phone');
     assert.deepEqual(errors, []);
@@ -196,7 +211,8 @@ describe('the base map', () => {
     assert.ok(Math.max(...all.filter((id) => id.startsWith('base-')).map(at)) < at('services-points'), 'all under the services');
 
     await jump(page, -7.909, 38.571, 10);
-    const names = await drawn(page, ['base-places', 'base-earth', 'base-boundaries']);
+    const names = await drawnSoon(page, ['base-places', 'base-earth', 'base-boundaries'],
+      (found) => found.some((n) => n.layer === 'base-earth') && found.some((n) => n.layer === 'base-places'));
     assert.ok(names.some((n) => n.layer === 'base-earth'), 'the archive\'s land is drawn');
     assert.ok(names.some((n) => n.layer === 'base-places' && n.name === 'Evora'), `places: ${JSON.stringify(names.filter((n) => n.layer === 'base-places'))}`);
     const attribution = await page.locator('.maplibregl-ctrl-attrib').textContent();
@@ -204,8 +220,8 @@ describe('the base map', () => {
     assert.match(await page.locator('#sources').textContent(), /Test base map/, 'and in the page\'s sources');
     // Street zoom over the archive's zoom 10 (MapLibre enlarges its tiles), services on top.
     await jump(page, -7.909, 38.571, 14);
-    assert.ok((await drawn(page, ['base-earth'])).length > 0, 'over-zoomed base tiles');
-    assert.ok((await drawn(page, ['services-points'])).length > 0, 'services at street zoom');
+    assert.ok((await drawnSoon(page, ['base-earth'])).length > 0, 'over-zoomed base tiles');
+    assert.ok((await drawnSoon(page, ['services-points'])).length > 0, 'services at street zoom');
     await shot(page, 'basemap-pmtiles-street');
     // The coverage view over it.
     await page.click('#view-coverage');

@@ -44,15 +44,15 @@ async function printPdf(page, name) {
   return path;
 }
 
-const pages = (pdf) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))[1]);
+const pages = (pdf) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8', timeout: 60_000 }))[1]);
 // The PDF's text in reading order (column by column), its lines joined: a name that wraps is whole.
-const pdfText = (pdf) => execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+const pdfText = (pdf) => execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8', timeout: 60_000 }).replace(/\s+/g, ' ');
 
 /** The QR codes on the PDF's first page, decoded. */
 function qrCodes(pdf) {
   const png = join(work, 'qr');
-  execFileSync('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', '-png', '-singlefile', pdf, png]);
-  const out = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', `${png}.png`], { encoding: 'utf8' });
+  execFileSync('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', '-png', '-singlefile', pdf, png], { timeout: 60_000 });
+  const out = execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', `${png}.png`], { encoding: 'utf8', timeout: 60_000 });
   return out.split('\n').filter(Boolean);
 }
 

@@ -23,7 +23,7 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-dev-shm-usage',
 ];
 
 export async function launch() {
@@ -60,14 +60,24 @@ export async function waitForMap(page) {
   await idle(page);
 }
 
-/** Waits for the map's next 'idle' (all tiles loaded, no transition running). */
-export async function idle(page) {
-  await page.evaluate(() => new Promise((done) => {
+/**
+ * Waits for the map's next 'idle' (all tiles loaded, no transition running), at most `ms`
+ * milliseconds: a map that never settles fails the test naming the sources still loading,
+ * rather than hanging the run.
+ */
+export async function idle(page, ms = 60_000) {
+  const stuck = await page.evaluate((limit) => new Promise((done) => {
     const map = window.bussolaMap;
-    const check = () => (map.loaded() && !map.isMoving() ? done() : map.once('idle', done));
+    const timer = setTimeout(() => {
+      const loading = Object.keys(map.getStyle().sources).filter((id) => !map.isSourceLoaded(id));
+      done(`loaded=${map.loaded()} moving=${map.isMoving()} sources loading: ${loading.join(', ') || 'none'}`);
+    }, limit);
+    const settled = () => { clearTimeout(timer); done(null); };
+    const check = () => (map.loaded() && !map.isMoving() ? settled() : map.once('idle', settled));
     // Let a pending transition start first.
     setTimeout(check, 50);
-  }));
+  }), ms);
+  if (stuck) throw new Error(`the map did not settle in ${ms / 1000} s (${stuck})`);
 }
 
 /** Saves a screenshot of the viewport to target/browser-artifacts/NAME.png. */
@@ -136,7 +146,7 @@ export async function emptyPointNear(page, lon, lat) {
 export function serverLink(args) {
   const all = [...args, '--data-dir', process.env.BUSSOLA_DATA_DIR];
   if (process.env.BUSSOLA_REGION) all.push('--region', process.env.BUSSOLA_REGION);
-  const out = execFileSync(process.env.BUSSOLA_BIN, all, { encoding: 'utf8' });
+  const out = execFileSync(process.env.BUSSOLA_BIN, all, { encoding: 'utf8', timeout: 60_000 });
   const line = out.split('\n').find((l) => /\/login\?token=[0-9a-f]+/.test(l));
   assert.ok(line, `bussola ${args.join(' ')} printed a link:\n${out}`);
   return line.slice(line.indexOf('/login?token='));

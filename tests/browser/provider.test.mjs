@@ -40,7 +40,7 @@ async function otherProvider(not) {
 function loginPath(email, provider) {
   const args = ['user', 'add', '--email', email, '--role', 'provider', '--provider', provider, '--data-dir', DATA];
   if (REGION) args.push('--region', REGION);
-  const out = execFileSync(BIN, args, { encoding: 'utf8' });
+  const out = execFileSync(BIN, args, { encoding: 'utf8', timeout: 60_000 });
   const link = out.split('\n').find((l) => /\/login\?token=[0-9a-f]+/.test(l));
   assert.ok(link, `user add printed a link:\n${out}`);
   return link.slice(link.indexOf('/login?token='));
