@@ -133,6 +133,6 @@ export const api = {
   snapshots: () => getJSON('/api/datapackage/snapshots', { cached: false }),
   /** {lon, lat, k, type, group, subarea} -> FeatureCollection, nearest first. */
   nearest: (p) => getJSON(`/api/nearest${query({
-    lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group, subarea: p.subarea,
+    lon: p.lon, lat: p.lat, k: p.k, type: p.type, group: p.group, subarea: p.subarea, municipality: p.municipality,
   })}`, { cached: false }),
 };

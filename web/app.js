@@ -108,7 +108,7 @@ function reopenLink() {
   state.note = link.note;
   setFilters({ group: link.group, subarea: link.subarea, type: link.type });
   $('place-input').value = link.place;
-  searchFrom({ lon: link.lon, lat: link.lat, k: link.k, how: link.place ? 'municipality' : 'point', place: link.place });
+  searchFrom({ lon: link.lon, lat: link.lat, k: link.k, how: link.place ? 'municipality' : 'point', place: link.place, municipality: link.municipality });
 }
 
 function startMap(region) {

@@ -3,7 +3,7 @@
 import { t, name, plainName, fold } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $ } from './dom.js';
-import { state, K_STEP, bmap } from './page-state.js';
+import { state, K_STEP, K_MAX, bmap } from './page-state.js';
 import { mapFilters } from './views.js';
 import { groupBadge } from './badges.js';
 import { searchFrom, setStatus, renderStatus } from './results.js';
@@ -78,7 +78,8 @@ export function setFilters({ group, subarea = '', type }) {
   else $('type-select').value = type;
   for (const r of document.querySelectorAll('input[name="group"]')) r.checked = r.value === group;
   if (state.view !== 'plan') bmap?.setFilters(mapFilters());
-  if (state.search) searchFrom({ ...state.search, k: K_STEP });
+  // A municipality's listing stays one (all of it, up to the most a list takes).
+  if (state.search) searchFrom({ ...state.search, k: state.search.municipality ? K_MAX : K_STEP });
 }
 
 /** A typed place: the server's place search (municipalities and localities), or, when it is

@@ -20,7 +20,7 @@ export function sheetIds() {
 }
 
 /** The link of the search and the choice (the same parameters the map page, /find and /sheet
- * read): place, lon, lat, type, group, subarea, k, id…, note, lang, size. */
+ * read): place, lon, lat, type, group, subarea, municipality, k, id…, note, lang, size. */
 export function linkQuery(ids = sheetIds()) {
   const s = state.search;
   const q = new URLSearchParams();
@@ -28,7 +28,7 @@ export function linkQuery(ids = sheetIds()) {
     if (s.place) q.set('place', s.place);
     q.set('lon', s.lon);
     q.set('lat', s.lat);
-    for (const k of ['type', 'group', 'subarea']) if (s[k]) q.set(k, s[k]);
+    for (const k of ['type', 'group', 'subarea', 'municipality']) if (s[k]) q.set(k, s[k]);
     if (s.k && s.k !== 10) q.set('k', s.k);
   }
   for (const id of ids) q.append('id', id);

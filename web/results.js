@@ -1,5 +1,6 @@
 // The search and its results: asking the API for the nearest services, the status line,
-// the numbered list (and "show more"), and selecting a result.
+// the numbered list (and "show more"), the listing of one municipality's services (the same
+// filters, nearest first), and selecting a result.
 import { t, name, plainName, distance } from './i18n.js';
 import { api } from './api.js';
 import { h, replace, $, narrow } from './dom.js';
@@ -7,6 +8,7 @@ import { state, K_STEP, K_MAX, bmap } from './page-state.js';
 import { serviceCard } from './service-card.js';
 import { renderSelected } from './selected-service.js';
 import { pickBox, syncPicks, handoverBox } from './handover.js';
+import { municipalityAt } from './municipalities.js';
 
 let searchSeq = 0;
 
@@ -20,9 +22,11 @@ export function initResults(c) {
 
 const round5 = (x) => Math.round(x * 1e5) / 1e5;
 
-export async function searchFrom({ lon, lat, how, place, k = K_STEP }, { focusIndex = null } = {}) {
+/** Searches from a point; `municipality` (a code) keeps the list to that municipality's
+ * services, nearest first (the listing). */
+export async function searchFrom({ lon, lat, how, place, k = K_STEP, municipality = '' }, { focusIndex = null } = {}) {
   const search = {
-    lon: round5(lon), lat: round5(lat), k, type: state.type, group: state.group, subarea: state.subarea, how, place,
+    lon: round5(lon), lat: round5(lat), k, type: state.type, group: state.group, subarea: state.subarea, how, place, municipality,
   };
   const seq = ++searchSeq;
   // Another place: the ticks of the last one go (more of the same list keeps them).
@@ -77,7 +81,8 @@ export function renderStatus() {
       const f = state.results.features;
       if (!f.length) {
         return replace(box, note('note-warn', h('p', {}, t('state.none')), h('p', {}, t('state.none.next')),
-          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => ctx.clearFilters() }, t('state.clear'))));
+          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => ctx.clearFilters() }, t('state.clear'))),
+        state.search.municipality ? listingButton(state.search) : null);
       }
       const d = distance(f[0].properties.distance_m);
       const n = f.length;
@@ -88,10 +93,33 @@ export function renderStatus() {
         outsideRegion(state.search) ? note('note-warn', t('state.outside')) : null,
         h('p', { class: 'summary' }, t(key, { n, place: state.search.place })),
         filter ? h('p', {}, t('results.filters', { f: filter })) : null,
+        state.search.municipality ? h('p', { id: 'results-municipality' }, t('results.in', { m: muniName(state.search.municipality) })) : null,
+        listingButton(state.search),
         h('p', { class: 'vh' }, n === 1 ? t('results.announce.one', { d }) : t('results.announce', { n, d })));
     }
     default: return replace(box);
   }
+}
+
+function muniName(code) {
+  return state.municipalities.find((m) => m.code === code)?.name || code;
+}
+
+/** The button that lists every service of the search's municipality (same filters, nearest
+ * first), or goes back to the nearest in the whole region. */
+function listingButton(s) {
+  if (s.municipality) {
+    return h('button', {
+      type: 'button', class: 'btn', id: 'list-toggle', dataset: { to: 'nearest' },
+      onclick: () => searchFrom({ ...s, municipality: '', k: K_STEP }),
+    }, t('results.list.nearest'));
+  }
+  const m = municipalityAt(s.lon, s.lat);
+  if (!m) return null;
+  return h('button', {
+    type: 'button', class: 'btn', id: 'list-toggle', dataset: { to: m.code },
+    onclick: () => searchFrom({ ...s, municipality: m.code, k: K_MAX }),
+  }, t('results.list.municipality', { m: m.name }));
 }
 
 function filterLabel() {
@@ -115,6 +143,7 @@ export function renderResults({ keepFocus = false, focusIndex = null } = {}) {
   list.dataset.group = s ? s.group : '';
   list.dataset.subarea = s ? s.subarea || '' : '';
   list.dataset.how = s ? s.how : '';
+  list.dataset.municipality = s ? s.municipality || '' : '';
   if (!state.results) {
     replace(list);
     replace(actions);

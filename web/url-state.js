@@ -1,8 +1,8 @@
 // The page's address and the browser's memory: the language to start in (?lang=, else the
 // last one chosen), the base map's switch, the view in the hash (#coverage, #distance, #plan,
 // #professionals, #trends, or their Portuguese), the text size (remembered on this browser), and
-// a shared link's search and choice (place, lon, lat, type, group, subarea, k, id…, note, size:
-// the same parameters as /find and /sheet).
+// a shared link's search and choice (place, lon, lat, type, group, subarea, municipality, k,
+// id…, note, size: the same parameters as /find and /sheet).
 import { state } from './page-state.js';
 
 /** The text sizes, and how many services one sheet takes at each (as the server says). */
@@ -34,7 +34,7 @@ export function startSize() {
   return params.get('size') || saved || 'normal';
 }
 
-const LINK_KEYS = ['place', 'lon', 'lat', 'type', 'group', 'subarea', 'k', 'id', 'note', 'size'];
+const LINK_KEYS = ['place', 'lon', 'lat', 'type', 'group', 'subarea', 'municipality', 'k', 'id', 'note', 'size'];
 
 /** A shared link's search and choice, when the address has one (a point): {search, ids, note}. */
 export function linkFromUrl() {
@@ -47,6 +47,7 @@ export function linkFromUrl() {
     place: p.get('place') || '',
     lon, lat,
     type: p.get('type') || '', group: p.get('group') || '', subarea: p.get('subarea') || '',
+    municipality: p.get('municipality') || '',
     k: Number.isInteger(k) && k >= 1 && k <= 100 ? k : 10,
     ids: p.getAll('id').filter(Boolean),
     note: p.get('note') || '',

@@ -13,8 +13,19 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 /// What a link may say (the search, the choice, the note, language and size).
-const LINK: [&str; 11] = [
-    "place", "lon", "lat", "type", "group", "subarea", "k", "id", "note", "lang", "size",
+const LINK: [&str; 12] = [
+    "place",
+    "lon",
+    "lat",
+    "type",
+    "group",
+    "subarea",
+    "municipality",
+    "k",
+    "id",
+    "note",
+    "lang",
+    "size",
 ];
 
 /// Who sees the answer: nobody stores it on the way (a note may be personal).

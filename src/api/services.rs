@@ -39,7 +39,17 @@ pub async fn nearest(
 ) -> Result<Response, ApiError> {
     let p = Params::parse(
         q.as_deref(),
-        &["lon", "lat", "k", "type", "group", "subarea", "max_km"],
+        &[
+            "lon",
+            "lat",
+            "k",
+            "type",
+            "group",
+            "subarea",
+            "municipality",
+            "q",
+            "max_km",
+        ],
     )?;
     let query = NearestQuery {
         lon: p.f64_required("lon")?,
@@ -59,7 +69,7 @@ pub async fn nearest(
     super::fresh::count(&app, &found, crate::store::UsageKind::Found);
     let features: Vec<_> = hits.into_iter().map(|(s, d)| (s, Some(d))).collect();
     let mut extra = Map::new();
-    extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group, "subarea": query.filter.subarea}));
+    extra.insert("query".into(), json!({"lon": query.lon, "lat": query.lat, "k": query.k, "max_km": query.max_km, "type": query.filter.type_code, "group": query.filter.group, "subarea": query.filter.subarea, "municipality": query.filter.municipality}));
     extra.insert("numberReturned".into(), json!(features.len()));
     Ok(geojson_text(collection(&app, features, extra).await?))
 }

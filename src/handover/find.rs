@@ -53,6 +53,7 @@ pub fn filter(cat: &Catalog, link: &Link) -> Filter {
         type_code: link.type_code.clone(),
         group,
         subarea: link.subarea.clone(),
+        municipality: link.municipality.clone(),
         ..Filter::default()
     }
 }
@@ -80,6 +81,14 @@ pub fn search(cat: &Catalog, link: &Link) -> Result<(Link, Outcome)> {
     cat.check_filter(&f)?;
     let mut link = link.clone();
     link.group = f.group.clone();
+    if link.at.is_none() && link.place.is_none() {
+        // A municipality's list without a place: from its seat, as the map page searches one.
+        link.place = link
+            .municipality
+            .as_deref()
+            .and_then(|m| cat.region().municipality(m))
+            .map(|m| m.name.clone());
+    }
     if link.at.is_none() {
         let Some(typed) = link.place.clone() else {
             return Ok((link, Outcome::Start));

@@ -1,5 +1,5 @@
 //! A search and the services chosen from it, as a link: `place`, `lon`, `lat`, `type`, `group`,
-//! `subarea`, `k`, `id` (once per chosen service, in the list's order), `note`, `lang`, `size`.
+//! `subarea`, `municipality` (the list keeps to one municipality's services), `k`, `id` (once per chosen service, in the list's order), `note`, `lang`, `size`.
 //! The map page (`/`), the plain page (`/find`) and the sheet (`/sheet`) read the same
 //! parameters, so a link made by one reopens the same search and choice in the others. Nothing
 //! is stored on the server: the link is the state.
@@ -101,6 +101,8 @@ pub struct Link {
     pub group: Option<String>,
     /// Carta Social's target population subarea.
     pub subarea: Option<String>,
+    /// A municipality's code: the list holds its services only (a listing, nearest first).
+    pub municipality: Option<String>,
     /// How many services the search lists.
     pub k: usize,
     /// The chosen services, in the list's order.
@@ -182,6 +184,7 @@ impl Link {
                 "type" => link.type_code = (!text.is_empty()).then(|| text.to_string()),
                 "group" => link.group = (!text.is_empty()).then(|| text.to_string()),
                 "subarea" => link.subarea = (!text.is_empty()).then(|| text.to_string()),
+                "municipality" => link.municipality = (!text.is_empty()).then(|| text.to_string()),
                 "k" if text.is_empty() => {}
                 "k" => {
                     link.k = text
@@ -263,6 +266,7 @@ impl Link {
             ("type", &self.type_code),
             ("group", &self.group),
             ("subarea", &self.subarea),
+            ("municipality", &self.municipality),
         ] {
             if let Some(v) = v {
                 out.push((key, v.clone()));
@@ -322,7 +326,18 @@ mod tests {
     use super::*;
 
     const ALL: &[&str] = &[
-        "place", "lon", "lat", "type", "group", "subarea", "k", "id", "note", "lang", "size",
+        "place",
+        "lon",
+        "lat",
+        "type",
+        "group",
+        "subarea",
+        "municipality",
+        "k",
+        "id",
+        "note",
+        "lang",
+        "size",
     ];
 
     fn parse(q: &str) -> Result<Link> {
@@ -336,6 +351,7 @@ mod tests {
             place: Some("Évora".into()),
             at: Some((-7.907_914_4, 38.571_23)),
             type_code: Some("ERPI".into()),
+            municipality: Some("0705".into()),
             k: 20,
             ids: vec!["demo-0705-erpi-1".into(), "osm, node 7".into()],
             note: Some("Ligar de manhã.\nLevar o cartão de cidadão & receitas".into()),
@@ -345,8 +361,10 @@ mod tests {
         };
         let q = link.query();
         assert!(q.contains("lon=-7.90791&lat=38.57123"), "{q}");
+        assert!(q.contains("type=ERPI&municipality=0705&k=20"), "{q}");
         let back = parse(&q).unwrap();
         assert_eq!(back.at, Some((-7.90791, 38.57123)));
+        assert_eq!(back.municipality.as_deref(), Some("0705"));
         assert_eq!(back.ids, link.ids, "ids with commas survive");
         assert_eq!(back.note, link.note, "line breaks survive");
         assert_eq!(back.query(), q);

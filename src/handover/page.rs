@@ -132,8 +132,9 @@ fn hidden(name: &str, value: &str) -> String {
     )
 }
 
-/// The search form: place, group, type (and the language and size, kept).
-fn form(link: &Link, tax: &Taxonomy, lang: Lang) -> String {
+/// The search form: place, group, type, municipality (and the language and size, kept).
+fn form(link: &Link, region: &Region, lang: Lang) -> String {
+    let tax = &region.taxonomy;
     let mut groups = option("", w::GROUP_ANY.get(lang), link.group.is_none());
     for g in tax.groups() {
         let label = if lang == Lang::Pt { &g.pt } else { &g.en };
@@ -156,6 +157,16 @@ fn form(link: &Link, tax: &Taxonomy, lang: Lang) -> String {
         }
         types.push_str("</optgroup>");
     }
+    let mut munis = option("", w::MUNI_ANY.get(lang), link.municipality.is_none());
+    let mut by_name: Vec<_> = region.municipalities.iter().collect();
+    by_name.sort_by_key(|m| crate::text::fold(&m.name));
+    for m in by_name {
+        munis.push_str(&option(
+            &m.code,
+            &m.name,
+            link.municipality.as_deref() == Some(&m.code),
+        ));
+    }
     let mut kept = String::new();
     if lang != Lang::Pt {
         kept.push_str(&hidden("lang", lang.code()));
@@ -172,12 +183,14 @@ fn form(link: &Link, tax: &Taxonomy, lang: Lang) -> String {
          <input id=\"place\" name=\"place\" type=\"text\" value=\"{place}\" aria-describedby=\"place-help\" autocomplete=\"off\">\n\
          <label for=\"group\">{gl}</label><select id=\"group\" name=\"group\">{groups}</select>\n\
          <label for=\"type\">{tl}</label><select id=\"type\" name=\"type\">{types}</select>\n\
+         <label for=\"municipality\">{ml}</label><select id=\"municipality\" name=\"municipality\">{munis}</select>\n\
          {kept}<button type=\"submit\">{search}</button>\n</form>\n",
         pl = w::PLACE_LABEL.get(lang),
         ph = w::PLACE_HELP.get(lang),
         place = escape(link.place.as_deref().unwrap_or("")),
         gl = w::GROUP_LABEL.get(lang),
         tl = w::TYPE_LABEL.get(lang),
+        ml = w::MUNI_LABEL.get(lang),
         search = w::SEARCH.get(lang),
     )
 }
@@ -247,6 +260,16 @@ fn results(found: &[Found], link: &Link, region: &Region, lang: Lang) -> String 
         out.push_str(&format!(
             "<p>{}</p>\n",
             escape(&w::ONLY.with(lang, &[("what", &what)]))
+        ));
+    }
+    if let Some(m) = link
+        .municipality
+        .as_deref()
+        .and_then(|m| region.municipality(m))
+    {
+        out.push_str(&format!(
+            "<p>{}</p>\n",
+            escape(&w::IN_MUNI.with(lang, &[("m", &m.name)]))
         ));
     }
     out.push_str(&format!(
@@ -388,7 +411,6 @@ fn sizes(link: &Link, path: &str) -> String {
 /// The plain page for a search's outcome.
 pub fn render(link: &Link, outcome: &Outcome, region: &Region) -> String {
     let lang = link.lang;
-    let tax = &region.taxonomy;
     let mut body = top(link, "/find");
     body.push_str("<main>\n");
     body.push_str(&format!(
@@ -396,7 +418,7 @@ pub fn render(link: &Link, outcome: &Outcome, region: &Region) -> String {
         w::FIND_TITLE.get(lang),
         w::FIND_INTRO.get(lang)
     ));
-    body.push_str(&form(link, tax, lang));
+    body.push_str(&form(link, region, lang));
     match outcome {
         Outcome::Start => {}
         Outcome::Choose { typed, places } => body.push_str(&choose(typed, places, link, region)),

@@ -44,6 +44,12 @@ pub const GROUP_LABEL: W = W("Para quem?", "Who is it for?");
 pub const GROUP_ANY: W = W("Qualquer pessoa", "Anyone");
 pub const TYPE_LABEL: W = W("Que apoio?", "What kind of care?");
 pub const TYPE_ANY: W = W("Qualquer apoio", "Any kind of care");
+pub const MUNI_LABEL: W = W("Só num concelho?", "Only in one municipality?");
+pub const MUNI_ANY: W = W("Em qualquer concelho", "In any municipality");
+pub const IN_MUNI: W = W(
+    "Só os do concelho de {m}, do mais perto ao mais longe",
+    "Only those in {m}, nearest first",
+);
 pub const SEARCH: W = W("Procurar", "Search");
 pub const SEE_MAP: W = W("Ver no mapa", "See on the map");
 pub const NEAR: W = W("Os {n} mais perto de {place}", "The {n} nearest to {place}");

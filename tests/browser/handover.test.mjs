@@ -127,6 +127,66 @@ describe('helping someone else find care', () => {
     await context.close();
   });
 
+  it('(a2) a listing with filters (all of a kind in a municipality) prints and shares the same way', async () => {
+    const { context, page, errors } = await openPage(browser, { viewport: DESKTOP });
+    await page.waitForFunction(() => document.querySelectorAll('#type-select option').length > 5);
+    await page.selectOption('#type-select', 'ERPI');
+    await page.fill('#place-input', 'Évora');
+    await page.click('#find-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+    const nearest = await listed(page, '#result-list > li');
+    // "See all in Évora": every ERPI of the municipality, nearest first, as /api/nearest lists them.
+    assert.equal((await page.textContent('#list-toggle')).trim(), 'Ver todos no concelho de Évora');
+    await page.click('#list-toggle');
+    await page.waitForFunction(() => document.getElementById('result-list').dataset.municipality === '0705'
+      && document.getElementById('result-list').dataset.state === 'done');
+    const { lon, lat } = await page.evaluate(() => document.getElementById('result-list').dataset);
+    const api = await getJSON(`/api/nearest?lon=${lon}&lat=${lat}&type=ERPI&municipality=0705&k=100`);
+    const every = await getJSON('/api/services?municipality=0705&type=ERPI&limit=500');
+    const all = await listed(page, '#result-list > li');
+    assert.deepEqual(all, api.features.map((f) => f.properties.id), 'the listing is /api/nearest with the municipality');
+    assert.equal(all.length, every.numberMatched, 'every one of the municipality');
+    assert.ok(api.features.every((f) => f.properties.municipality.code === '0705'));
+    assert.match(await page.textContent('#results-municipality'), /Só os do concelho de Évora/);
+    assert.ok(all.length > nearest.length / 2, `a listing of some length: ${all.length}`);
+    await shot(page, 'handover-listing');
+    // Tick the last and the first; print; the sheet and its QR code carry the listing.
+    const n = all.length;
+    assert.ok(n >= 3, `the first and the last are two of several: ${n}`);
+    await page.click(`#result-${n} .pick`);
+    await page.click('#result-1 .pick');
+    const chosen = [all[0], all[n - 1]];
+    await page.click('#handover-share');
+    await page.waitForSelector('#share-link');
+    const shared = await page.inputValue('#share-link');
+    assert.match(shared, /[?&]municipality=0705(&|$)/, 'the link keeps the listing');
+    await page.click('#handover-print');
+    await page.waitForURL(/\/sheet\?/);
+    assert.deepEqual(await listed(page, 'ol.services > li'), chosen, 'the sheet lists the ticked, in the list\'s order');
+    const pdf = await printPdf(page, 'handover-listing');
+    assert.equal(pages(pdf), 1);
+    const text = pdfText(pdf);
+    for (const f of api.features) {
+      assert.equal(text.includes(f.properties.name), chosen.includes(f.properties.id), `${f.properties.name} on the sheet only if chosen`);
+    }
+    assert.deepEqual(qrCodes(pdf), [shared], 'the QR code is the share link');
+    // The map page from the link: the same listing and ticks; and back to the nearest.
+    const again = await context.newPage();
+    await again.goto(shared, { waitUntil: 'load' });
+    await again.click('.screen .nav a[href^="/?"]');
+    await again.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+    assert.equal(await again.evaluate(() => document.getElementById('result-list').dataset.municipality), '0705');
+    assert.deepEqual(await listed(again, '#result-list > li'), all, 'the same listing');
+    const ticked = await again.evaluate(() => [...document.querySelectorAll('input[data-pick]:checked')].map((x) => x.dataset.pick));
+    assert.deepEqual(ticked, chosen, 'the same ticks');
+    await again.click('#list-toggle');
+    await again.waitForFunction(() => document.getElementById('result-list').dataset.municipality === ''
+      && document.getElementById('result-list').dataset.state === 'done');
+    assert.deepEqual(await listed(again, '#result-list > li'), nearest, 'back to the nearest in the whole region');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('(b) without JavaScript the plain page finds the same services in the same order as /api/nearest, in under 30 KB', async () => {
     const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false, locale: 'pt-PT' });
     const page = await context.newPage();

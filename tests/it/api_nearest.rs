@@ -115,3 +115,43 @@ async fn default_k_is_ten_and_max_km_can_leave_nothing() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["features"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn a_municipality_keeps_the_list_to_its_services_nearest_first() {
+    let (app, _) = app();
+    // From a point outside Évora (Montemor-o-Novo): the listing is Évora's services only.
+    let (st, body) = get(
+        &app,
+        "/api/nearest?lon=-8.2137&lat=38.6481&municipality=0705&type=ERPI&k=100",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let features = body["features"].as_array().unwrap();
+    let (_, listed) = get(&app, "/api/services?municipality=0705&type=ERPI&limit=500").await;
+    assert_eq!(
+        features.len() as u64,
+        listed["numberMatched"].as_u64().unwrap(),
+        "every ERPI of Évora, none of elsewhere"
+    );
+    assert!(features.len() >= 2, "the fixture has some");
+    let d: Vec<f64> = features
+        .iter()
+        .map(|f| {
+            assert_eq!(f["properties"]["municipality"]["code"], "0705");
+            f["properties"]["distance_m"].as_f64().unwrap()
+        })
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "nearest first: {d:?}");
+    assert_eq!(body["query"]["municipality"], "0705");
+    // Without it, the nearest to Montemor-o-Novo are not all in Évora.
+    let (_, all) = get(&app, "/api/nearest?lon=-8.2137&lat=38.6481&type=ERPI").await;
+    assert!(all["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["properties"]["municipality"]["code"] != "0705"));
+    // An unknown code is named.
+    let (st, body) = get(&app, "/api/nearest?lon=-7.9&lat=38.57&municipality=9999").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("municipality"), "{body}");
+}

@@ -37,7 +37,10 @@ async fn place(app: &axum::Router, q: &str) -> (String, f64, f64) {
 async fn nearest_ids(app: &axum::Router, lon: f64, lat: f64, extra: &str) -> Vec<String> {
     let (st, v) = get(
         app,
-        &format!("/api/nearest?lon={lon}&lat={lat}&k=10{extra}"),
+        &format!(
+            "/api/nearest?lon={lon}&lat={lat}{}{extra}",
+            if extra.contains("&k=") { "" } else { "&k=10" }
+        ),
     )
     .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -265,4 +268,58 @@ async fn the_sheet_refuses_more_than_fit_and_takes_the_first_when_none_is_chosen
     .await;
     assert_eq!(listed(&html), ids[..1]);
     assert!(html.contains("1 dos serviços escolhidos já não está no Bússola"));
+}
+
+#[tokio::test]
+async fn a_municipality_s_listing_is_found_printed_and_shared_with_its_filter() {
+    let (app, _) = app();
+    // The plain page, a municipality chosen and no place: from its seat, its services only.
+    let (st, _, html) = get_raw(&app, "/find?municipality=0705&type=ERPI&k=100").await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    let (_, lon, lat) = place(&app, "Évora").await;
+    let want = nearest_ids(&app, lon, lat, "&type=ERPI&municipality=0705&k=100").await;
+    let (_, every) = get(&app, "/api/services?municipality=0705&type=ERPI&limit=500").await;
+    assert_eq!(want.len() as u64, every["numberMatched"].as_u64().unwrap());
+    assert_eq!(
+        listed(&html),
+        want,
+        "the listing, nearest to the seat first"
+    );
+    assert!(
+        html.contains("Só os do concelho de Évora, do mais perto ao mais longe"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"0705\" selected>Évora</option>"),
+        "the form keeps the choice"
+    );
+    assert!(
+        html.contains("name=\"municipality\" value=\"0705\""),
+        "the sheet's form carries the listing"
+    );
+    // A place and a municipality: from the place, the municipality's services only.
+    let (_, _, html) = get_raw(
+        &app,
+        "/find?place=Montemor-o-Novo&municipality=0705&type=ERPI",
+    )
+    .await;
+    let (_, mlon, mlat) = place(&app, "Montemor-o-Novo").await;
+    let from_there = nearest_ids(&app, mlon, mlat, "&type=ERPI&municipality=0705").await;
+    assert_eq!(listed(&html), from_there);
+    // The sheet of two services of the listing: its link reopens the listing.
+    let q = format!(
+        "place=%C3%89vora&lon={lon}&lat={lat}&type=ERPI&municipality=0705&k=100&id={}&id={}",
+        enc(&want[1]),
+        enc(&want[0])
+    );
+    let (st, v) = get(&app, &format!("/sheet?{q}&format=json")).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let link = v["link"].as_str().unwrap();
+    assert!(link.contains("&municipality=0705&k=100&id="), "{link}");
+    let (_, _, sheet) = get_raw(&app, &link[link.find("/sheet").unwrap()..]).await;
+    assert_eq!(listed(&sheet), [want[1].clone(), want[0].clone()]);
+    // An unknown municipality is named.
+    let (st, _, body) = get_raw(&app, "/find?municipality=9999").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body.contains("«municipality»"), "{body}");
 }

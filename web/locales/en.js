@@ -56,6 +56,9 @@ export default {
   'results.announce.one': 'We found 1 service, {d} away.',
   'results.more': 'Show more',
   'results.filters': 'Filter: {f}',
+  'results.in': 'Only those in {m}, nearest first.',
+  'results.list.municipality': 'See all in {m}',
+  'results.list.nearest': 'See the nearest in the whole region',
   'results.newsearch': 'To search somewhere else, use your location, type another municipality or tap the map.',
 
   'svc.distance': '{d} away',

@@ -56,6 +56,9 @@ export default {
   'results.announce.one': 'Encontrámos 1 serviço, a {d}.',
   'results.more': 'Mostrar mais',
   'results.filters': 'Filtro: {f}',
+  'results.in': 'Só os do concelho de {m}, do mais perto ao mais longe.',
+  'results.list.municipality': 'Ver todos no concelho de {m}',
+  'results.list.nearest': 'Ver os mais perto em toda a região',
   'results.newsearch': 'Para procurar noutro sítio, use a sua localização, escreva outro concelho ou toque no mapa.',
 
   'svc.distance': 'a {d}',
