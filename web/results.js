@@ -9,6 +9,7 @@ import { serviceCard } from './service-card.js';
 import { renderSelected } from './selected-service.js';
 import { pickBox, syncPicks, handoverBox } from './handover.js';
 import { municipalityAt } from './municipalities.js';
+import { writeSearchToUrl } from './url-state.js';
 
 let searchSeq = 0;
 
@@ -46,6 +47,7 @@ export async function searchFrom({ lon, lat, how, place, k = K_STEP, municipalit
     return;
   }
   if (seq !== searchSeq) return;
+  writeSearchToUrl(search);
   state.results = fc;
   state.selectedFeature = null;
   renderSelected();

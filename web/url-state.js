@@ -62,6 +62,26 @@ export function clearLinkFromUrl() {
   history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
 }
 
+/** The search into the address (place, lon, lat, filters, municipality, k; not the ticks or the
+ * note, which are only shared on purpose), without a history entry: a reload, a bookmark or an
+ * address copied from the browser's bar reopens the same search. Not a search from "my
+ * location". */
+export function writeSearchToUrl(s) {
+  const p = new URLSearchParams(location.search);
+  for (const k of LINK_KEYS) p.delete(k);
+  // A search from the person's own location stays out of the browser's history (a computer
+  // at a parish office is shared).
+  if (s && s.how !== 'location') {
+    if (s.place) p.set('place', s.place);
+    p.set('lon', s.lon);
+    p.set('lat', s.lat);
+    for (const k of ['type', 'group', 'subarea', 'municipality']) if (s[k]) p.set(k, s[k]);
+    if (s.k && s.k !== 10) p.set('k', s.k);
+  }
+  const q = p.toString();
+  history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
+}
+
 /** The language asked for in the address, else the one saved on this browser, else 'pt'. */
 export function startLang() {
   const params = new URLSearchParams(location.search);

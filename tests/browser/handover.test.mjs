@@ -183,6 +183,17 @@ describe('helping someone else find care', () => {
     await again.waitForFunction(() => document.getElementById('result-list').dataset.municipality === ''
       && document.getElementById('result-list').dataset.state === 'done');
     assert.deepEqual(await listed(again, '#result-list > li'), nearest, 'back to the nearest in the whole region');
+    // The address follows the search (not the ticks or the note): a reload reopens it.
+    const address = new URL(again.url());
+    assert.equal(address.searchParams.get('type'), 'ERPI');
+    assert.equal(address.searchParams.get('municipality'), null);
+    assert.equal(address.searchParams.getAll('id').length, 0, 'no ticks in the address');
+    await again.click('#list-toggle');
+    await again.waitForFunction(() => document.getElementById('result-list').dataset.municipality === '0705');
+    assert.equal(new URL(again.url()).searchParams.get('municipality'), '0705');
+    await again.reload({ waitUntil: 'load' });
+    await again.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+    assert.deepEqual(await listed(again, '#result-list > li'), all, 'a reload reopens the listing');
     assert.deepEqual(errors, []);
     await context.close();
   });
