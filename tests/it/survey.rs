@@ -203,7 +203,15 @@ async fn the_page_links_the_privacy_note_and_the_survey() {
     let (st, ct, html) = crate::common::get_raw(&app, "/privacy.html").await;
     assert_eq!(st, StatusCode::OK);
     assert!(ct.starts_with("text/html"), "{ct}");
-    for says in ["endereço IP", "HttpOnly", "CSRF", "no IP address", "hashes"] {
+    for says in [
+        "endereço IP",
+        "HttpOnly",
+        "CSRF",
+        "no IP address",
+        "hashes",
+        "não se guardam no servidor",
+        "never your location",
+    ] {
         assert!(html.contains(says), "the note says '{says}'");
     }
     let (_, _, index) = crate::common::get_raw(&app, "/").await;
