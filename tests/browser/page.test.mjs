@@ -567,6 +567,13 @@ describe('the map page', () => {
     await shot(page, 'phone-results-list');
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'phone-results-full', { fullPage: true });
+    // The municipality's listing fits too.
+    await page.click('#list-toggle');
+    await page.waitForFunction(() => document.getElementById('result-list').dataset.municipality !== ''
+      && document.getElementById('result-list').dataset.state === 'done');
+    o = await overflow();
+    assert.ok(o.doc <= PHONE.width, `no horizontal scroll with the listing: ${JSON.stringify(o)}`);
+    assert.deepEqual(await smallTargets(), []);
 
     await page.click('#view-coverage');
     await page.waitForSelector('#coverage-table tbody tr');
