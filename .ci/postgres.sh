@@ -14,6 +14,9 @@
 # `bussola` (password `bussola`) that the tests use to create and drop one database per check.
 # It is made for tests: fsync is off, so a crash of the machine may lose it. Its files are in
 # target/pg (or, when the server's user cannot reach target/, in /tmp/bussola-pg-<hash>).
+# It also takes TLS (`sslmode=verify-full`), with a server certificate for 127.0.0.1 and
+# localhost signed by a test authority made here, whose certificate is target/pg/ca.pem
+# (the TLS tests read it: tests/it/postgres_tls.rs).
 # Run as root (CI) the server runs as the `postgres` user, since PostgreSQL refuses root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,6 +90,27 @@ if [ ! -f "$data/PG_VERSION" ]; then
         --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >&2
     rm -f "$pw"
 fi
+# The test authority and the server's certificate (once), for TLS.
+tls="$(dirname "$data")/tls"
+if [ ! -f "$tls/server.key" ]; then
+    say "making a test certificate authority and a server certificate in $tls"
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Bussola test CA" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" \
+        -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" \
+        >"$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+        -CAcreateserial -days 3650 -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+    chmod 600 "$tls/server.key" "$tls/ca.key"
+    [ ${#as[@]} -eq 0 ] || chown -R postgres: "$tls"
+fi
+cp "$tls/ca.pem" "$state/ca.pem"
+
 port=54320
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
     port=$((port + 1))
@@ -96,5 +120,6 @@ say "starting on 127.0.0.1:$port"
 # Options on one line: pg_ctl hands them to a shell.
 opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$(dirname "$data")'"
 opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+opts+=" -c ssl=on -c ssl_cert_file='$tls/server.pem' -c ssl_key_file='$tls/server.key'"
 "${as[@]}" "$bin/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -w -t 60 start -o "$opts" >&2
 url_of "$port" | tee "$state/url"

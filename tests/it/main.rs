@@ -46,6 +46,7 @@ mod ogc_clients;
 mod openapi;
 mod organisations;
 mod postgres_served;
+mod postgres_tls;
 mod profiles;
 mod provider_area;
 mod public_services;

@@ -97,7 +97,8 @@ impl PostgresStore {
             cmd.env("PGPASSWORD", String::from_utf8_lossy(pw).as_ref());
         }
         cmd.env("PGAPPNAME", "bussola")
-            .env("PGCONNECT_TIMEOUT", "10");
+            .env("PGCONNECT_TIMEOUT", "10")
+            .envs(self.tls.libpq_env());
         cmd
     }
 

@@ -21,6 +21,7 @@ mod news;
 mod notes;
 mod replicas;
 mod services;
+mod tls;
 mod training;
 mod trends;
 mod usage;
@@ -29,9 +30,10 @@ use super::StoreError;
 use crate::model::Service;
 use crate::{Error, Result};
 use postgres::types::Json;
-use postgres::{Client, Config, NoTls, Transaction};
+use postgres::{Client, Config, Transaction};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 use std::time::Duration;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// The notification channel a write's new data version is sent on (`NOTIFY`), in the write's
 /// transaction: what other replicas listen to.
@@ -52,10 +54,10 @@ impl From<r2d2::Error> for Error {
     }
 }
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<MakeRustlsConnect>>;
 
 /// A connection taken from the pool (back to it when dropped).
-type Pooled = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+type Pooled = r2d2::PooledConnection<PostgresConnectionManager<MakeRustlsConnect>>;
 
 /// Services and everything else in one PostgreSQL database with PostGIS.
 pub struct PostgresStore {
@@ -63,6 +65,8 @@ pub struct PostgresStore {
     pool: Option<Pool>,
     /// The connection (with its password: for `pg_dump`/`pg_restore`, never shown).
     config: Config,
+    /// TLS as the URL asked for it (`sslmode`, `sslrootcert`).
+    tls: tls::Tls,
     /// The URL without its password, for messages.
     shown: String,
     /// False once the store is dropped (its listening thread then ends).
@@ -89,6 +93,7 @@ impl PostgresStore {
 
     fn connect(url: &str, shown: &str) -> Result<Self> {
         let context = |what: &str| format!("{what} {shown}");
+        let (url, tls) = tls::split(url)?;
         let mut config: Config = url
             .parse()
             .map_err(|e| StoreError::backend(context("reading the URL of"), e))?;
@@ -98,10 +103,11 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("bussola");
         }
+        config.ssl_mode(tls.mode);
         // One connection first, for a clear error (the pool would only say it timed out) and
         // the migrations.
         let mut first = config
-            .connect(NoTls)
+            .connect(tls.connector.clone())
             .map_err(|e| StoreError::backend(context("connecting to"), e))?;
         migrate::migrate(&mut first)?;
         drop(first);
@@ -109,11 +115,15 @@ impl PostgresStore {
             .max_size(POOL)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(30))
-            .build(PostgresConnectionManager::new(config.clone(), NoTls))
+            .build(PostgresConnectionManager::new(
+                config.clone(),
+                tls.connector.clone(),
+            ))
             .map_err(|e| StoreError::backend(context("connecting to"), e))?;
         Ok(PostgresStore {
             pool: Some(pool),
             config,
+            tls,
             shown: shown.to_string(),
             open: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
             takes: Default::default(),

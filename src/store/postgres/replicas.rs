@@ -4,10 +4,11 @@ use super::{PostgresStore, CHANNEL};
 use crate::store::{Changed, Held, SharedLimits, Store, StoreError, Wake};
 use crate::Result;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Config, NoTls};
+use postgres::Config;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How long the listening thread waits for a notification before checking whether its store
 /// is gone, and before connecting again after a failure.
@@ -72,21 +73,28 @@ impl PostgresStore {
     /// (writes may have been missed meanwhile). It ends soon after the store is dropped.
     pub(super) fn listen(&self, wake: Wake) -> Result<bool> {
         let config = self.config.clone();
+        let tls = self.tls.connector.clone();
         let shown = self.shown.clone();
         let open = self.open.clone();
         std::thread::Builder::new()
             .name("bussola-listen".into())
-            .spawn(move || hear(&config, &shown, &open, &*wake))
+            .spawn(move || hear(&config, tls, &shown, &open, &*wake))
             .map_err(|e| StoreError::backend("starting the listening thread", e))?;
         Ok(true)
     }
 }
 
 /// Listens until `open` turns false, connecting again after any failure.
-fn hear(config: &Config, shown: &str, open: &AtomicBool, wake: &(dyn Fn() + Send + Sync)) {
+fn hear(
+    config: &Config,
+    tls: MakeRustlsConnect,
+    shown: &str,
+    open: &AtomicBool,
+    wake: &(dyn Fn() + Send + Sync),
+) {
     let mut failed = false;
     while open.load(Ordering::Acquire) {
-        let mut client = match config.connect(NoTls) {
+        let mut client = match config.connect(tls.clone()) {
             Ok(c) => c,
             Err(e) => {
                 if !failed {
