@@ -13,20 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 /// What a link may say (the search, the choice, the note, language and size).
-const LINK: [&str; 12] = [
-    "place",
-    "lon",
-    "lat",
-    "type",
-    "group",
-    "subarea",
-    "municipality",
-    "k",
-    "id",
-    "note",
-    "lang",
-    "size",
-];
+const LINK: [&str; 12] = crate::handover::link::PARAMS;
 
 /// Who sees the answer: nobody stores it on the way (a note may be personal).
 const PRIVATE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-store");

@@ -79,6 +79,22 @@ impl Size {
     }
 }
 
+/// Every parameter of a link, in their canonical order.
+pub const PARAMS: [&str; 12] = [
+    "place",
+    "lon",
+    "lat",
+    "type",
+    "group",
+    "subarea",
+    "municipality",
+    "k",
+    "id",
+    "note",
+    "lang",
+    "size",
+];
+
 /// Most characters of a note.
 pub const NOTE_MAX: usize = 200;
 /// Most characters of a place's name.
@@ -325,24 +341,9 @@ impl Link {
 mod tests {
     use super::*;
 
-    const ALL: &[&str] = &[
-        "place",
-        "lon",
-        "lat",
-        "type",
-        "group",
-        "subarea",
-        "municipality",
-        "k",
-        "id",
-        "note",
-        "lang",
-        "size",
-    ];
-
     fn parse(q: &str) -> Result<Link> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).unwrap();
-        Link::parse(&pairs, ALL)
+        Link::parse(&pairs, &PARAMS)
     }
 
     #[test]

@@ -65,14 +65,19 @@ async function axe(page) {
   });
 }
 
+/** On the map page: ERPI (homes for older people) near Évora, typed in the find form. */
+async function searchErpisFromEvora(page) {
+  await page.waitForFunction(() => document.querySelectorAll('#type-select option').length > 5);
+  await page.selectOption('#type-select', 'ERPI');
+  await page.fill('#place-input', 'Évora');
+  await page.click('#find-form button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+}
+
 describe('helping someone else find care', () => {
   it('(a) ticks on the map page print a one-page sheet of exactly those services; its QR code reopens them', async () => {
     const { context, page, errors } = await openPage(browser, { viewport: DESKTOP });
-    await page.waitForFunction(() => document.querySelectorAll('#type-select option').length > 5);
-    await page.selectOption('#type-select', 'ERPI');
-    await page.fill('#place-input', 'Évora');
-    await page.click('#find-form button[type="submit"]');
-    await page.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+    await searchErpisFromEvora(page);
     const all = await listed(page, '#result-list > li');
     const want = await nearestFrom('Évora', 'ERPI');
     assert.deepEqual(all, want.map((x) => x.id), 'the map page lists what /api/nearest lists');
@@ -129,11 +134,7 @@ describe('helping someone else find care', () => {
 
   it('(a2) a listing with filters (all of a kind in a municipality) prints and shares the same way', async () => {
     const { context, page, errors } = await openPage(browser, { viewport: DESKTOP });
-    await page.waitForFunction(() => document.querySelectorAll('#type-select option').length > 5);
-    await page.selectOption('#type-select', 'ERPI');
-    await page.fill('#place-input', 'Évora');
-    await page.click('#find-form button[type="submit"]');
-    await page.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+    await searchErpisFromEvora(page);
     const nearest = await listed(page, '#result-list > li');
     // "See all in Évora": every ERPI of the municipality, nearest first, as /api/nearest lists them.
     assert.equal((await page.textContent('#list-toggle')).trim(), 'Ver todos no concelho de Évora');

@@ -14,7 +14,7 @@ use std::process::Command;
 const EVORA: (f64, f64) = (-7.9077, 38.5713);
 
 /// `bussola ARGS --database URL --region <shipped>`: whether it succeeded, and what it said.
-fn bussola(args: &[&str], url: &str) -> (bool, String) {
+pub(crate) fn bussola(args: &[&str], url: &str) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_bussola"))
         .args(args)
         .args(["--database", url, "--region"])

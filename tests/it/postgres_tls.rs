@@ -7,7 +7,7 @@
 //! one in CI.
 use crate::common::postgres::{query, Scratch};
 use crate::common::{root, Server};
-use std::process::Command;
+use crate::postgres_served::bussola;
 
 /// The test authority's certificate, when there is one.
 fn authority() -> Option<String> {
@@ -23,21 +23,6 @@ fn authority() -> Option<String> {
     );
     eprintln!("skipping: no test authority at {}", file.display());
     None
-}
-
-/// `bussola ARGS --database URL`: whether it succeeded, and what it said.
-fn bussola(args: &[&str], url: &str) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bussola"))
-        .args(args)
-        .args(["--database", url])
-        .output()
-        .expect("the binary runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 #[test]
