@@ -91,6 +91,10 @@ export const api = {
   /** The gap report as CSV (a link, not fetched here). */
   gapsCsvUrl: (types, threshold) => `/api/gaps${query({ type: [].concat(types).join(','), threshold_km: threshold, format: 'csv' })}`,
   coverageCsvUrl: (indicator, region) => `/api/coverage${query({ indicator, region, format: 'csv' })}`,
+  /** How many services match a filter (municipality, type, group, subarea). */
+  count: (p) => getJSON(`/api/services${query({
+    municipality: p.municipality, type: p.type, group: p.group, subarea: p.subarea, limit: 1,
+  })}`, { cached: false }).then((fc) => fc.numberMatched),
   /** The services of a municipality (all of them, page by page of 500). */
   municipalityServices: async (code) => {
     const first = await getJSON(`/api/services${query({ municipality: code, limit: 500 })}`);

@@ -46,6 +46,10 @@ export async function searchFrom({ lon, lat, how, place, k = K_STEP, municipalit
     setStatus({ kind: 'error', retry: () => searchFrom(search) });
     return;
   }
+  // A listing at the most a list takes says how many there are in all.
+  if (search.municipality && fc.features.length >= K_MAX) {
+    try { fc.total = await api.count(search); } catch { /* the list stands without it */ }
+  }
   if (seq !== searchSeq) return;
   writeSearchToUrl(search);
   state.results = fc;
@@ -96,6 +100,7 @@ export function renderStatus() {
         h('p', { class: 'summary' }, t(key, { n, place: state.search.place })),
         filter ? h('p', {}, t('results.filters', { f: filter })) : null,
         state.search.municipality ? h('p', { id: 'results-municipality' }, t('results.in', { m: muniName(state.search.municipality) })) : null,
+        state.results.total > n ? h('p', { class: 'note note-warn', id: 'results-capped' }, t('results.capped', { n, total: state.results.total })) : null,
         listingButton(state.search),
         h('p', { class: 'vh' }, n === 1 ? t('results.announce.one', { d }) : t('results.announce', { n, d })));
     }

@@ -78,7 +78,7 @@ pub async fn find(State(app): State<AppState>, RawQuery(q): RawQuery) -> Respons
         Ok(x) => x,
         Err(e) => return page_error(e, lang, size, "/find"),
     };
-    if let Outcome::Results { found } = &outcome {
+    if let Outcome::Results { found, .. } = &outcome {
         let ids: Vec<String> = found.iter().map(|f| f.service.id.clone()).collect();
         super::fresh::count(&app, &ids, crate::store::UsageKind::Found);
     }

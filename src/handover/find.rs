@@ -33,6 +33,9 @@ pub enum Outcome {
     Results {
         /// The services, as `/api/nearest` lists them.
         found: Vec<Found>,
+        /// How many a municipality's listing holds in all, when the list stops at the most a
+        /// search lists ([`super::link::K_MAX`]) before them.
+        total: Option<usize>,
     },
 }
 
@@ -110,10 +113,14 @@ pub fn search(cat: &Catalog, link: &Link) -> Result<(Link, Outcome)> {
         lat,
         k: link.k,
         max_km: None,
-        filter: f,
+        filter: f.clone(),
     })?;
+    let total = match link.municipality {
+        Some(_) if hits.len() >= super::link::K_MAX => Some(cat.list(&f, 1, 0)?.total),
+        _ => None,
+    };
     let found = with_records(cat, hits.iter().map(|(b, d)| (&**b, Some(*d))))?;
-    Ok((link, Outcome::Results { found }))
+    Ok((link, Outcome::Results { found, total }))
 }
 
 /// The full records of briefs, in their order, with what goes with each (those no longer
@@ -146,7 +153,7 @@ pub fn chosen(cat: &Catalog, link: &Link, most: usize) -> Result<(Link, Vec<Foun
     if link.ids.is_empty() {
         let (searched, outcome) = search(cat, &link)?;
         link = searched;
-        if let Outcome::Results { found } = outcome {
+        if let Outcome::Results { found, .. } = outcome {
             link.ids = found
                 .iter()
                 .take(most)

@@ -248,7 +248,13 @@ fn result(n: usize, f: &Found, link: &Link, region: &Region, lang: Lang) -> Stri
 }
 
 /// The results, inside the form that makes the sheet.
-fn results(found: &[Found], link: &Link, region: &Region, lang: Lang) -> String {
+fn results(
+    found: &[Found],
+    total: Option<usize>,
+    link: &Link,
+    region: &Region,
+    lang: Lang,
+) -> String {
     let place = link.place.clone().unwrap_or_default();
     let heading = if found.len() == 1 {
         w::NEAR_ONE.with(lang, &[("place", &place)])
@@ -270,6 +276,18 @@ fn results(found: &[Found], link: &Link, region: &Region, lang: Lang) -> String 
         out.push_str(&format!(
             "<p>{}</p>\n",
             escape(&w::IN_MUNI.with(lang, &[("m", &m.name)]))
+        ));
+    }
+    if let Some(total) = total.filter(|t| *t > found.len()) {
+        out.push_str(&format!(
+            "<p class=\"warn\">{}</p>\n",
+            escape(&w::CAPPED.with(
+                lang,
+                &[
+                    ("n", &found.len().to_string()),
+                    ("total", &total.to_string())
+                ]
+            ))
         ));
     }
     out.push_str(&format!(
@@ -422,7 +440,9 @@ pub fn render(link: &Link, outcome: &Outcome, region: &Region) -> String {
     match outcome {
         Outcome::Start => {}
         Outcome::Choose { typed, places } => body.push_str(&choose(typed, places, link, region)),
-        Outcome::Results { found } => body.push_str(&results(found, link, region, lang)),
+        Outcome::Results { found, total } => {
+            body.push_str(&results(found, *total, link, region, lang))
+        }
     }
     body.push_str(&sizes(link, "/find"));
     body.push_str(&format!(

@@ -50,6 +50,10 @@ pub const IN_MUNI: W = W(
     "Só os do concelho de {m}, do mais perto ao mais longe",
     "Only those in {m}, nearest first",
 );
+pub const CAPPED: W = W(
+    "Mostramos os {n} mais perto, de {total} neste concelho. Para os ver todos, escolha um tipo de apoio.",
+    "We show the {n} nearest of the {total} in this municipality. To see them all, choose a kind of care.",
+);
 pub const SEARCH: W = W("Procurar", "Search");
 pub const SEE_MAP: W = W("Ver no mapa", "See on the map");
 pub const NEAR: W = W("Os {n} mais perto de {place}", "The {n} nearest to {place}");

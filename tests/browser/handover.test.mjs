@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, ARTIFACTS } from './helpers.mjs';
+import { BASE, DESKTOP, PHONE, launch, openPage, shot, getJSON, allServices, ARTIFACTS } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const AXE = join(here, 'node_modules', 'axe-core', 'axe.min.js');
@@ -195,6 +195,38 @@ describe('helping someone else find care', () => {
     await again.reload({ waitUntil: 'load' });
     await again.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
     assert.deepEqual(await listed(again, '#result-list > li'), all, 'a reload reopens the listing');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('(a3) the listing of the municipality with the most services says how many it leaves out at 100', async () => {
+    const { features } = await allServices();
+    const per = new Map();
+    for (const f of features) {
+      const m = f.properties.municipality;
+      per.set(m.code, { ...m, n: (per.get(m.code)?.n || 0) + 1 });
+    }
+    const most = [...per.values()].sort((a, b) => b.n - a.n)[0];
+    const { context, page, errors } = await openPage(browser, { viewport: DESKTOP });
+    await page.waitForFunction(() => document.querySelectorAll('#type-select option').length > 5);
+    await page.fill('#place-input', most.name);
+    await page.click('#find-form button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('result-list').dataset.state === 'done');
+    await page.click('#list-toggle');
+    await page.waitForFunction((code) => document.getElementById('result-list').dataset.municipality === code
+      && document.getElementById('result-list').dataset.state === 'done', most.code);
+    const shown = (await listed(page, '#result-list > li')).length;
+    assert.equal(shown, Math.min(most.n, 100), `${most.name}: ${most.n} services`);
+    const capped = await page.locator('#results-capped').count();
+    if (most.n > 100) {
+      assert.equal(capped, 1, 'the list says it stops short');
+      assert.match(await page.textContent('#results-capped'), new RegExp(`os 100 mais perto, de ${most.n} neste concelho`));
+    } else {
+      assert.equal(capped, 0, 'nothing left out, nothing said');
+    }
+    // The plain page says the same.
+    const html = await (await fetch(`${BASE}/find?municipality=${most.code}&k=100`)).text();
+    assert.equal(html.includes(`de ${most.n} neste concelho`), most.n > 100, 'the plain page too');
     assert.deepEqual(errors, []);
     await context.close();
   });

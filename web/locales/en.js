@@ -56,6 +56,7 @@ export default {
   'results.announce.one': 'We found 1 service, {d} away.',
   'results.more': 'Show more',
   'results.filters': 'Filter: {f}',
+  'results.capped': 'We show the {n} nearest of the {total} in this municipality. To see them all, choose a kind of care.',
   'results.in': 'Only those in {m}, nearest first.',
   'results.list.municipality': 'See all in {m}',
   'results.list.nearest': 'See the nearest in the whole region',

@@ -56,6 +56,7 @@ export default {
   'results.announce.one': 'Encontrámos 1 serviço, a {d}.',
   'results.more': 'Mostrar mais',
   'results.filters': 'Filtro: {f}',
+  'results.capped': 'Mostramos os {n} mais perto, de {total} neste concelho. Para os ver todos, escolha um tipo de apoio.',
   'results.in': 'Só os do concelho de {m}, do mais perto ao mais longe.',
   'results.list.municipality': 'Ver todos no concelho de {m}',
   'results.list.nearest': 'Ver os mais perto em toda a região',
