@@ -46,10 +46,8 @@ impl Tls {
 /// Splits a PostgreSQL URL into the URL the driver reads (without `sslmode` and
 /// `sslrootcert`) and the TLS it asks for; a bad value or an unreadable file is named.
 ///
-/// ```ignore
-/// let (url, tls) = split("postgres://db/b?sslmode=require&application_name=x")?;
-/// assert_eq!(url, "postgres://db/b?application_name=x");
-/// ```
+/// For example `postgres://db/b?sslmode=require&application_name=x` gives the driver
+/// `postgres://db/b?application_name=x` and asks for verified TLS (see the tests below).
 pub(super) fn split(url: &str) -> Result<(String, Tls)> {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, q),
