@@ -10,6 +10,18 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// Every answer Node's fetch gets is read to its end here. A body left unread keeps its
+// connection busy, the server keeps an HTTP/1.1 connection open, and then the test file's
+// process never exits: node's runner waited for it until CI's time ran out (seen once in
+// trends.test.mjs, after both its tests had passed). Tests read the buffered copy.
+const fetchOnce = globalThis.fetch;
+globalThis.fetch = async (...args) => {
+  const res = await fetchOnce(...args);
+  const body = await res.arrayBuffer();
+  const empty = [101, 204, 205, 304].includes(res.status);
+  return new Response(empty ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+};
+
 /** The server under test (it is not started by the tests). */
 export const BASE = (process.env.BUSSOLA_URL || 'http://127.0.0.1:8090').replace(/\/+$/, '');
 export const ORIGIN = new URL(BASE).origin;
